@@ -1,0 +1,250 @@
+"""The ``asynclint`` command. Exit status: 0 clean, 1 findings, 2 usage or configuration error."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import sys
+import textwrap
+from typing import List, Optional, Sequence
+
+import click
+
+from . import __version__
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _fail(message: str) -> "click.exceptions.Exit":
+    click.echo(f"asynclint: error: {message}", err=True)
+    return click.exceptions.Exit(EXIT_ERROR)
+
+
+def _codes_option(value: Optional[str]) -> Optional[List[str]]:
+    if value is None:
+        return None
+    return [part.strip() for part in value.replace(" ", ",").split(",") if part.strip()]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="asynclint", message="%(prog)s %(version)s")
+def main() -> None:
+    """Find the mistakes that stall, hang, lose or deadlock Python async code."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--fix", is_flag=True, help="Apply safe fixes in place.")
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that may change behaviour (with --fix or --diff).")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; change no file.")
+@click.option("--select", metavar="CODES", help="Comma-separated codes or prefixes to enable (replaces the config's select).")
+@click.option("--extend-select", metavar="CODES", help="Codes or prefixes to enable in addition.")
+@click.option("--ignore", metavar="CODES", help="Codes or prefixes to disable (added to the config's ignore).")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--stdin-filename", metavar="PATH", help="The path of the file read from standard input ('-').")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
+@click.option("--statistics", is_flag=True, help="Print the number of findings per rule instead of the findings.")
+@click.option("--show-source", is_flag=True, help="Show the offending source line under each finding.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes [default: the CPU count].")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this configuration file.")
+def check(paths: Sequence[str], fix: bool, unsafe_fixes: bool, diff: bool, select: Optional[str],
+          extend_select: Optional[str], ignore: Optional[str], output_format: str, stdin_filename: Optional[str],
+          exit_zero: bool, statistics: bool, show_source: bool, jobs: Optional[int], config_path: Optional[str]) -> None:
+    """Lint PATHS (files or directories; '-' reads standard input; default: the current directory)."""
+    from . import config as configuration
+    from . import report
+    from .registry import RulePackError, load_rules
+    from .runner import RunOptions, Settings, default_jobs, lint_files
+
+    if sys.getrecursionlimit() < 10_000:
+        sys.setrecursionlimit(10_000)  # code generation recurses on deeply nested expressions
+    try:
+        rules = load_rules()
+    except RulePackError as error:
+        raise _fail(str(error))
+
+    reading_stdin = list(paths) == ["-"] or (not paths and stdin_filename is not None)
+    if "-" in paths and not reading_stdin:
+        raise _fail("'-' (standard input) cannot be combined with other paths")
+    anchor = stdin_filename if reading_stdin and stdin_filename else (paths[0] if paths else ".")
+    try:
+        found = config_path or configuration.find_config_file(anchor)
+        config = configuration.load(found, rules)
+        codes = configuration.known_codes(rules)
+        for option, value in (("--select", select), ("--extend-select", extend_select), ("--ignore", ignore)):
+            if value is not None:
+                configuration.check_codes(_codes_option(value) or [], codes, option)
+    except configuration.ConfigError as error:
+        raise _fail(str(error))
+    if select is not None:
+        config.select = _codes_option(select)
+    config.extend_select += _codes_option(extend_select) or []
+    config.ignore += _codes_option(ignore) or []
+    settings = Settings(config, rules)
+    options = RunOptions(fix=fix or diff, unsafe_fixes=unsafe_fixes, write=fix and not diff and not reading_stdin,
+                         jobs=jobs or default_jobs())
+
+    if reading_stdin:
+        results = [_lint_stdin(stdin_filename or "-", settings, options)]
+    else:
+        from .discovery import discover
+        from .engine import FileResult
+        from .rule import ENGINE_DIAGNOSTICS, Finding
+
+        files, unreadable = discover(list(paths) or ["."], config.excludes)
+        results = lint_files(files, settings, options)
+        for problem in unreadable:
+            if "ASL003" not in settings.ignored_diagnostics:
+                name = ENGINE_DIAGNOSTICS["ASL003"].name
+                results.append(FileResult(problem.path, [Finding(problem.path, 1, 1, 1, 1, "ASL003", name,
+                                                                  f"cannot read: {problem.reason}")]))
+
+    findings = sorted((f for result in results for f in result.findings), key=lambda f: f.sort_key)
+    fixed = sum(result.fixes_applied for result in results)
+
+    if diff:
+        changed = _print_diffs(results)
+        return _exit(EXIT_FINDINGS if changed and not exit_zero else EXIT_CLEAN)
+    if reading_stdin and fix:
+        result = results[0]
+        source = result.source.text if result.source is not None else ""
+        sys.stdout.write(result.fixed_text if result.fixed_text is not None else source)
+        _summary(findings, fixed, unsafe_fixes, err=True)
+        return _exit(EXIT_FINDINGS if findings and not exit_zero else EXIT_CLEAN)
+
+    out = click.get_text_stream("stdout")
+    if statistics:
+        report.statistics(findings, out)
+    else:
+        report.FORMATS[output_format](findings, out, show_source=show_source)
+    if output_format == "text":
+        _summary(findings, fixed, unsafe_fixes, err=True)
+    return _exit(EXIT_FINDINGS if findings and not exit_zero else EXIT_CLEAN)
+
+
+def _exit(code: int) -> None:
+    sys.stdout.flush()
+    raise click.exceptions.Exit(code)
+
+
+def _lint_stdin(path: str, settings, options):
+    from .engine import FileResult, Linter
+    from .rule import ENGINE_DIAGNOSTICS, Finding
+    from .source import SourceError, decode
+
+    data = click.get_binary_stream("stdin").read()
+    try:
+        source = decode(data, path)
+    except SourceError as error:
+        return FileResult(path, [Finding(path, error.line, error.column, error.line, error.column, error.code,
+                                         ENGINE_DIAGNOSTICS[error.code].name, error.message)])
+    return Linter().lint_source(source, settings.for_path(path), fix=options.fix, unsafe_fixes=options.unsafe_fixes)
+
+
+def _print_diffs(results) -> bool:
+    changed = False
+    for result in results:
+        if result.fixed_text is None or result.source is None:
+            continue
+        changed = True
+        before = result.source.text.splitlines(keepends=True)
+        after = result.fixed_text.splitlines(keepends=True)
+        sys.stdout.writelines(difflib.unified_diff(before, after, result.path, result.path))
+    return changed
+
+
+def _summary(findings, fixed: int, unsafe_fixes: bool, err: bool) -> None:
+    parts = []
+    if fixed:
+        parts.append(f"Fixed {fixed} finding{'s' if fixed != 1 else ''}.")
+    if findings:
+        safe = sum(1 for f in findings if f.fix_applicability == "safe")
+        unsafe = sum(1 for f in findings if f.fix_applicability == "unsafe")
+        line = f"Found {len(findings)} finding{'s' if len(findings) != 1 else ''}"
+        hints = []
+        if safe:
+            hints.append(f"{safe} fixable with --fix")
+        if unsafe and not unsafe_fixes:
+            hints.append(f"{unsafe} more with --fix --unsafe-fixes")
+        parts.append(line + (f" ({'; '.join(hints)})." if hints else "."))
+    elif not fixed:
+        parts.append("All checks passed.")
+    click.echo(" ".join(parts), err=err)
+
+
+@main.command("rules")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--all", "show_all", is_flag=True, help="Include the engine's own diagnostics (ASL0xx).")
+def rules_command(output_format: str, show_all: bool) -> None:
+    """List the rules: code, name, default state, fix kind, frameworks."""
+    import json
+
+    from .registry import RulePackError, load_rules
+    from .rule import ENGINE_DIAGNOSTICS
+
+    try:
+        rules = load_rules()
+    except RulePackError as error:
+        raise _fail(str(error))
+    rows = [
+        {"code": r.code, "name": r.name, "message": r.message, "default": r.default, "fix": r.fix_kind.value,
+         "frameworks": sorted(r.frameworks)}
+        for r in rules
+    ]
+    if show_all:
+        rows[:0] = [{"code": d.code, "name": d.name, "message": d.message, "default": True, "fix": "none",
+                     "frameworks": ["anyio", "asyncio", "trio"]} for d in ENGINE_DIAGNOSTICS.values()]
+    if output_format == "json":
+        click.echo(json.dumps(rows, indent=2))
+        return
+    width = max((len(row["name"]) for row in rows), default=4)
+    click.echo(f"{'code':<7} {'name':<{width}}  {'default':<7}  {'fix':<6}  frameworks")
+    for row in rows:
+        click.echo(f"{row['code']:<7} {row['name']:<{width}}  {'on' if row['default'] else 'off':<7}  "
+                   f"{row['fix']:<6}  {', '.join(row['frameworks'])}")
+
+
+@main.command()
+@click.argument("code")
+def explain(code: str) -> None:
+    """Explain a rule: why it matters, a bad and a good example, its fix."""
+    from .registry import RulePackError, load_rules
+    from .rule import ENGINE_DIAGNOSTICS
+
+    code = code.upper()
+    if code in ENGINE_DIAGNOSTICS:
+        diagnostic = ENGINE_DIAGNOSTICS[code]
+        click.echo(f"{diagnostic.code} {diagnostic.name}: {diagnostic.message}\n\n{_wrap(diagnostic.rationale)}")
+        return
+    try:
+        rules = {rule.code: rule for rule in load_rules()}
+    except RulePackError as error:
+        raise _fail(str(error))
+    rule = rules.get(code)
+    if rule is None:
+        raise _fail(f"unknown rule code {code!r}; 'asynclint rules' lists them")
+    click.echo(explain_text(rule))
+
+
+def _wrap(text: str) -> str:
+    paragraphs = textwrap.dedent(text).strip().split("\n\n")
+    return "\n\n".join(textwrap.fill(" ".join(p.split()), 88) for p in paragraphs)
+
+
+def explain_text(rule) -> str:
+    fix = {"none": "No automatic fix.", "safe": "Safe fix: applied by --fix.",
+           "unsafe": "Unsafe fix: applied by --fix --unsafe-fixes (review the change)."}[rule.fix_kind.value]
+    frameworks = ", ".join(sorted(rule.frameworks))
+    state = "on by default" if rule.default else "off by default (enable with --extend-select " + rule.code + ")"
+    indent = lambda code: textwrap.indent(textwrap.dedent(code).strip("\n"), "    ")  # noqa: E731
+    return (
+        f"{rule.code} {rule.name}: {rule.message}\n\n"
+        f"{_wrap(rule.rationale)}\n\n"
+        f"Flagged:\n\n{indent(rule.bad)}\n\nInstead:\n\n{indent(rule.good)}\n\n"
+        f"{fix}\nFrameworks: {frameworks}. {state[0].upper() + state[1:]}.\n"
+        f"Silence one line with '# noqa: {rule.code}'."
+    )
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main(prog_name="asynclint")

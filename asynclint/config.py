@@ -1,0 +1,176 @@
+"""Configuration: ``[tool.asynclint]`` in ``pyproject.toml`` or a top-level table in ``asynclint.toml``.
+
+Every key is validated: an unknown key, an unknown rule code or a value of the wrong type is a
+ConfigError that names the key and the file (the CLI exits 2 with it).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Type
+
+from .rule import ENGINE_DIAGNOSTICS, FRAMEWORKS, Rule
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python < 3.11
+    import tomli as tomllib
+
+DEFAULT_EXCLUDES = (
+    ".git", ".hg", ".svn", ".venv", "venv", ".env", "env", "build", "dist", "__pycache__", "node_modules",
+    ".tox", ".nox", ".eggs", "*.egg-info", "site-packages", ".mypy_cache", ".pytest_cache", ".ruff_cache",
+    ".asynclint_cache",
+)
+
+_LIST_KEYS = ("select", "extend-select", "ignore", "exclude", "extend-exclude")
+KNOWN_KEYS = (*_LIST_KEYS, "per-file-ignores", "framework")
+
+
+class ConfigError(Exception):
+    pass
+
+
+@dataclass
+class Config:
+    path: Optional[str] = None  # the file it came from
+    root: str = "."  # the directory paths in the config are relative to
+    select: Optional[List[str]] = None
+    extend_select: List[str] = field(default_factory=list)
+    ignore: List[str] = field(default_factory=list)
+    per_file_ignores: Dict[str, List[str]] = field(default_factory=dict)
+    exclude: List[str] = field(default_factory=lambda: list(DEFAULT_EXCLUDES))
+    extend_exclude: List[str] = field(default_factory=list)
+    framework: Optional[str] = None
+
+    @property
+    def excludes(self) -> List[str]:
+        return [*self.exclude, *self.extend_exclude]
+
+
+def find_config_file(start: str) -> Optional[str]:
+    """The nearest ``asynclint.toml``, or ``pyproject.toml`` with a ``[tool.asynclint]`` table, at or above ``start``."""
+    directory = os.path.abspath(start if os.path.isdir(start) else os.path.dirname(start) or ".")
+    while True:
+        candidate = os.path.join(directory, "asynclint.toml")
+        if os.path.isfile(candidate):
+            return candidate
+        candidate = os.path.join(directory, "pyproject.toml")
+        if os.path.isfile(candidate) and _has_tool_table(candidate):
+            return candidate
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return None
+        directory = parent
+
+
+def _has_tool_table(path: str) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return b"[tool.asynclint" in handle.read()
+    except OSError:
+        return False
+
+
+def load(path: Optional[str], rules: Sequence[Type[Rule]]) -> Config:
+    """Read and validate a configuration file; None gives the defaults (relative to the cwd)."""
+    if path is None:
+        return Config(root=os.getcwd())
+    try:
+        with open(path, "rb") as handle:
+            document = tomllib.load(handle)
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    if os.path.basename(path) == "pyproject.toml":
+        table = document.get("tool", {}).get("asynclint", {})
+        prefix = "tool.asynclint."
+    else:
+        table = document
+        prefix = ""
+    return from_table(table, path=path, prefix=prefix, rules=rules)
+
+
+def from_table(table: Dict[str, Any], *, path: str, prefix: str, rules: Sequence[Type[Rule]]) -> Config:
+    where = f"{path}: "
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}'{prefix.rstrip('.')}' must be a table")
+    unknown = sorted(set(table) - set(KNOWN_KEYS))
+    if unknown:
+        raise ConfigError(f"{where}unknown key{'s' if len(unknown) > 1 else ''} "
+                          f"{', '.join(repr(prefix + k) for k in unknown)}; known keys: {', '.join(KNOWN_KEYS)}")
+    config = Config(path=path, root=os.path.dirname(os.path.abspath(path)))
+    codes = known_codes(rules)
+    for key in _LIST_KEYS:
+        if key not in table:
+            continue
+        value = table[key]
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise ConfigError(f"{where}'{prefix}{key}' must be a list of strings, not {_describe(value)}")
+        if key in ("select", "extend-select", "ignore"):
+            check_codes(value, codes, f"{where}'{prefix}{key}'")
+        setattr(config, key.replace("-", "_"), list(value))
+    if "per-file-ignores" in table:
+        value = table["per-file-ignores"]
+        if not isinstance(value, dict):
+            raise ConfigError(f"{where}'{prefix}per-file-ignores' must be a table of pattern = [codes]")
+        for pattern, ignored in value.items():
+            if not isinstance(ignored, list) or not all(isinstance(item, str) for item in ignored):
+                raise ConfigError(f"{where}'{prefix}per-file-ignores.\"{pattern}\"' must be a list of codes, "
+                                  f"not {_describe(ignored)}")
+            check_codes(ignored, codes, f"{where}'{prefix}per-file-ignores.\"{pattern}\"'")
+        config.per_file_ignores = {pattern: list(ignored) for pattern, ignored in value.items()}
+    if "framework" in table:
+        value = table["framework"]
+        if value not in FRAMEWORKS:
+            raise ConfigError(f"{where}'{prefix}framework' must be one of {', '.join(sorted(FRAMEWORKS))}, not {value!r}")
+        config.framework = value
+    return config
+
+
+def _describe(value: Any) -> str:
+    return f"{type(value).__name__} {value!r}"
+
+
+def known_codes(rules: Iterable[Type[Rule]]) -> Tuple[str, ...]:
+    return tuple(sorted(ENGINE_DIAGNOSTICS)) + tuple(rule.code for rule in rules)
+
+
+def check_codes(selectors: Iterable[str], codes: Sequence[str], where: str) -> None:
+    """Every selector must be a code or a code prefix (``ASL1``, ``ASL``) that matches a known code."""
+    for selector in selectors:
+        if selector.upper() == "ALL":
+            continue
+        if not any(code.startswith(selector.upper()) for code in codes):
+            raise ConfigError(f"{where}: unknown rule code or prefix {selector!r}")
+
+
+def matches(code: str, selectors: Iterable[str]) -> bool:
+    return any(s.upper() == "ALL" or code.startswith(s.upper()) for s in selectors)
+
+
+def select_rules(rules: Sequence[Type[Rule]], config: Config) -> Tuple[Type[Rule], ...]:
+    """Rules enabled by select/extend-select/ignore. With no select, the default-on rules."""
+    enabled = []
+    for rule in rules:
+        chosen = matches(rule.code, config.select) if config.select is not None else rule.default
+        if (chosen or matches(rule.code, config.extend_select)) and not matches(rule.code, config.ignore):
+            enabled.append(rule)
+    return tuple(enabled)
+
+
+def per_file_ignored(config: Config, path: str) -> List[str]:
+    """Codes ignored for ``path`` by per-file-ignores (patterns relative to the config's directory;
+    a pattern without a slash also matches the file name alone)."""
+    if not config.per_file_ignores:
+        return []
+    relative = os.path.relpath(os.path.abspath(path), config.root).replace(os.sep, "/")
+    name = os.path.basename(path)
+    ignored: List[str] = []
+    for pattern, codes in config.per_file_ignores.items():
+        if fnmatch.fnmatch(relative, pattern) or ("/" not in pattern and fnmatch.fnmatch(name, pattern)):
+            ignored.extend(codes)
+    return ignored

@@ -1,0 +1,301 @@
+"""The engine: one parse, one semantic model and one traversal per file, for every enabled rule.
+
+Rules never walk the tree themselves. The engine walks it once with its own iterative walker (libcst's
+visitor rebuilds every node as it goes, which costs more than the parse), keeps the model's stack in
+step, and calls each rule's ``visit_<Node>``/``leave_<Node>`` hooks. Positions are computed only for
+files that have findings, in one code-generation pass, and fixes are applied only when asked for.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import sys
+from dataclasses import dataclass, field
+from typing import Callable, Dict, List, Optional, Sequence, Tuple, Type
+
+import libcst as cst
+from libcst.metadata.position_provider import PositionProvidingCodegenState
+
+from . import fixer
+from .index import EMPTY_INDEX, ProjectIndex
+from .model import SemanticModel
+from .rule import ENGINE_DIAGNOSTICS, Finding, Fix, FixKind, Rule
+from .source import Source, SourceError, read
+
+#: Fix passes per file: a fix can enable another (a nested call), but never forever.
+MAX_FIX_PASSES = 10
+
+# Fields that hold only tokens and whitespace: never an expression or statement worth visiting.
+_TOKEN_FIELDS = frozenset({
+    "lpar", "rpar", "comma", "semicolon", "leading_lines", "lines_after_decorators", "header",
+    "footer", "trailing_whitespace", "equal", "colon", "dot", "star", "operator", "asynchronous",
+    "lbracket", "rbracket", "lbrace", "rbrace", "whitespace", "newline", "indent", "walrus",
+    "arrow", "first_line", "default_comma", "lines_after_decorators",
+})
+
+
+def _child_fields(node_type: type) -> Tuple[str, ...]:
+    return tuple(
+        f.name
+        for f in dataclasses.fields(node_type)
+        if f.name not in _TOKEN_FIELDS and not f.name.startswith("whitespace")
+    )
+
+
+_CHILD_FIELDS: Dict[type, Tuple[str, ...]] = {}
+
+
+class _Hooks:
+    """The enabled rules' visitor hooks, indexed by node class, for one file."""
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self.visit: Dict[type, List[Callable]] = {}
+        self.leave: Dict[type, List[Callable]] = {}
+        for rule in rules:
+            for attribute, (table, node_type) in _hook_names(type(rule)).items():
+                getattr(self, table).setdefault(node_type, []).append(getattr(rule, attribute))
+
+
+_HOOK_CACHE: Dict[type, Dict[str, Tuple[str, type]]] = {}
+
+
+def _hook_names(rule_type: type) -> Dict[str, Tuple[str, type]]:
+    hooks = _HOOK_CACHE.get(rule_type)
+    if hooks is None:
+        hooks = {}
+        for attribute in dir(rule_type):
+            prefix, _, node_name = attribute.partition("_")
+            if prefix in ("visit", "leave") and node_name:
+                node_type = getattr(cst, node_name, None)
+                if not (isinstance(node_type, type) and issubclass(node_type, cst.CSTNode)):
+                    raise TypeError(f"{rule_type.__name__}.{attribute}: libcst has no node class {node_name}")
+                hooks[attribute] = (prefix, node_type)
+        _HOOK_CACHE[rule_type] = hooks
+    return hooks
+
+
+def walk(module: cst.Module, model: SemanticModel, hooks: _Hooks) -> None:
+    """Visit every node once, depth first, in source order."""
+    visit, leave = hooks.visit, hooks.leave
+    pending: List[Tuple[cst.CSTNode, bool]] = [(module, False)]
+    while pending:
+        node, leaving = pending.pop()
+        node_type = type(node)
+        if leaving:
+            for hook in leave.get(node_type, ()):
+                hook(node)
+            model.leave(node)
+            continue
+        model.enter(node)
+        for hook in visit.get(node_type, ()):
+            hook(node)
+        pending.append((node, True))
+        fields = _CHILD_FIELDS.get(node_type)
+        if fields is None:
+            fields = _CHILD_FIELDS[node_type] = _child_fields(node_type)
+        children: List[cst.CSTNode] = []
+        for name in fields:
+            value = getattr(node, name)
+            if isinstance(value, cst.CSTNode):
+                children.append(value)
+            elif isinstance(value, (tuple, list)):
+                children.extend(item for item in value if isinstance(item, cst.CSTNode))
+        for child in reversed(children):
+            pending.append((child, False))
+
+
+@dataclass
+class _Report:
+    rule: Rule
+    node: cst.CSTNode
+    message: str
+    fix: Optional[Fix]
+
+
+class FileRun:
+    """One file's pass: the model, the rule instances and what they reported."""
+
+    def __init__(self, model: SemanticModel) -> None:
+        self.model = model
+        self.reports: List[_Report] = []
+
+    def add(self, rule: Rule, node: cst.CSTNode, message: str, fix: Optional[Fix]) -> None:
+        self.reports.append(_Report(rule, node, message, fix))
+
+
+class _PositionSink:
+    """Stands in for libcst's PositionProvider during a position-recording code generation."""
+
+    def __init__(self) -> None:
+        self._computed: Dict[cst.CSTNode, object] = {}
+
+
+def positions(module: cst.Module) -> Dict[cst.CSTNode, object]:
+    sink = _PositionSink()
+    state = PositionProvidingCodegenState(
+        default_indent=module.default_indent, default_newline=module.default_newline, provider=sink
+    )
+    module._codegen(state)
+    return sink._computed
+
+
+_NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
+
+
+def suppressed(line_text: str, code: str) -> bool:
+    """``# noqa`` silences every code on its line; ``# noqa: ASL100, ASL400`` only those."""
+    for match in _NOQA.finditer(line_text):
+        codes = match.group("codes")
+        if codes is None:
+            return True
+        if code.upper() in {c.upper() for c in re.split(r"[,\s]+", codes) if c}:
+            return True
+    return False
+
+
+@dataclass
+class FileResult:
+    path: str
+    findings: List[Finding] = field(default_factory=list)
+    fixed_text: Optional[str] = None  # set when --fix changed the file
+    fixes_applied: int = 0
+    source: Optional[Source] = None
+
+
+@dataclass(frozen=True)
+class FileSettings:
+    """What the engine needs to know to lint one file (derived from the configuration)."""
+
+    rules: Tuple[Type[Rule], ...]
+    framework: Optional[str] = None
+    module_name: str = "__main__"
+    ignored_diagnostics: frozenset = frozenset()
+
+
+class Linter:
+    """Lints sources with a fixed set of rule classes. Picklable, so workers can carry it."""
+
+    def __init__(self, index: ProjectIndex = EMPTY_INDEX) -> None:
+        self.index = index
+
+    # -- public entry points --------------------------------------------------------------------
+
+    def lint_path(self, path: str, settings: FileSettings, *, fix: bool = False, unsafe_fixes: bool = False,
+                  write: bool = True) -> FileResult:
+        try:
+            source = read(path)
+        except SourceError as error:
+            return self._diagnostic(path, error, settings)
+        result = self.lint_source(source, settings, fix=fix, unsafe_fixes=unsafe_fixes)
+        if result.fixed_text is not None and write:
+            try:
+                from .source import write_atomically
+
+                write_atomically(path, source.encode(result.fixed_text))
+            except OSError as error:
+                result.fixed_text = None
+                result.fixes_applied = 0
+                self._add_diagnostic(result, settings, "ASL005", f"fixes not written: {error.strerror or error}")
+        return result
+
+    def lint_source(self, source: Source, settings: FileSettings, *, fix: bool = False,
+                    unsafe_fixes: bool = False) -> FileResult:
+        result = FileResult(source.path, source=source)
+        rules = self._relevant_rules(source.text, settings)
+        if not rules:
+            return result
+        text = source.text
+        applied_total = 0
+        for _ in range(MAX_FIX_PASSES if fix else 1):
+            try:
+                module = cst.parse_module(text)
+            except cst.ParserSyntaxError as error:
+                if text is not source.text:  # a fix broke the code: keep the last good version
+                    break
+                column = error.raw_column + 1
+                self._add_diagnostic(result, settings, "ASL001", f"syntax error: {error.message}",
+                                     line=error.raw_line, column=column)
+                return result
+            except RecursionError:
+                self._add_diagnostic(result, settings, "ASL001", "syntax error: nesting too deep for the parser")
+                return result
+            try:
+                findings = self._run_rules(module, source.path, text, settings, rules)
+            except Exception as error:  # a crash on one file must not end the run
+                self._add_diagnostic(result, settings, "ASL000", f"internal error: {type(error).__name__}: {error}")
+                return result
+            result.findings = findings
+            if not fix:
+                break
+            fixes = [f.fix for f in findings if f.fix is not None and _allowed(f.fix, unsafe_fixes)]
+            if not fixes:
+                break
+            new_text, applied = fixer.apply(module, fixes)
+            if applied == 0 or new_text == text:
+                break
+            try:
+                cst.parse_module(new_text)
+            except cst.ParserSyntaxError as error:
+                self._add_diagnostic(result, settings, "ASL005",
+                                     f"a fix produced code that does not parse ({error.message}); file left unchanged")
+                break
+            text = new_text
+            applied_total += applied
+        if applied_total:
+            result.fixed_text = text
+            result.fixes_applied = applied_total
+        return result
+
+    # -- internals ------------------------------------------------------------------------------
+
+    def _relevant_rules(self, text: str, settings: FileSettings) -> Tuple[Type[Rule], ...]:
+        """The pre-filter: rules none of whose tokens occur in the file cannot fire, so are dropped."""
+        return tuple(rule for rule in settings.rules if not rule.tokens or any(t in text for t in rule.tokens))
+
+    def _run_rules(self, module: cst.Module, path: str, text: str, settings: FileSettings,
+                   rule_types: Sequence[Type[Rule]]) -> List[Finding]:
+        model = SemanticModel(module, module_name=settings.module_name, framework=settings.framework, index=self.index)
+        run = FileRun(model)
+        rules = [rule_type(run) for rule_type in rule_types if rule_type.applies_to(model.framework)]
+        walk(module, model, _Hooks(rules))
+        if not run.reports:
+            return []
+        spans = positions(module)
+        lines = text.splitlines()
+        findings = []
+        for report in run.reports:
+            span = spans[report.node]
+            line, column = span.start.line, span.start.column + 1  # type: ignore[attr-defined]
+            if 0 < line <= len(lines) and suppressed(lines[line - 1], report.rule.code):
+                continue
+            fix = report.fix
+            findings.append(Finding(
+                path, line, column, span.end.line, span.end.column + 1,  # type: ignore[attr-defined]
+                report.rule.code, report.rule.name, report.message,
+                fix.applicability.value if fix else None, fix.message if fix else None, fix,
+            ))
+        findings.sort(key=lambda f: f.sort_key)
+        return findings
+
+    def _diagnostic(self, path: str, error: SourceError, settings: FileSettings) -> FileResult:
+        result = FileResult(path)
+        self._add_diagnostic(result, settings, error.code, error.message, line=error.line, column=error.column)
+        return result
+
+    @staticmethod
+    def _add_diagnostic(result: FileResult, settings: FileSettings, code: str, message: str,
+                        line: int = 1, column: int = 1) -> None:
+        if code in settings.ignored_diagnostics:
+            return
+        diagnostic = ENGINE_DIAGNOSTICS[code]
+        result.findings.append(Finding(result.path, line, column, line, column, code, diagnostic.name, message))
+
+
+def _allowed(fix: Fix, unsafe_fixes: bool) -> bool:
+    return fix.applicability is FixKind.SAFE or (unsafe_fixes and fix.applicability is FixKind.UNSAFE)
+
+
+# Deeply nested expressions (long string concatenations in generated code) recurse in codegen.
+if sys.getrecursionlimit() < 10_000:
+    sys.setrecursionlimit(10_000)

@@ -1,0 +1,39 @@
+"""Facts about the standard library and common frameworks that the semantic model relies on.
+
+Kept as data: each entry maps a qualified callable to the qualified class of what it returns, so
+that ``loop = asyncio.get_running_loop()`` gives ``loop`` a known type.
+"""
+
+EVENT_LOOP = "asyncio.AbstractEventLoop"
+
+FACTORY_TYPES = {
+    "asyncio.get_event_loop": EVENT_LOOP,
+    "asyncio.get_running_loop": EVENT_LOOP,
+    "asyncio.new_event_loop": EVENT_LOOP,
+    "asyncio.events.get_event_loop": EVENT_LOOP,
+    "asyncio.events.get_running_loop": EVENT_LOOP,
+    "asyncio.events.new_event_loop": EVENT_LOOP,
+    "asyncio.SelectorEventLoop": EVENT_LOOP,
+    "asyncio.ProactorEventLoop": EVENT_LOOP,
+    "uvloop.new_event_loop": EVENT_LOOP,
+    "asyncio.TaskGroup": "asyncio.TaskGroup",
+    "asyncio.Task": "asyncio.Task",
+    "asyncio.create_task": "asyncio.Task",
+    "asyncio.ensure_future": "asyncio.Future",
+    "asyncio.Queue": "asyncio.Queue",
+    "asyncio.Lock": "asyncio.Lock",
+    "asyncio.Event": "asyncio.Event",
+    "asyncio.Condition": "asyncio.Condition",
+    "asyncio.Semaphore": "asyncio.Semaphore",
+    "asyncio.BoundedSemaphore": "asyncio.BoundedSemaphore",
+}
+
+#: Annotations name the type itself; these aliases name the same class.
+TYPE_ALIASES = {
+    "asyncio.events.AbstractEventLoop": EVENT_LOOP,
+    "asyncio.base_events.BaseEventLoop": EVENT_LOOP,
+    "asyncio.BaseEventLoop": EVENT_LOOP,
+    "asyncio.SelectorEventLoop": EVENT_LOOP,
+    "asyncio.ProactorEventLoop": EVENT_LOOP,
+    "uvloop.Loop": EVENT_LOOP,
+}

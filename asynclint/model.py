@@ -1,0 +1,680 @@
+"""The semantic model: what every rule may ask about the code around a node.
+
+One model is built per file, during the engine's single traversal. It knows
+
+* which qualified name an expression refers to (``t.sleep`` after ``import time as t`` is
+  ``time.sleep``; a name rebound by an assignment or a parameter is no longer the import),
+* the stack of enclosing scopes (module, class, def, async def, lambda, comprehension), so that a call
+  in a sync def or lambda nested in a coroutine is known not to run in the coroutine,
+* how the value of an expression is used (awaited, discarded, assigned, returned, passed on...),
+* light types: names and ``self.`` attributes bound from known constructors or annotations,
+* which callable a call reaches, through the file's own definitions and a pluggable project index,
+* the file's async framework.
+
+Scopes are resolved lazily: a function's bindings are collected the first time a rule asks about a
+name inside it, by a scan of its statements (never of its expressions), so a file that asks nothing
+pays nothing.
+"""
+
+from __future__ import annotations
+
+import builtins
+from dataclasses import dataclass
+from enum import Enum
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+
+import libcst as cst
+
+from .index import EMPTY_INDEX, ProjectIndex, Symbol
+from .knowledge import FACTORY_TYPES, TYPE_ALIASES
+
+_BUILTINS = frozenset(dir(builtins))
+_MAX_DEPTH = 8  # how far type inference and base-class lookups follow chains
+
+
+class Usage(str, Enum):
+    """How the value of an expression is used by its parent."""
+
+    AWAITED = "awaited"
+    DISCARDED = "discarded"  # an expression statement: the value is dropped
+    ASSIGNED = "assigned"
+    RETURNED = "returned"
+    YIELDED = "yielded"
+    ARGUMENT = "argument"
+    CONDITION = "condition"  # used only for its truth value
+    OTHER = "other"  # an operand, a container element, an attribute base, ...
+
+
+@dataclass
+class Binding:
+    """One way a name gets bound in a scope."""
+
+    kind: str  # import | def | asyncdef | class | assign | param | other
+    node: Optional[cst.CSTNode] = None  # the value, definition or annotation
+    qualname: Optional[str] = None  # for imports: what the name refers to
+    annotation: Optional[cst.BaseExpression] = None
+
+
+class Scope:
+    """A namespace on the stack. Bindings are computed on first use."""
+
+    __slots__ = ("kind", "node", "parent", "_bindings", "_globals", "_attributes")
+
+    def __init__(self, kind: str, node: cst.CSTNode, parent: Optional["Scope"]) -> None:
+        self.kind = kind  # module | class | function | lambda | comprehension
+        self.node = node
+        self.parent = parent
+        self._bindings: Optional[Dict[str, List[Binding]]] = None
+        self._globals: frozenset = frozenset()
+        self._attributes: Optional[Dict[str, List[Binding]]] = None  # class scopes: self.<attr>
+
+    @property
+    def is_async(self) -> bool:
+        return isinstance(self.node, cst.FunctionDef) and self.node.asynchronous is not None
+
+    @property
+    def is_function(self) -> bool:
+        return self.kind in ("function", "lambda")
+
+    def bindings(self) -> Dict[str, List[Binding]]:
+        if self._bindings is None:
+            collector = _BindingCollector()
+            node = self.node
+            if isinstance(node, cst.Module):
+                collector.block(node.body)
+            elif isinstance(node, cst.ClassDef):
+                collector.block(_body_of(node))
+            elif isinstance(node, cst.FunctionDef):
+                collector.parameters(node.params)
+                collector.block(_body_of(node))
+            elif isinstance(node, cst.Lambda):
+                collector.parameters(node.params)
+            else:  # comprehension
+                for_in: Optional[cst.CompFor] = node.for_in  # type: ignore[attr-defined]
+                while for_in is not None:
+                    collector.target(for_in.target, Binding("other"))
+                    for_in = for_in.inner_for_in
+            self._bindings = collector.bindings
+            self._globals = frozenset(collector.declared_global)
+        return self._bindings
+
+    def declares_global(self, name: str) -> bool:
+        self.bindings()
+        return name in self._globals
+
+
+def _body_of(node: cst.CSTNode) -> Sequence[cst.BaseStatement]:
+    body = node.body  # type: ignore[attr-defined]
+    if isinstance(body, cst.IndentedBlock):
+        return body.body
+    return (cst.SimpleStatementLine(body=body.body),) if isinstance(body, cst.SimpleStatementSuite) else ()
+
+
+def dotted_name(node: cst.CSTNode) -> Optional[str]:
+    """``a.b.c`` for a chain of Name/Attribute nodes, else None."""
+    parts: List[str] = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if not isinstance(node, cst.Name):
+        return None
+    parts.append(node.value)
+    return ".".join(reversed(parts))
+
+
+class _BindingCollector:
+    """Collects the bindings of one scope from its statements, without entering nested scopes."""
+
+    def __init__(self) -> None:
+        self.bindings: Dict[str, List[Binding]] = {}
+        self.declared_global: set = set()
+
+    def add(self, name: str, binding: Binding) -> None:
+        self.bindings.setdefault(name, []).append(binding)
+
+    def parameters(self, params: cst.Parameters) -> None:
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+            self.add(param.name.value, Binding("param", param, annotation=_annotation(param)))
+        for star in (params.star_arg, params.star_kwarg):
+            if isinstance(star, cst.Param):
+                self.add(star.name.value, Binding("other", star))
+
+    def target(self, target: cst.BaseExpression, binding: Binding) -> None:
+        if isinstance(target, cst.Name):
+            self.add(target.value, binding)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self.target(element.value, Binding("other", binding.node))
+        elif isinstance(target, cst.StarredElement):
+            self.target(target.value, Binding("other"))
+
+    def block(self, statements: Sequence[cst.BaseStatement]) -> None:
+        for statement in statements:
+            self.statement(statement)
+
+    def statement(self, statement: cst.CSTNode) -> None:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                self.small(small)
+        elif isinstance(statement, cst.FunctionDef):
+            kind = "asyncdef" if statement.asynchronous is not None else "def"
+            self.add(statement.name.value, Binding(kind, statement))
+        elif isinstance(statement, cst.ClassDef):
+            self.add(statement.name.value, Binding("class", statement))
+        elif isinstance(statement, (cst.If, cst.Else, cst.While, cst.Finally)):
+            self.block(_body_of(statement))
+            orelse = getattr(statement, "orelse", None)
+            if orelse is not None:
+                self.statement(orelse)
+        elif isinstance(statement, cst.For):
+            self.target(statement.target, Binding("other"))
+            self.block(_body_of(statement))
+            if statement.orelse is not None:
+                self.statement(statement.orelse)
+        elif isinstance(statement, (cst.Try, cst.TryStar)):
+            self.block(_body_of(statement))
+            for handler in statement.handlers:
+                if handler.name is not None and isinstance(handler.name.name, cst.Name):
+                    self.add(handler.name.name.value, Binding("other"))
+                self.block(_body_of(handler))
+            for extra in (statement.orelse, statement.finalbody):
+                if extra is not None:
+                    self.statement(extra)
+        elif isinstance(statement, cst.With):
+            for item in statement.items:
+                if item.asname is not None:
+                    self.target(item.asname.name, Binding("with", item.item))
+            self.block(_body_of(statement))
+        elif isinstance(statement, cst.Match):
+            for case in statement.cases:
+                self.block(_body_of(case))
+
+    def small(self, small: cst.BaseSmallStatement) -> None:
+        if isinstance(small, cst.Assign):
+            for target in small.targets:
+                self.target(target.target, Binding("assign", small.value))
+        elif isinstance(small, cst.AnnAssign):
+            annotation = small.annotation.annotation
+            self.target(small.target, Binding("assign" if small.value else "declared", small.value, annotation=annotation))
+        elif isinstance(small, cst.AugAssign):
+            self.target(small.target, Binding("other"))
+        elif isinstance(small, cst.Import):
+            for alias in small.names:
+                module = dotted_name(alias.name) or ""
+                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                    self.add(alias.asname.name.value, Binding("import", qualname=module))
+                else:
+                    root = module.split(".")[0]
+                    self.add(root, Binding("import", qualname=root))
+        elif isinstance(small, cst.ImportFrom):
+            if isinstance(small.names, cst.ImportStar):
+                return
+            module = "." * len(small.relative) + ((dotted_name(small.module) or "") if small.module else "")
+            for alias in small.names:
+                imported = dotted_name(alias.name) or ""
+                local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else imported
+                qualname = f"{module}.{imported}" if not module.endswith(".") else f"{module}{imported}"
+                self.add(local, Binding("import", qualname=qualname))
+        elif isinstance(small, (cst.Global, cst.Nonlocal)):
+            for item in small.names:
+                self.declared_global.add(item.name.value)
+
+
+def _annotation(param: cst.Param) -> Optional[cst.BaseExpression]:
+    return param.annotation.annotation if param.annotation is not None else None
+
+
+_SCOPE_KINDS = {
+    cst.Module: "module",
+    cst.ClassDef: "class",
+    cst.FunctionDef: "function",
+    cst.Lambda: "lambda",
+    cst.ListComp: "comprehension",
+    cst.SetComp: "comprehension",
+    cst.DictComp: "comprehension",
+    cst.GeneratorExp: "comprehension",
+}
+
+_CONDITION_PARENTS = (cst.If, cst.While, cst.Assert)
+
+
+class SemanticModel:
+    """Per-file knowledge shared by every rule. Positional questions refer to the node being visited."""
+
+    def __init__(
+        self,
+        module: cst.Module,
+        *,
+        module_name: str = "__main__",
+        framework: Optional[str] = None,
+        index: ProjectIndex = EMPTY_INDEX,
+    ) -> None:
+        self.module = module
+        self.module_name = module_name
+        self.index = index
+        #: Ancestors of the node being visited, the node itself last.
+        self.stack: List[cst.CSTNode] = []
+        self.scope = Scope("module", module, None)
+        self.module_scope = self.scope
+        self._framework = framework
+
+    # -- traversal (called by the engine) -------------------------------------------------------
+
+    def enter(self, node: cst.CSTNode) -> None:
+        self.stack.append(node)
+        kind = _SCOPE_KINDS.get(type(node))
+        if kind is not None and kind != "module":
+            self.scope = Scope(kind, node, self.scope)
+
+    def leave(self, node: cst.CSTNode) -> None:
+        self.stack.pop()
+        if self.scope.node is node and self.scope.parent is not None:
+            self.scope = self.scope.parent
+
+    # -- where are we ---------------------------------------------------------------------------
+
+    @property
+    def parent(self) -> Optional[cst.CSTNode]:
+        return self.stack[-2] if len(self.stack) > 1 else None
+
+    def ancestors(self) -> Iterator[cst.CSTNode]:
+        """The ancestors of the current node, innermost first."""
+        return reversed(self.stack[:-1])
+
+    def enclosing_function(self) -> Optional[Scope]:
+        """The innermost def, async def or lambda around the current node (classes and
+        comprehensions do not stop the search: their code runs in the enclosing function)."""
+        scope: Optional[Scope] = self.scope
+        while scope is not None and not scope.is_function:
+            scope = scope.parent
+        return scope
+
+    @property
+    def in_coroutine(self) -> bool:
+        """True when the current node runs as part of an ``async def`` body."""
+        function = self.enclosing_function()
+        return function is not None and function.is_async
+
+    @property
+    def framework(self) -> str:
+        """asyncio, trio or anyio: from configuration, else from what the file imports."""
+        if self._framework is None:
+            imported = {
+                binding.qualname.split(".")[0]
+                for bindings in self.module_scope.bindings().values()
+                for binding in bindings
+                if binding.kind == "import" and binding.qualname
+            }
+            self._framework = next((f for f in ("trio", "anyio") if f in imported), "asyncio")
+        return self._framework
+
+    # -- how is a value used --------------------------------------------------------------------
+
+    def usage(self, node: Optional[cst.CSTNode] = None) -> Usage:
+        """How the value of ``node`` (default: the current node; else one of its ancestors) is used."""
+        position = len(self.stack) - 1 if node is None else _index_of(self.stack, node)
+        while position > 0:
+            child, parent = self.stack[position], self.stack[position - 1]
+            if isinstance(parent, cst.Await):
+                return Usage.AWAITED
+            if isinstance(parent, cst.Expr):
+                return Usage.DISCARDED
+            if isinstance(parent, (cst.Assign, cst.AnnAssign, cst.AugAssign, cst.NamedExpr)):
+                return Usage.ASSIGNED if parent.value is child else Usage.OTHER
+            if isinstance(parent, cst.Return):
+                return Usage.RETURNED
+            if isinstance(parent, cst.Yield):
+                return Usage.YIELDED
+            if isinstance(parent, cst.Arg):
+                return Usage.ARGUMENT
+            if isinstance(parent, _CONDITION_PARENTS):
+                return Usage.CONDITION if parent.test is child else Usage.OTHER
+            if isinstance(parent, cst.IfExp):
+                if parent.test is child:
+                    return Usage.CONDITION
+                position -= 1  # a branch's value is the conditional expression's value
+                continue
+            if isinstance(parent, cst.BooleanOperation) or (
+                isinstance(parent, cst.UnaryOperation) and isinstance(parent.operator, cst.Not)
+            ):
+                return Usage.CONDITION
+            return Usage.OTHER
+        return Usage.OTHER
+
+    # -- names ----------------------------------------------------------------------------------
+
+    def lookup(self, name: str, scope: Optional[Scope] = None) -> Tuple[Optional[Scope], List[Binding]]:
+        """The scope that binds ``name`` as seen from ``scope`` (default: the current one)."""
+        start = scope or self.scope
+        current: Optional[Scope] = start
+        while current is not None:
+            if current.kind == "class" and current is not start:
+                current = current.parent  # class bodies are not visible from nested functions
+                continue
+            if current.kind != "module" and current.declares_global(name):
+                current = self.module_scope
+                continue
+            bindings = current.bindings().get(name)
+            if bindings:
+                return current, bindings
+            current = current.parent
+        return None, []
+
+    def qualified_name(self, node: cst.CSTNode, scope: Optional[Scope] = None) -> Optional[str]:
+        """The fully qualified name an expression refers to, or None when it is not known.
+
+        Imports resolve to what they import, module-level definitions to ``<module>.<name>``,
+        unbound names to ``builtins.<name>``; a name bound any other way in the scope that
+        resolves it (assignment, parameter, loop target) is a local value and gives None.
+        """
+        dotted = dotted_name(node)
+        if dotted is None:
+            return None
+        root, _, rest = dotted.partition(".")
+        owner, bindings = self.lookup(root, scope)
+        if owner is None:
+            base = f"builtins.{root}" if root in _BUILTINS else None
+        else:
+            base = self._qualify_binding(root, owner, bindings)
+        if base is None:
+            return None
+        return f"{base}.{rest}" if rest else base
+
+    def _qualify_binding(self, name: str, owner: Scope, bindings: List[Binding]) -> Optional[str]:
+        imports = [b for b in bindings if b.kind == "import"]
+        if imports:
+            # try/except ImportError fallbacks bind one name to several imports: the first wins.
+            return self._absolute(imports[0].qualname or "")
+        if all(b.kind in ("def", "asyncdef", "class") for b in bindings):
+            if owner.kind == "module":
+                return f"{self.module_name}.{name}"
+            if owner.kind == "class":
+                return None
+            return f"{self.module_name}.<locals>.{name}"
+        return None
+
+    def _absolute(self, qualname: str) -> str:
+        """Resolve a relative import against this module's package."""
+        if not qualname.startswith("."):
+            return qualname
+        level = len(qualname) - len(qualname.lstrip("."))
+        package = self.module_name.split(".")
+        anchor = package[: max(len(package) - level, 0)]
+        rest = qualname[level:]
+        return ".".join([*anchor, rest] if rest else anchor) or rest
+
+    def reference(self, qualname: str) -> Tuple[str, Tuple[str, ...]]:
+        """Source text that names ``qualname`` here, and the modules a fix must import for it.
+
+        ``reference("asyncio.sleep")`` is ``("aio.sleep", ())`` after ``import asyncio as aio``,
+        and ``("asyncio.sleep", ("asyncio",))`` when the module is not imported yet.
+        """
+        module, _, attribute = qualname.partition(".")
+        for name, bindings in self.module_scope.bindings().items():
+            if any(b.kind == "import" and b.qualname == module for b in bindings):
+                owner, _ = self.lookup(name)
+                if owner is self.module_scope:
+                    return (f"{name}.{attribute}" if attribute else name), ()
+        return qualname, (module,)
+
+    # -- types ----------------------------------------------------------------------------------
+
+    def type_of(self, node: cst.BaseExpression, scope: Optional[Scope] = None, _depth: int = 0) -> Optional[str]:
+        """The qualified class of the value of ``node`` when it is known for certain, else None.
+
+        Sources: a call to a catalogued factory or a class, a name bound only from such calls or
+        annotated, a ``self.<attr>`` bound only from such calls in the methods of the class.
+        Unknown stays unknown: nothing is guessed from names.
+        """
+        if _depth > _MAX_DEPTH:
+            return None
+        if isinstance(node, cst.Call):
+            callee = self.qualified_name(node.func, scope)
+            if callee is None:
+                return None
+            if callee in FACTORY_TYPES:
+                return FACTORY_TYPES[callee]
+            callee = TYPE_ALIASES.get(callee, callee)
+            symbol = self.symbol(callee)
+            return callee if symbol is not None and symbol.kind == "class" else None
+        if isinstance(node, cst.Name):
+            owner, bindings = self.lookup(node.value, scope)
+            if owner is None:
+                return None
+            return self._type_of_bindings(bindings, owner, _depth)
+        if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name):
+            cls = self.self_class(node.value, scope)
+            if cls is not None:
+                return self._type_of_bindings(cls.attribute_bindings(node.attr.value), cls.scope, _depth)
+        return None
+
+    def _type_of_bindings(self, bindings: List[Binding], owner: Scope, depth: int) -> Optional[str]:
+        types = set()
+        for binding in bindings:
+            if binding.annotation is not None:
+                annotated = self.qualified_name(binding.annotation, owner.parent or owner)
+                types.add(TYPE_ALIASES.get(annotated, annotated) if annotated else None)
+            elif binding.kind == "assign" and isinstance(binding.node, cst.BaseExpression):
+                types.add(self.type_of(binding.node, owner, depth + 1))
+            else:
+                return None
+        if len(types) == 1:
+            return types.pop()  # None when the one type is unknown
+        return None
+
+    # -- callables ------------------------------------------------------------------------------
+
+    def symbol(self, qualname: str) -> Optional[Symbol]:
+        """What ``qualname`` is, from this file's own definitions or the project index."""
+        prefix = self.module_name + "."
+        if qualname.startswith(prefix):
+            local = self._local_symbol(qualname[len(prefix):])
+            if local is not None:
+                return local
+        return self.index.lookup(qualname)
+
+    def _local_symbol(self, path: str) -> Optional[Symbol]:
+        name, _, member = path.partition(".")
+        bindings = self.module_scope.bindings().get(name, [])
+        if len(bindings) != 1:
+            return None
+        binding = bindings[0]
+        qualname = f"{self.module_name}.{name}"
+        if binding.kind in ("def", "asyncdef") and not member:
+            return Symbol(qualname, "function", binding.kind == "asyncdef", binding.node)
+        if binding.kind == "class" and isinstance(binding.node, cst.ClassDef):
+            if not member:
+                return Symbol(qualname, "class", False, binding.node)
+            return self.class_info(binding.node, self.module_scope).method(member)
+        return None
+
+    def callee(self, call: cst.Call) -> Optional[Symbol]:
+        """The function or method a call reaches, when it can be known without running the code."""
+        func = call.func
+        if isinstance(func, cst.Name):
+            owner, bindings = self.lookup(func.value)
+            if owner is not None and len(bindings) == 1 and bindings[0].kind in ("def", "asyncdef"):
+                if owner.kind == "function" or owner.kind == "lambda":
+                    definition = bindings[0]
+                    qualname = f"{self.module_name}.<locals>.{func.value}"
+                    return Symbol(qualname, "function", definition.kind == "asyncdef", definition.node)
+        if isinstance(func, cst.Attribute):
+            receiver = func.value
+            if isinstance(receiver, cst.Name):
+                cls = self.self_class(receiver)
+                if cls is not None:
+                    return cls.method(func.attr.value)
+            if _is_super_call(receiver):
+                cls = self._enclosing_class()
+                if cls is not None:
+                    return cls.method(func.attr.value, skip_self=True)
+            receiver_type = self.type_of(receiver)
+            if receiver_type is not None:
+                return self.index.lookup(f"{receiver_type}.{func.attr.value}") or self._method_of(
+                    receiver_type, func.attr.value
+                )
+        qualname = self.qualified_name(func)
+        return self.symbol(qualname) if qualname is not None else None
+
+    def _method_of(self, class_qualname: str, method: str) -> Optional[Symbol]:
+        symbol = self.symbol(class_qualname)
+        if symbol is None or symbol.kind != "class" or not isinstance(symbol.node, cst.ClassDef):
+            return None
+        return self.class_info(symbol.node, self.module_scope).method(method)
+
+    # -- classes --------------------------------------------------------------------------------
+
+    def class_info(self, node: cst.ClassDef, scope: Scope) -> "ClassInfo":
+        return ClassInfo(self, node, Scope("class", node, scope))
+
+    def _enclosing_class(self) -> Optional["ClassInfo"]:
+        function = self.enclosing_function()
+        if function is None or function.parent is None or function.parent.kind != "class":
+            return None
+        class_scope = function.parent
+        return ClassInfo(self, class_scope.node, class_scope)  # type: ignore[arg-type]
+
+    def self_class(self, name: cst.Name, scope: Optional[Scope] = None) -> Optional["ClassInfo"]:
+        """The class whose instance (or the class itself, for ``cls``) ``name`` is: the first
+        parameter of a method, not rebound in its body. None outside methods."""
+        current = scope or self.scope
+        while current is not None and current.kind == "comprehension":
+            current = current.parent
+        if current is None or current.kind != "function" or current.parent is None:
+            return None
+        if current.parent.kind != "class":
+            return None
+        function: cst.FunctionDef = current.node  # type: ignore[assignment]
+        params = (*function.params.posonly_params, *function.params.params)
+        if not params or params[0].name.value != name.value:
+            return None
+        if any(_decorator_name(d) == "staticmethod" for d in function.decorators):
+            return None
+        if len(current.bindings().get(name.value, [])) != 1:
+            return None  # the receiver was rebound
+        return ClassInfo(self, current.parent.node, current.parent)  # type: ignore[arg-type]
+
+
+class ClassInfo:
+    """A class defined in this file: its methods through its bases, and its ``self.`` attributes."""
+
+    def __init__(self, model: SemanticModel, node: cst.ClassDef, scope: Scope) -> None:
+        self.model = model
+        self.node = node
+        self.scope = scope
+
+    def bases(self) -> Iterator["ClassInfo"]:
+        outer = self.scope.parent or self.model.module_scope
+        for base in self.node.bases:
+            if base.keyword is not None:
+                continue
+            qualname = self.model.qualified_name(base.value, outer)
+            if qualname is None:
+                continue
+            symbol = self.model.symbol(qualname)
+            if symbol is not None and isinstance(symbol.node, cst.ClassDef):
+                yield self.model.class_info(symbol.node, self.model.module_scope)
+
+    def method(self, name: str, *, skip_self: bool = False, _depth: int = 0) -> Optional[Symbol]:
+        if _depth > _MAX_DEPTH:
+            return None
+        if not skip_self:
+            bindings = self.scope.bindings().get(name)
+            if bindings:
+                binding = bindings[-1]
+                if binding.kind in ("def", "asyncdef"):
+                    qualname = f"{self.model.module_name}.{self.node.name.value}.{name}"
+                    return Symbol(qualname, "method", binding.kind == "asyncdef", binding.node)
+                return None
+        for base in self.bases():
+            found = base.method(name, _depth=_depth + 1)
+            if found is not None:
+                return found
+        return None
+
+    def attribute_bindings(self, attribute: str) -> List[Binding]:
+        """Every binding of ``self.<attribute>`` in the class body and its methods."""
+        if self.scope._attributes is None:
+            self.scope._attributes = _collect_self_attributes(self.node)
+        return self.scope._attributes.get(attribute, [])
+
+
+def _collect_self_attributes(node: cst.ClassDef) -> Dict[str, List[Binding]]:
+    found: Dict[str, List[Binding]] = {}
+    for statement in _body_of(node):
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+                    found.setdefault(small.target.value, []).append(
+                        Binding("assign", small.value, annotation=small.annotation.annotation)
+                    )
+        if not isinstance(statement, cst.FunctionDef):
+            continue
+        params = (*statement.params.posonly_params, *statement.params.params)
+        if not params:
+            continue
+        receiver = params[0].name.value
+        for small in _small_statements(_body_of(statement)):
+            if isinstance(small, cst.Assign):
+                for target in small.targets:
+                    _add_attribute(found, target.target, receiver, Binding("assign", small.value))
+            elif isinstance(small, cst.AnnAssign):
+                _add_attribute(
+                    found, small.target, receiver,
+                    Binding("assign", small.value, annotation=small.annotation.annotation),
+                )
+            elif isinstance(small, cst.AugAssign):
+                _add_attribute(found, small.target, receiver, Binding("other"))
+    return found
+
+
+def _add_attribute(found: Dict[str, List[Binding]], target: cst.BaseExpression, receiver: str, binding: Binding) -> None:
+    if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and target.value.value == receiver:
+        found.setdefault(target.attr.value, []).append(binding)
+    elif isinstance(target, (cst.Tuple, cst.List)):
+        for element in target.elements:
+            _add_attribute(found, element.value, receiver, Binding("other"))
+
+
+def _small_statements(statements: Sequence[cst.BaseStatement]) -> Iterator[cst.BaseSmallStatement]:
+    """Every small statement in a block, through compound statements but not nested scopes."""
+    pending = list(reversed(statements))
+    while pending:
+        statement = pending.pop()
+        if isinstance(statement, cst.SimpleStatementLine):
+            yield from statement.body
+        elif isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            continue
+        elif isinstance(statement, cst.BaseCompoundStatement) or isinstance(
+            statement, (cst.Else, cst.Finally, cst.ExceptHandler, cst.ExceptStarHandler, cst.MatchCase)
+        ):
+            nested: List[cst.CSTNode] = list(_body_of(statement))
+            for extra in ("handlers", "cases"):
+                nested.extend(getattr(statement, extra, ()))
+            for extra in ("orelse", "finalbody"):
+                value = getattr(statement, extra, None)
+                if value is not None:
+                    nested.append(value)
+            pending.extend(reversed(nested))  # type: ignore[arg-type]
+
+
+def _decorator_name(decorator: cst.Decorator) -> Optional[str]:
+    expression = decorator.decorator
+    if isinstance(expression, cst.Call):
+        expression = expression.func
+    name = dotted_name(expression)
+    return name.rsplit(".", 1)[-1] if name else None
+
+
+def _is_super_call(node: cst.CSTNode) -> bool:
+    return isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "super"
+
+
+def _index_of(stack: List[cst.CSTNode], node: cst.CSTNode) -> int:
+    for position in range(len(stack) - 1, -1, -1):
+        if stack[position] is node:
+            return position
+    raise ValueError("usage() asks about the current node or one of its ancestors")
+
+
+__all__ = ["SemanticModel", "Scope", "Binding", "Usage", "ClassInfo", "dotted_name"]

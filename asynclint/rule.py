@@ -1,0 +1,163 @@
+"""The rule API: what a rule declares, what it can ask, and how it reports.
+
+A rule is a class. Its metadata (code, name, message, rationale, examples, frameworks, whether it
+is on by default, what kind of fix it offers) is documentation and configuration at once: the CLI's
+``rules`` and ``explain`` commands, the README table and the config validator all read it.
+
+A rule observes the syntax tree through visitor hooks named after libcst node classes,
+``visit_Call(self, node)`` and ``leave_FunctionDef(self, node)``, called during the engine's one
+traversal of each file. Everything a rule needs to know about the code around a node (qualified
+names, the enclosing coroutine, how a value is used, the framework) it asks ``self.model``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import TYPE_CHECKING, ClassVar, FrozenSet, Optional, Tuple, Union
+
+import libcst as cst
+
+if TYPE_CHECKING:
+    from .engine import FileRun
+    from .model import SemanticModel
+
+FRAMEWORKS: FrozenSet[str] = frozenset({"asyncio", "trio", "anyio"})
+
+
+class FixKind(str, Enum):
+    NONE = "none"
+    SAFE = "safe"
+    UNSAFE = "unsafe"  # applied only with --unsafe-fixes
+
+
+@dataclass(frozen=True)
+class Fix:
+    """Replace ``node`` with ``replacement``; ``imports`` are modules the replacement refers to.
+
+    ``imports`` lists module names (``"asyncio"``) that must be bound by a plain ``import`` for the
+    replacement to work; the fixer adds the missing ones once at the top of the module.
+    """
+
+    node: cst.CSTNode
+    replacement: Union[cst.CSTNode, cst.RemovalSentinel]
+    message: str
+    applicability: FixKind = FixKind.SAFE
+    imports: Tuple[str, ...] = ()
+
+
+@dataclass
+class Finding:
+    """One reported problem, positioned 1-based (columns too, as flake8 and ruff print them)."""
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    code: str
+    name: str
+    message: str
+    fix_applicability: Optional[str] = None  # "safe" | "unsafe" | None
+    fix_message: Optional[str] = None
+    fix: Optional[Fix] = field(default=None, repr=False, compare=False)
+
+    @property
+    def sort_key(self) -> Tuple[str, int, int, str]:
+        return (self.path, self.line, self.column, self.code)
+
+    def portable(self) -> "Finding":
+        """A copy without syntax-tree references, cheap to send between processes."""
+        return Finding(
+            self.path, self.line, self.column, self.end_line, self.end_column,
+            self.code, self.name, self.message, self.fix_applicability, self.fix_message,
+        )
+
+
+class Rule:
+    """Base class of every rule. Subclasses set the metadata and define visitor hooks."""
+
+    code: ClassVar[str] = ""
+    name: ClassVar[str] = ""  # kebab-case
+    message: ClassVar[str] = ""  # the default one-line message
+    rationale: ClassVar[str] = ""  # why it matters, for `asynclint explain`
+    bad: ClassVar[str] = ""  # example that is flagged
+    good: ClassVar[str] = ""  # the same code done right
+    frameworks: ClassVar[FrozenSet[str]] = FRAMEWORKS
+    default: ClassVar[bool] = True  # on unless deselected; opinionated rules say False
+    fix_kind: ClassVar[FixKind] = FixKind.NONE
+    #: The engine skips parsing a file that contains none of the enabled rules' tokens.
+    #: A rule that can fire without any of them must leave this empty (never skip).
+    tokens: ClassVar[Tuple[str, ...]] = ()
+
+    def __init__(self, run: "FileRun") -> None:
+        self._run = run
+        self.model: "SemanticModel" = run.model
+
+    def report(
+        self,
+        node: cst.CSTNode,
+        message: Optional[str] = None,
+        *,
+        fix: Optional[Fix] = None,
+    ) -> None:
+        """Report a finding at ``node``. A fix whose kind exceeds the rule's declared one is a bug."""
+        if fix is not None and self.fix_kind is FixKind.NONE:
+            raise TypeError(f"{self.code} declares no fix but reported one")
+        self._run.add(self, node, message or self.message, fix)
+
+    @classmethod
+    def applies_to(cls, framework: str) -> bool:
+        return framework in cls.frameworks
+
+    @classmethod
+    def check_metadata(cls) -> None:
+        """Raise ValueError naming what a rule class is missing; run when a pack is loaded."""
+        import re
+
+        missing = [
+            attr for attr in ("code", "name", "message", "rationale", "bad", "good") if not getattr(cls, attr)
+        ]
+        if missing:
+            raise ValueError(f"rule {cls.__qualname__} lacks {', '.join(missing)}")
+        if not re.fullmatch(r"ASL[1-9]\d\d", cls.code):
+            raise ValueError(f"rule {cls.__qualname__}: code {cls.code!r} is not ASL followed by 3 digits (1xx-9xx)")
+        if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", cls.name):
+            raise ValueError(f"rule {cls.code}: name {cls.name!r} is not kebab-case")
+        if not cls.frameworks <= FRAMEWORKS:
+            raise ValueError(f"rule {cls.code}: unknown frameworks {sorted(cls.frameworks - FRAMEWORKS)}")
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """An engine diagnostic (ASL0xx): metadata only, they are reported by the engine itself."""
+
+    code: str
+    name: str
+    message: str
+    rationale: str
+
+
+ENGINE_DIAGNOSTICS = {
+    d.code: d
+    for d in (
+        Diagnostic("ASL000", "internal-error", "asynclint failed on this file",
+                   "A rule or the engine crashed on this file. The rest of the run went on. Please report it "
+                   "with the file (or a reduced version of it)."),
+        Diagnostic("ASL001", "syntax-error", "the file does not parse",
+                   "The file is not valid Python for the parser, so no rule could look at it. The message "
+                   "gives the parser's line and column."),
+        Diagnostic("ASL002", "undecodable-file", "the file is not decodable text",
+                   "The bytes could not be decoded with the encoding declared by a BOM or a PEP 263 "
+                   "'# -*- coding: ... -*-' line (UTF-8 when none is declared), or the file contains NUL "
+                   "bytes and looks binary."),
+        Diagnostic("ASL003", "unreadable-path", "the path cannot be read",
+                   "The path does not exist, is not readable, is a directory where a file was expected, "
+                   "or is a symbolic link that loops or dangles."),
+        Diagnostic("ASL004", "file-too-large", "the file is too large to lint",
+                   "Files over the size limit (8 MiB) are skipped: they are almost always generated."),
+        Diagnostic("ASL005", "fix-not-written", "a fix could not be written",
+                   "--fix computed a change but the file was left untouched: it is read-only, the fixed "
+                   "code did not parse, or writing failed. Nothing was lost."),
+    )
+}

@@ -1,0 +1,95 @@
+"""Running the linter over many files: per-file settings, worker processes, ordered results."""
+
+from __future__ import annotations
+
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import List, Optional, Sequence, Tuple, Type
+
+from . import config as configuration
+from .discovery import module_name
+from .engine import FileResult, FileSettings, Linter
+from .rule import ENGINE_DIAGNOSTICS, Rule
+from .source import Source
+
+#: Below this many files a pool costs more than it saves.
+_MIN_FILES_PER_WORKER = 4
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    fix: bool = False
+    unsafe_fixes: bool = False
+    write: bool = True  # False for --diff: compute fixes, show them, touch nothing
+    jobs: int = 1
+
+
+class Settings:
+    """Turns the configuration into each file's FileSettings."""
+
+    def __init__(self, config: configuration.Config, rules: Sequence[Type[Rule]]) -> None:
+        self.config = config
+        self.enabled = configuration.select_rules(rules, config)
+        self.ignored_diagnostics = frozenset(
+            code for code in ENGINE_DIAGNOSTICS if configuration.matches(code, config.ignore) and config.ignore
+        )
+
+    def for_path(self, path: str) -> FileSettings:
+        rules = self.enabled
+        ignored = self.ignored_diagnostics
+        extra = configuration.per_file_ignored(self.config, path)
+        if extra:
+            rules = tuple(rule for rule in rules if not configuration.matches(rule.code, extra))
+            ignored = ignored | {code for code in ENGINE_DIAGNOSTICS if configuration.matches(code, extra)}
+        return FileSettings(rules, self.config.framework, module_name(path), ignored)
+
+
+_worker_linter: Optional[Linter] = None
+
+
+def _init_worker(linter: Linter) -> None:
+    global _worker_linter
+    _worker_linter = linter
+    if sys.getrecursionlimit() < 10_000:
+        sys.setrecursionlimit(10_000)
+
+
+def _lint_one(task: Tuple[str, FileSettings, RunOptions]) -> FileResult:
+    path, settings, options = task
+    linter = _worker_linter or Linter()
+    result = linter.lint_path(path, settings, fix=options.fix, unsafe_fixes=options.unsafe_fixes, write=options.write)
+    return _portable(result, keep_source=not options.write)
+
+
+def _portable(result: FileResult, keep_source: bool) -> FileResult:
+    result.findings = [finding.portable() for finding in result.findings]
+    if result.source is not None:
+        result.source = Source(result.source.path, result.source.text) if keep_source else None
+    return result
+
+
+def lint_files(files: Sequence[str], settings: Settings, options: RunOptions, linter: Optional[Linter] = None) -> List[FileResult]:
+    """Lint ``files``, in worker processes when there are enough of them; results in input order."""
+    linter = linter or Linter()
+    tasks = [(path, settings.for_path(path), options) for path in files]
+    jobs = max(1, min(options.jobs, len(tasks) // _MIN_FILES_PER_WORKER))
+    if jobs == 1:
+        _init_worker(linter)
+        return [_lint_one(task) for task in tasks]
+    context = None
+    if sys.platform.startswith("linux"):
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+    chunk = max(1, min(32, len(tasks) // (jobs * 8)))
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(linter,)) as pool:
+        return list(pool.map(_lint_one, tasks, chunksize=chunk))
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))  # type: ignore[attr-defined]
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
