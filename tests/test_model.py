@@ -1,0 +1,234 @@
+"""The semantic model, asked directly: names, scopes, usage, types and callees."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Dict, List
+
+import libcst as cst
+import pytest
+
+from asynclint.engine import _Hooks, walk
+from asynclint.model import SemanticModel, Usage
+
+
+class Probe:
+    """Records what the model says about every call whose function is named in ``targets``."""
+
+    def __init__(self, model: SemanticModel, ask) -> None:
+        self.model = model
+        self.ask = ask
+        self.answers: Dict[str, List[object]] = {}
+
+    def visit_Call(self, node: cst.Call) -> None:
+        key = cst.Module([]).code_for_node(node)
+        self.answers.setdefault(key, []).append(self.ask(self.model, node))
+
+
+def probe(code: str, ask, module_name: str = "pkg.mod") -> Dict[str, object]:
+    module = cst.parse_module(textwrap.dedent(code))
+    model = SemanticModel(module, module_name=module_name)
+    recorder = Probe(model, ask)
+    hooks = _Hooks([])
+    hooks.visit[cst.Call] = [recorder.visit_Call]
+    walk(module, model, hooks)
+    return {key: values[0] if len(values) == 1 else values for key, values in recorder.answers.items()}
+
+
+def qualified(model, node):
+    return model.qualified_name(node.func)
+
+
+def test_qualified_names_through_imports():
+    answers = probe(
+        """
+        import time as t
+        import os.path
+        import a.b as c
+        from time import sleep as nap
+        from . import sibling
+        from ..up import thing
+        t.sleep(1)
+        os.path.exists("x")
+        c.run()
+        nap(1)
+        sibling.go()
+        thing()
+        open("f")
+        undefined_name()
+        """,
+        qualified,
+    )
+    assert answers['t.sleep(1)'] == "time.sleep"
+    assert answers['os.path.exists("x")'] == "os.path.exists"
+    assert answers["c.run()"] == "a.b.run"
+    assert answers["nap(1)"] == "time.sleep"
+    assert answers["sibling.go()"] == "pkg.sibling.go"
+    assert answers["thing()"] == "up.thing"
+    assert answers['open("f")'] == "builtins.open"
+    assert answers["undefined_name()"] is None
+
+
+def test_shadowing_by_parameters_assignments_and_globals():
+    answers = probe(
+        """
+        import time
+        from time import sleep
+
+        def by_parameter(sleep):
+            sleep(1)
+
+        def by_assignment():
+            time = object()
+            time.sleep(2)
+
+        def by_loop_target(items):
+            for sleep in items:
+                sleep(3)
+
+        def by_global():
+            global sleep
+            sleep(4)
+
+        def by_local_import():
+            from asyncio import sleep
+            sleep(5)
+
+        lambda sleep: sleep(6)
+        [sleep(7) for sleep in range(3)]
+        """,
+        qualified,
+    )
+    assert answers["sleep(1)"] is None
+    assert answers["time.sleep(2)"] is None
+    assert answers["sleep(3)"] is None
+    assert answers["sleep(4)"] == "time.sleep"
+    assert answers["sleep(5)"] == "asyncio.sleep"
+    assert answers["sleep(6)"] is None
+    assert answers["sleep(7)"] is None
+
+
+def test_in_coroutine_follows_the_scope_stack():
+    answers = probe(
+        """
+        async def coroutine():
+            a()
+            def nested():
+                b()
+            lambda: c()
+            class Inner:
+                d()
+                async def method(self):
+                    e()
+            [f() for _ in xs]
+
+        def plain():
+            g()
+        """,
+        lambda model, node: model.in_coroutine,
+    )
+    assert answers == {"a()": True, "b()": False, "c()": False, "d()": True, "e()": True, "f()": True, "g()": False}
+
+
+@pytest.mark.parametrize(
+    "statement, usage",
+    [
+        ("await f()", Usage.AWAITED),
+        ("f()", Usage.DISCARDED),
+        ("x = f()", Usage.ASSIGNED),
+        ("x: int = f()", Usage.ASSIGNED),
+        ("return f()", Usage.RETURNED),
+        ("yield f()", Usage.YIELDED),
+        ("g(f())", Usage.ARGUMENT),
+        ("g(key=f())", Usage.ARGUMENT),
+        ("if f(): pass", Usage.CONDITION),
+        ("while not f(): pass", Usage.CONDITION),
+        ("x = a and f()", Usage.CONDITION),
+        ("(f() if c else 1)", Usage.DISCARDED),
+        ("x = 1 if f() else 2", Usage.CONDITION),
+        ("items = [f()]", Usage.OTHER),
+        ("f().attribute", Usage.OTHER),
+    ],
+)
+def test_usage(statement, usage):
+    code = "async def host(g, a, c):\n" + textwrap.indent(statement, "    ") + "\n"
+    answers = probe(code, lambda model, node: model.usage() if cst.Module([]).code_for_node(node.func) == "f" else None)
+    assert answers["f()"] == usage
+
+
+def test_types_from_factories_annotations_and_self_attributes():
+    answers = probe(
+        """
+        import asyncio
+        from asyncio import AbstractEventLoop
+
+        class Service:
+            def __init__(self):
+                self.loop = asyncio.new_event_loop()
+                self.maybe = asyncio.new_event_loop() if True else None
+                self.other = None
+
+            def start(self, given: AbstractEventLoop, unknown):
+                self.loop.probe()
+                given.probe()
+                unknown.probe()
+                self.maybe.probe()
+                local = asyncio.get_running_loop()
+                local.probe()
+                asyncio.get_event_loop().probe()
+        """,
+        lambda model, node: model.type_of(node.func.value) if isinstance(node.func, cst.Attribute) and node.func.attr.value == "probe" else "-",
+    )
+    assert answers["self.loop.probe()"] == "asyncio.AbstractEventLoop"
+    assert answers["given.probe()"] == "asyncio.AbstractEventLoop"
+    assert answers["unknown.probe()"] is None
+    assert answers["self.maybe.probe()"] is None  # a conditional value is not a certain type
+    assert answers["local.probe()"] == "asyncio.AbstractEventLoop"
+    assert answers["asyncio.get_event_loop().probe()"] == "asyncio.AbstractEventLoop"
+
+
+def test_callees_through_classes_and_bases():
+    answers = probe(
+        """
+        class Base:
+            async def close(self): ...
+            def flush(self): ...
+
+        class Child(Base):
+            async def run(self):
+                self.close()
+                self.flush()
+                super().close()
+                self.missing()
+                helper()
+
+            @staticmethod
+            async def static(self):
+                self.close()
+
+        async def helper(): ...
+        """,
+        lambda model, node: (lambda s: s and (s.qualname, s.is_async))(model.callee(node)),
+    )
+    assert answers["self.close()"] == [("pkg.mod.Base.close", True), None]
+    assert answers["self.flush()"] == ("pkg.mod.Base.flush", False)
+    assert answers["super().close()"] == ("pkg.mod.Base.close", True)
+    assert answers["self.missing()"] is None
+    assert answers["helper()"] == ("pkg.mod.helper", True)
+
+
+def test_framework_detection():
+    def framework(code, configured=None):
+        return SemanticModel(cst.parse_module(code), framework=configured).framework
+
+    assert framework("import asyncio\n") == "asyncio"
+    assert framework("import trio\n") == "trio"
+    assert framework("from anyio import sleep\nimport asyncio\n") == "anyio"
+    assert framework("import trio\n", configured="anyio") == "anyio"
+    assert framework("x = 1\n") == "asyncio"
+
+
+def test_reference_reuses_aliases_and_asks_for_missing_imports():
+    model = SemanticModel(cst.parse_module("import asyncio as aio\n"))
+    assert model.reference("asyncio.sleep") == ("aio.sleep", ())
+    assert model.reference("trio.sleep") == ("trio.sleep", ("trio",))
