@@ -21,7 +21,7 @@ class Symbol:
 
     qualname: str
     kind: str  # function | method | class
-    is_async: bool = False
+    is_async: bool = False  # calling it returns a coroutine (an async def, not wrapped by a decorator)
     node: Optional[cst.CSTNode] = None  # the definition, when it is in the current file
 
 

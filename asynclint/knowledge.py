@@ -37,3 +37,11 @@ TYPE_ALIASES = {
     "asyncio.ProactorEventLoop": EVENT_LOOP,
     "uvloop.Loop": EVENT_LOOP,
 }
+
+#: Decorators that leave an ``async def`` a coroutine function. Any other decorator may wrap it
+#: into something else (a worker launcher, a sync test, a context manager), so a decorated async def
+#: counts as a coroutine function only when all its decorators are listed here (by last name part).
+COROUTINE_PRESERVING_DECORATORS = frozenset({
+    "staticmethod", "classmethod", "abstractmethod", "override", "overload", "final",
+    "wraps", "cache", "lru_cache",
+})

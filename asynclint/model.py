@@ -26,7 +26,7 @@ from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 import libcst as cst
 
 from .index import EMPTY_INDEX, ProjectIndex, Symbol
-from .knowledge import FACTORY_TYPES, TYPE_ALIASES
+from .knowledge import COROUTINE_PRESERVING_DECORATORS, FACTORY_TYPES, TYPE_ALIASES
 
 _BUILTINS = frozenset(dir(builtins))
 _MAX_DEPTH = 8  # how far type inference and base-class lookups follow chains
@@ -104,7 +104,7 @@ class Scope:
 
 
 def _body_of(node: cst.CSTNode) -> Sequence[cst.BaseStatement]:
-    body = node.body  # type: ignore[attr-defined]
+    body = getattr(node, "body", None)  # a match statement has cases instead
     if isinstance(body, cst.IndentedBlock):
         return body.body
     return (cst.SimpleStatementLine(body=body.body),) if isinstance(body, cst.SimpleStatementSuite) else ()
@@ -305,6 +305,7 @@ class SemanticModel:
                 for binding in bindings
                 if binding.kind == "import" and binding.qualname
             }
+            imported.add(self.module_name.split(".")[0])  # the frameworks' own modules import relatively
             self._framework = next((f for f in ("trio", "anyio") if f in imported), "asyncio")
         return self._framework
 
@@ -481,7 +482,7 @@ class SemanticModel:
         binding = bindings[0]
         qualname = f"{self.module_name}.{name}"
         if binding.kind in ("def", "asyncdef") and not member:
-            return Symbol(qualname, "function", binding.kind == "asyncdef", binding.node)
+            return Symbol(qualname, "function", returns_coroutine(binding), binding.node)
         if binding.kind == "class" and isinstance(binding.node, cst.ClassDef):
             if not member:
                 return Symbol(qualname, "class", False, binding.node)
@@ -497,7 +498,7 @@ class SemanticModel:
                 if owner.kind == "function" or owner.kind == "lambda":
                     definition = bindings[0]
                     qualname = f"{self.module_name}.<locals>.{func.value}"
-                    return Symbol(qualname, "function", definition.kind == "asyncdef", definition.node)
+                    return Symbol(qualname, "function", returns_coroutine(definition), definition.node)
         if isinstance(func, cst.Attribute):
             receiver = func.value
             if isinstance(receiver, cst.Name):
@@ -584,7 +585,7 @@ class ClassInfo:
                 binding = bindings[-1]
                 if binding.kind in ("def", "asyncdef"):
                     qualname = f"{self.model.module_name}.{self.node.name.value}.{name}"
-                    return Symbol(qualname, "method", binding.kind == "asyncdef", binding.node)
+                    return Symbol(qualname, "method", returns_coroutine(binding), binding.node)
                 return None
         for base in self.bases():
             found = base.method(name, _depth=_depth + 1)
@@ -656,6 +657,14 @@ def _small_statements(statements: Sequence[cst.BaseStatement]) -> Iterator[cst.B
                 if value is not None:
                     nested.append(value)
             pending.extend(reversed(nested))  # type: ignore[arg-type]
+
+
+def returns_coroutine(binding: Binding) -> bool:
+    """Calling the definition returns a coroutine: an ``async def`` whose decorators, if any, are
+    all known to keep it a coroutine function."""
+    if binding.kind != "asyncdef" or not isinstance(binding.node, cst.FunctionDef):
+        return False
+    return all(_decorator_name(d) in COROUTINE_PRESERVING_DECORATORS for d in binding.node.decorators)
 
 
 def _decorator_name(decorator: cst.Decorator) -> Optional[str]:

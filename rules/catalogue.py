@@ -20,6 +20,11 @@ LIBRARY_COROUTINES = frozenset({
     "anyio.lowlevel.checkpoint_if_cancelled", "anyio.wait_readable", "anyio.wait_writable",
 })
 
+#: Awaitables that start their work even when dropped: what is lost is different, so is the message.
+DROPPED_AWAITABLE_CONSEQUENCES = {
+    "asyncio.gather": "its awaitables run as tasks, but nothing waits for them and their errors are lost",
+}
+
 #: Functions that schedule a task and return the only strong reference to it.
 TASK_SPAWNERS = frozenset({
     "asyncio.create_task", "asyncio.ensure_future", "asyncio.tasks.create_task", "asyncio.tasks.ensure_future",

@@ -8,7 +8,7 @@ from asynclint import Fix, FixKind, Rule, Usage
 from asynclint.fixes import awaited, can_await_here
 from asynclint.model import dotted_name
 
-from .catalogue import LIBRARY_COROUTINES
+from .catalogue import DROPPED_AWAITABLE_CONSEQUENCES, LIBRARY_COROUTINES
 
 
 class CoroutineNeverAwaited(Rule):
@@ -23,8 +23,14 @@ class CoroutineNeverAwaited(Rule):
 
         The callee is recognised without type annotations: async functions and methods defined in
         the same file (self./cls. methods through the class and its bases), and library coroutines
-        such as asyncio.sleep, asyncio.wait_for or trio.sleep. In a sync function the call is
-        reported without a fix: the function itself may need to become async.
+        such as asyncio.sleep, asyncio.wait_for or trio.sleep. An async def under a decorator that
+        may change what a call returns (a framework's worker or test decorator, say) is not
+        assumed to return a coroutine; staticmethod, classmethod, abstractmethod and the like are
+        known to keep it one. A dropped asyncio.gather() is flagged too: its awaitables do run,
+        but nothing waits for them and their exceptions are lost.
+
+        In a sync function the call is reported without a fix: the function itself may need to
+        become async.
     """
     bad = """
         async def save(record):
@@ -44,6 +50,7 @@ class CoroutineNeverAwaited(Rule):
         if self.model.usage() is not Usage.DISCARDED:
             return
         callee = self.model.callee(node)
+        consequence = "so it never runs"
         if callee is not None:
             if not callee.is_async:
                 return
@@ -53,7 +60,8 @@ class CoroutineNeverAwaited(Rule):
             if qualname not in LIBRARY_COROUTINES:
                 return
             shown = dotted_name(node.func) or qualname
-        message = f"coroutine {shown}() is never awaited, so it never runs"
+            consequence = DROPPED_AWAITABLE_CONSEQUENCES.get(qualname, consequence)
+        message = f"{shown}() is never awaited: {consequence}"
         fix = None
         if can_await_here(self.model):
             fix = Fix(node, awaited(node, node, self.model), "Insert 'await'", FixKind.UNSAFE)

@@ -226,6 +226,8 @@ def test_framework_detection():
     assert framework("from anyio import sleep\nimport asyncio\n") == "anyio"
     assert framework("import trio\n", configured="anyio") == "anyio"
     assert framework("x = 1\n") == "asyncio"
+    own_module = SemanticModel(cst.parse_module("from .. import _core\n"), module_name="trio._core.tests")
+    assert own_module.framework == "trio"
 
 
 def test_reference_reuses_aliases_and_asks_for_missing_imports():
