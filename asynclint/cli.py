@@ -47,9 +47,11 @@ def main() -> None:
 @click.option("--show-source", is_flag=True, help="Show the offending source line under each finding.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes [default: the CPU count].")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this configuration file.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the findings cache (.asynclint_cache).")
 def check(paths: Sequence[str], fix: bool, unsafe_fixes: bool, diff: bool, select: Optional[str],
           extend_select: Optional[str], ignore: Optional[str], output_format: str, stdin_filename: Optional[str],
-          exit_zero: bool, statistics: bool, show_source: bool, jobs: Optional[int], config_path: Optional[str]) -> None:
+          exit_zero: bool, statistics: bool, show_source: bool, jobs: Optional[int], config_path: Optional[str],
+          no_cache: bool) -> None:
     """Lint PATHS (files or directories; '-' reads standard input; default: the current directory)."""
     from . import config as configuration
     from . import report
@@ -92,7 +94,12 @@ def check(paths: Sequence[str], fix: bool, unsafe_fixes: bool, diff: bool, selec
         from .rule import ENGINE_DIAGNOSTICS, Finding
 
         files, unreadable = discover(list(paths) or ["."], config.excludes)
-        results = lint_files(files, settings, options)
+        cache = None
+        if not no_cache and not os.environ.get("ASYNCLINT_NO_CACHE"):
+            from .cache import FindingsCache
+
+            cache = FindingsCache(config.root, rules)
+        results = lint_files(files, settings, options, cache=cache)
         for problem in unreadable:
             if "ASL003" not in settings.ignored_diagnostics:
                 name = ENGINE_DIAGNOSTICS["ASL003"].name
@@ -112,7 +119,7 @@ def check(paths: Sequence[str], fix: bool, unsafe_fixes: bool, diff: bool, selec
         _summary(findings, fixed, unsafe_fixes, err=True)
         return _exit(EXIT_FINDINGS if findings and not exit_zero else EXIT_CLEAN)
 
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     if statistics:
         report.statistics(findings, out)
     else:

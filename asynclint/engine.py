@@ -45,6 +45,22 @@ def _child_fields(node_type: type) -> Tuple[str, ...]:
 
 _CHILD_FIELDS: Dict[type, Tuple[str, ...]] = {}
 
+# isinstance() against libcst's abstract base classes is slow; classify each concrete type once.
+_NODE, _SEQUENCE, _OTHER = "node", "sequence", "other"
+_VALUE_KINDS: Dict[type, str] = {}
+_NODE_TYPES: set = set()
+
+
+def _value_kind(value: object) -> str:
+    if isinstance(value, cst.CSTNode):
+        _NODE_TYPES.add(type(value))
+        return _NODE
+    return _SEQUENCE if isinstance(value, (tuple, list)) else _OTHER
+
+
+def _is_node(item: object) -> bool:
+    return _value_kind(item) is _NODE
+
 
 class _Hooks:
     """The enabled rules' visitor hooks, indexed by node class, for one file."""
@@ -76,33 +92,68 @@ def _hook_names(rule_type: type) -> Dict[str, Tuple[str, type]]:
 
 
 def walk(module: cst.Module, model: SemanticModel, hooks: _Hooks) -> None:
-    """Visit every node once, depth first, in source order."""
+    """Visit every node once, depth first, in source order, keeping the model's stack in step.
+
+    Leave events are not queued: a node is left when the walk next returns to its depth.
+    """
     visit, leave = hooks.visit, hooks.leave
-    pending: List[Tuple[cst.CSTNode, bool]] = [(module, False)]
+    stack = model.stack
+    pending: List[Tuple[cst.CSTNode, int]] = [(module, 0)]
     while pending:
-        node, leaving = pending.pop()
+        node, depth = pending.pop()
+        while len(stack) > depth:
+            _leave(stack, model, leave)
         node_type = type(node)
-        if leaving:
-            for hook in leave.get(node_type, ()):
-                hook(node)
-            model.leave(node)
-            continue
         model.enter(node)
         for hook in visit.get(node_type, ()):
             hook(node)
-        pending.append((node, True))
         fields = _CHILD_FIELDS.get(node_type)
         if fields is None:
             fields = _CHILD_FIELDS[node_type] = _child_fields(node_type)
         children: List[cst.CSTNode] = []
         for name in fields:
             value = getattr(node, name)
-            if isinstance(value, cst.CSTNode):
+            kind = _VALUE_KINDS.get(type(value))
+            if kind is None:
+                kind = _VALUE_KINDS[type(value)] = _value_kind(value)
+            if kind is _NODE:
                 children.append(value)
-            elif isinstance(value, (tuple, list)):
-                children.extend(item for item in value if isinstance(item, cst.CSTNode))
+            elif kind is _SEQUENCE:
+                children.extend(item for item in value if type(item) in _NODE_TYPES or _is_node(item))
+        depth += 1
         for child in reversed(children):
-            pending.append((child, False))
+            pending.append((child, depth))
+    while stack:
+        _leave(stack, model, leave)
+
+
+def _leave(stack: List[cst.CSTNode], model: SemanticModel, leave: Dict[type, List[Callable]]) -> None:
+    node = stack[-1]
+    for hook in leave.get(type(node), ()):
+        hook(node)
+    model.leave(node)
+
+
+def parse_module(text: str) -> cst.Module:
+    """Parse with libcst, without re-validating each node the parser builds.
+
+    Node validation exists to catch hand-built trees that could not be printed back; the parser's
+    output is valid by construction, and validating it costs about a sixth of the parse. Fix
+    replacements, built by rules, are still validated: validation is off only during this call.
+    """
+    node_class = cst.CSTNode
+    validate = node_class.__dict__.get("__post_init__")
+    if validate is None:  # a libcst without per-node validation: nothing to skip
+        return cst.parse_module(text)
+    node_class.__post_init__ = _no_validation  # type: ignore[method-assign]
+    try:
+        return cst.parse_module(text)
+    finally:
+        node_class.__post_init__ = validate  # type: ignore[method-assign]
+
+
+def _no_validation(self: cst.CSTNode) -> None:
+    return None
 
 
 @dataclass
@@ -209,7 +260,7 @@ class Linter:
         applied_total = 0
         for _ in range(MAX_FIX_PASSES if fix else 1):
             try:
-                module = cst.parse_module(text)
+                module = parse_module(text)
             except cst.ParserSyntaxError as error:
                 if text is not source.text:  # a fix broke the code: keep the last good version
                     break
@@ -235,7 +286,7 @@ class Linter:
             if applied == 0 or new_text == text:
                 break
             try:
-                cst.parse_module(new_text)
+                parse_module(new_text)
             except cst.ParserSyntaxError as error:
                 self._add_diagnostic(result, settings, "ASL005",
                                      f"a fix produced code that does not parse ({error.message}); file left unchanged")

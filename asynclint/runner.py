@@ -6,13 +6,16 @@ import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import List, Optional, Sequence, Tuple, Type
+from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple, Type
 
 from . import config as configuration
 from .discovery import module_name
 from .engine import FileResult, FileSettings, Linter
 from .rule import ENGINE_DIAGNOSTICS, Rule
 from .source import Source
+
+if TYPE_CHECKING:
+    from .cache import FindingsCache
 
 #: Below this many files a pool costs more than it saves.
 _MIN_FILES_PER_WORKER = 4
@@ -70,10 +73,36 @@ def _portable(result: FileResult, keep_source: bool) -> FileResult:
     return result
 
 
-def lint_files(files: Sequence[str], settings: Settings, options: RunOptions, linter: Optional[Linter] = None) -> List[FileResult]:
-    """Lint ``files``, in worker processes when there are enough of them; results in input order."""
+def lint_files(files: Sequence[str], settings: Settings, options: RunOptions, linter: Optional[Linter] = None,
+               cache: Optional["FindingsCache"] = None) -> List[FileResult]:
+    """Lint ``files``, in worker processes when there are enough of them; results in input order.
+
+    With a cache, files whose findings are cached are not linted again (when nothing is fixed).
+    """
     linter = linter or Linter()
     tasks = [(path, settings.for_path(path), options) for path in files]
+    results: List[Optional[FileResult]] = [None] * len(tasks)
+    if cache is not None and not options.fix:
+        for position, (path, file_settings, _) in enumerate(tasks):
+            cached = cache.get(path, file_settings)
+            if cached is not None:
+                results[position] = FileResult(path, cached)
+    todo = [position for position, result in enumerate(results) if result is None]
+    for position, result in zip(todo, _run_tasks([tasks[p] for p in todo], options, linter)):
+        results[position] = result
+        if cache is not None and result.fixed_text is None and not _has_engine_failure(result):
+            cache.put(tasks[position][0], tasks[position][1], result.findings)
+    if cache is not None:
+        cache.save()
+    return results  # type: ignore[return-value]
+
+
+def _has_engine_failure(result: FileResult) -> bool:
+    """Unreadable or crashed files are retried next time rather than remembered."""
+    return any(finding.code in ("ASL000", "ASL003", "ASL005") for finding in result.findings)
+
+
+def _run_tasks(tasks: List[Tuple[str, FileSettings, RunOptions]], options: RunOptions, linter: Linter) -> List[FileResult]:
     jobs = max(1, min(options.jobs, len(tasks) // _MIN_FILES_PER_WORKER))
     if jobs == 1:
         _init_worker(linter)

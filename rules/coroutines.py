@@ -50,7 +50,7 @@ class CoroutineNeverAwaited(Rule):
         if self.model.usage() is not Usage.DISCARDED:
             return
         callee = self.model.callee(node)
-        consequence = "so it never runs"
+        consequence = "it never runs"
         if callee is not None:
             if not callee.is_async:
                 return

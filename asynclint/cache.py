@@ -1,0 +1,106 @@
+"""The findings cache: a file whose size, modification time and settings are unchanged since the
+last run is not linted again.
+
+One JSON file per project root (``.asynclint_cache/``, which ignores itself for git). An entry
+records the file's size and modification time, and a fingerprint of everything else that decides
+its findings: the tool's version, the source of the engine and rule modules (so an edited rule
+invalidates), the file's enabled rules, framework and module name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+import os
+import tempfile
+from typing import Dict, Iterable, List, Optional, Tuple, Type
+
+from . import __version__
+from .engine import FileSettings
+from .rule import Finding, Rule
+
+CACHE_DIR = ".asynclint_cache"
+_FORMAT = 1
+
+
+def _code_fingerprint(rules: Iterable[Type[Rule]]) -> str:
+    """Version plus size and mtime of every module that defines behaviour (engine and rules)."""
+    modules = {inspect.getsourcefile(rule) for rule in rules}
+    package = os.path.dirname(os.path.abspath(__file__))
+    modules.update(os.path.join(package, name) for name in os.listdir(package) if name.endswith(".py"))
+    parts = [__version__]
+    for path in sorted(m for m in modules if m):
+        try:
+            info = os.stat(path)
+            parts.append(f"{path}:{info.st_size}:{info.st_mtime_ns}")
+        except OSError:
+            parts.append(path)
+    return hashlib.sha1("\n".join(parts).encode()).hexdigest()
+
+
+class FindingsCache:
+    def __init__(self, root: str, rules: Iterable[Type[Rule]]) -> None:
+        self.directory = os.path.join(root, CACHE_DIR)
+        self.path = os.path.join(self.directory, f"findings-v{_FORMAT}.json")
+        self.code = _code_fingerprint(rules)
+        self.entries: Dict[str, list] = {}
+        self.dirty = False
+        try:
+            with open(self.path, encoding="utf-8") as handle:
+                stored = json.load(handle)
+            if stored.get("code") == self.code:
+                self.entries = stored.get("files", {})
+        except (OSError, ValueError, AttributeError):
+            self.entries = {}
+
+    @staticmethod
+    def _key(path: str) -> str:
+        return os.path.abspath(path)
+
+    @staticmethod
+    def _stamp(path: str, settings: FileSettings) -> Optional[Tuple]:
+        try:
+            info = os.stat(path)
+        except OSError:
+            return None
+        configured = (
+            sorted(rule.code for rule in settings.rules), settings.framework, settings.module_name,
+            sorted(settings.ignored_diagnostics),
+        )
+        return [info.st_size, info.st_mtime_ns, hashlib.sha1(repr(configured).encode()).hexdigest()]
+
+    def get(self, path: str, settings: FileSettings) -> Optional[List[Finding]]:
+        entry = self.entries.get(self._key(path))
+        stamp = self._stamp(path, settings)
+        if entry is None or stamp is None or entry[0] != stamp:
+            return None
+        return [Finding(path, *fields) for fields in entry[1]]
+
+    def put(self, path: str, settings: FileSettings, findings: List[Finding]) -> None:
+        stamp = self._stamp(path, settings)
+        if stamp is None:
+            return
+        rows = [
+            [f.line, f.column, f.end_line, f.end_column, f.code, f.name, f.message, f.fix_applicability, f.fix_message]
+            for f in findings
+        ]
+        self.entries[self._key(path)] = [stamp, rows]
+        self.dirty = True
+
+    def save(self) -> None:
+        """Write the cache atomically; a cache that cannot be written is silently skipped."""
+        if not self.dirty:
+            return
+        try:
+            os.makedirs(self.directory, exist_ok=True)
+            ignore = os.path.join(self.directory, ".gitignore")
+            if not os.path.exists(ignore):
+                with open(ignore, "w", encoding="utf-8") as handle:
+                    handle.write("# created by asynclint\n*\n")
+            fd, temp = tempfile.mkstemp(prefix=".findings-", dir=self.directory)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump({"code": self.code, "files": self.entries}, handle, separators=(",", ":"))
+            os.replace(temp, self.path)
+        except OSError:
+            pass
