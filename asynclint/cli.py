@@ -87,7 +87,7 @@ def check(paths: Sequence[str], fix: bool, unsafe_fixes: bool, diff: bool, selec
                          jobs=jobs or default_jobs())
 
     if reading_stdin:
-        results = [_lint_stdin(stdin_filename or "-", settings, options)]
+        results = [_lint_stdin(stdin_filename or "-", settings, options, edits=output_format == "json" and not fix)]
     else:
         from .discovery import discover
         from .engine import FileResult
@@ -134,7 +134,7 @@ def _exit(code: int) -> None:
     raise click.exceptions.Exit(code)
 
 
-def _lint_stdin(path: str, settings, options):
+def _lint_stdin(path: str, settings, options, edits: bool = False):
     from .engine import FileResult, Linter
     from .rule import ENGINE_DIAGNOSTICS, Finding
     from .source import SourceError, decode
@@ -145,7 +145,8 @@ def _lint_stdin(path: str, settings, options):
     except SourceError as error:
         return FileResult(path, [Finding(path, error.line, error.column, error.line, error.column, error.code,
                                          ENGINE_DIAGNOSTICS[error.code].name, error.message)])
-    return Linter().lint_source(source, settings.for_path(path), fix=options.fix, unsafe_fixes=options.unsafe_fixes)
+    return Linter().lint_source(source, settings.for_path(path), fix=options.fix, unsafe_fixes=options.unsafe_fixes,
+                                edits=edits)
 
 
 def _print_diffs(results) -> bool:

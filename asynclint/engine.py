@@ -251,7 +251,9 @@ class Linter:
         return result
 
     def lint_source(self, source: Source, settings: FileSettings, *, fix: bool = False,
-                    unsafe_fixes: bool = False) -> FileResult:
+                    unsafe_fixes: bool = False, edits: bool = False) -> FileResult:
+        """Lint one source. ``fix`` applies fixes (safe ones, and unsafe ones with ``unsafe_fixes``)
+        to a fixed point; ``edits`` describes each finding's fix as text edits instead."""
         result = FileResult(source.path, source=source)
         rules = self._relevant_rules(source.text, settings)
         if not rules:
@@ -277,6 +279,11 @@ class Linter:
                 self._add_diagnostic(result, settings, "ASL000", f"internal error: {type(error).__name__}: {error}")
                 return result
             result.findings = findings
+            if edits:
+                for finding in findings:
+                    if finding.fix is not None:
+                        fixed_text, _ = fixer.apply(module, [finding.fix])
+                        finding.edits = fixer.text_edits(text, fixed_text)
             if not fix:
                 break
             fixes = [f.fix for f in findings if f.fix is not None and _allowed(f.fix, unsafe_fixes)]

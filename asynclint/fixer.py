@@ -47,6 +47,44 @@ def apply(module: cst.Module, fixes: Sequence[Fix]) -> Tuple[str, int]:
     return fixed.code, len(replacer.applied)
 
 
+def text_edits(before: str, after: str) -> List[dict]:
+    """Minimal edits that turn ``before`` into ``after``: 1-based line and column ranges (end
+    exclusive) with their new content, in the order an editor applies them (last first is safe
+    too: they never overlap)."""
+    import difflib
+
+    old_lines = before.splitlines(keepends=True)
+    new_lines = after.splitlines(keepends=True)
+    edits = []
+    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        old_block, new_block = "".join(old_lines[i1:i2]), "".join(new_lines[j1:j2])
+        prefix = 0
+        while prefix < min(len(old_block), len(new_block)) and old_block[prefix] == new_block[prefix]:
+            prefix += 1
+        suffix = 0
+        while (suffix < min(len(old_block), len(new_block)) - prefix
+               and old_block[-1 - suffix] == new_block[-1 - suffix]):
+            suffix += 1
+        start = _advance(i1 + 1, 1, old_block[:prefix])
+        end = _advance(i1 + 1, 1, old_block[: len(old_block) - suffix])
+        edits.append({
+            "start": {"line": start[0], "column": start[1]},
+            "end": {"line": end[0], "column": end[1]},
+            "content": new_block[prefix: len(new_block) - suffix],
+        })
+    return edits
+
+
+def _advance(line: int, column: int, text: str) -> Tuple[int, int]:
+    newlines = text.count("\n")
+    if newlines:
+        return line + newlines, len(text) - text.rfind("\n")
+    return line, column + len(text)
+
+
 def _imported_modules(module: cst.Module) -> Set[str]:
     """Modules bound under their own name by a top-level ``import x`` statement."""
     bound: Set[str] = set()

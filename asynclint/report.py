@@ -37,6 +37,8 @@ def as_dict(finding: Finding) -> dict:
     fix = None
     if finding.fix_applicability is not None:
         fix = {"applicability": finding.fix_applicability, "message": finding.fix_message}
+        if finding.edits is not None:
+            fix["edits"] = finding.edits
     return {
         "path": finding.path,
         "line": finding.line,

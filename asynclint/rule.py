@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING, ClassVar, FrozenSet, Optional, Tuple, Union
+from typing import TYPE_CHECKING, ClassVar, FrozenSet, List, Optional, Tuple, Union
 
 import libcst as cst
 
@@ -61,6 +61,8 @@ class Finding:
     fix_applicability: Optional[str] = None  # "safe" | "unsafe" | None
     fix_message: Optional[str] = None
     fix: Optional[Fix] = field(default=None, repr=False, compare=False)
+    #: The fix as text edits, computed only when asked for (editors): see fixer.text_edits.
+    edits: Optional[List[dict]] = field(default=None, repr=False, compare=False)
 
     @property
     def sort_key(self) -> Tuple[str, int, int, str]:
@@ -70,7 +72,7 @@ class Finding:
         """A copy without syntax-tree references, cheap to send between processes."""
         return Finding(
             self.path, self.line, self.column, self.end_line, self.end_column,
-            self.code, self.name, self.message, self.fix_applicability, self.fix_message,
+            self.code, self.name, self.message, self.fix_applicability, self.fix_message, edits=self.edits,
         )
 
 
