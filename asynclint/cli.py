@@ -40,7 +40,8 @@ def main() -> None:
 @click.option("--select", metavar="CODES", help="Comma-separated codes or prefixes to enable (replaces the config's select).")
 @click.option("--extend-select", metavar="CODES", help="Codes or prefixes to enable in addition.")
 @click.option("--ignore", metavar="CODES", help="Codes or prefixes to disable (added to the config's ignore).")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif", "github", "gitlab"]),
+              default="text", show_default=True)
 @click.option("--stdin-filename", metavar="PATH", help="The path of the file read from standard input ('-').")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule instead of the findings.")
@@ -123,7 +124,7 @@ def check(paths: Sequence[str], fix: bool, unsafe_fixes: bool, diff: bool, selec
     if statistics:
         report.statistics(findings, out)
     else:
-        report.FORMATS[output_format](findings, out, show_source=show_source)
+        report.FORMATS[output_format](findings, out, show_source=show_source, rules=rules)
     if output_format == "text":
         _summary(findings, fixed, unsafe_fixes, err=True)
     return _exit(EXIT_FINDINGS if findings and not exit_zero else EXIT_CLEAN)
@@ -178,6 +179,16 @@ def _summary(findings, fixed: int, unsafe_fixes: bool, err: bool) -> None:
     elif not fixed:
         parts.append("All checks passed.")
     click.echo(" ".join(parts), err=err)
+
+
+@main.command()
+def server() -> None:
+    """Run the language server (LSP over standard input and output) for editors."""
+    try:
+        from .lsp import serve
+    except ImportError as error:
+        raise _fail(f"the language server needs pygls: pip install 'asynclint[lsp]' ({error})")
+    serve()
 
 
 @main.command("rules")

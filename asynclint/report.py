@@ -9,7 +9,7 @@ from typing import Callable, Dict, List, Sequence, TextIO
 from .rule import Finding
 
 
-def text(findings: Sequence[Finding], out: TextIO, *, show_source: bool = False) -> None:
+def text(findings: Sequence[Finding], out: TextIO, *, show_source: bool = False, **_: object) -> None:
     """``path:line:col: CODE message``, the format flake8 prints and editors parse."""
     lines_by_path: Dict[str, List[str]] = {}
     for finding in findings:
