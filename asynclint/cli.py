@@ -64,11 +64,11 @@ def check(paths: Sequence[str], fix: bool, unsafe_fixes: bool, diff: bool, selec
     try:
         rules = load_rules()
     except RulePackError as error:
-        raise _fail(str(error))
+        raise _fail(str(error)) from None
 
     reading_stdin = list(paths) == ["-"] or (not paths and stdin_filename is not None)
     if "-" in paths and not reading_stdin:
-        raise _fail("'-' (standard input) cannot be combined with other paths")
+        raise _fail("'-' (standard input) cannot be combined with other paths") from None
     anchor = stdin_filename if reading_stdin and stdin_filename else (paths[0] if paths else ".")
     try:
         found = config_path or configuration.find_config_file(anchor)
@@ -78,7 +78,7 @@ def check(paths: Sequence[str], fix: bool, unsafe_fixes: bool, diff: bool, selec
             if value is not None:
                 configuration.check_codes(_codes_option(value) or [], codes, option)
     except configuration.ConfigError as error:
-        raise _fail(str(error))
+        raise _fail(str(error)) from None
     if select is not None:
         config.select = _codes_option(select)
     config.extend_select += _codes_option(extend_select) or []
@@ -187,7 +187,7 @@ def server() -> None:
     try:
         from .lsp import serve
     except ImportError as error:
-        raise _fail(f"the language server needs pygls: pip install 'asynclint[lsp]' ({error})")
+        raise _fail(f"the language server needs pygls: pip install 'asynclint[lsp]' ({error})") from None
     serve()
 
 
@@ -204,7 +204,7 @@ def rules_command(output_format: str, show_all: bool) -> None:
     try:
         rules = load_rules()
     except RulePackError as error:
-        raise _fail(str(error))
+        raise _fail(str(error)) from None
     rows = [
         {"code": r.code, "name": r.name, "message": r.message, "default": r.default, "fix": r.fix_kind.value,
          "frameworks": sorted(r.frameworks)}
@@ -238,10 +238,10 @@ def explain(code: str) -> None:
     try:
         rules = {rule.code: rule for rule in load_rules()}
     except RulePackError as error:
-        raise _fail(str(error))
+        raise _fail(str(error)) from None
     rule = rules.get(code)
     if rule is None:
-        raise _fail(f"unknown rule code {code!r}; 'asynclint rules' lists them")
+        raise _fail(f"unknown rule code {code!r}; 'asynclint rules' lists them") from None
     click.echo(explain_text(rule))
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import sys
 from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional, Sequence, Tuple, Type
 
@@ -31,7 +30,7 @@ _TOKEN_FIELDS = frozenset({
     "lpar", "rpar", "comma", "semicolon", "leading_lines", "lines_after_decorators", "header",
     "footer", "trailing_whitespace", "equal", "colon", "dot", "star", "operator", "asynchronous",
     "lbracket", "rbracket", "lbrace", "rbrace", "whitespace", "newline", "indent", "walrus",
-    "arrow", "first_line", "default_comma", "lines_after_decorators",
+    "arrow", "first_line", "default_comma",
 })
 
 
@@ -353,7 +352,3 @@ class Linter:
 def _allowed(fix: Fix, unsafe_fixes: bool) -> bool:
     return fix.applicability is FixKind.SAFE or (unsafe_fixes and fix.applicability is FixKind.UNSAFE)
 
-
-# Deeply nested expressions (long string concatenations in generated code) recurse in codegen.
-if sys.getrecursionlimit() < 10_000:
-    sys.setrecursionlimit(10_000)
