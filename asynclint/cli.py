@@ -33,7 +33,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path(readable=False))
 @click.option("--fix", is_flag=True, help="Apply safe fixes in place.")
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that may change behaviour (with --fix or --diff).")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; change no file.")
@@ -94,7 +94,7 @@ def check(paths: Sequence[str], fix: bool, unsafe_fixes: bool, diff: bool, selec
         from .engine import FileResult
         from .rule import ENGINE_DIAGNOSTICS, Finding
 
-        files, unreadable = discover(list(paths) or ["."], config.excludes)
+        files, unreadable = discover(list(paths) or ["."], config.excludes, config.root)
         cache = None
         if not no_cache and not os.environ.get("ASYNCLINT_NO_CACHE"):
             from .cache import FindingsCache
@@ -140,7 +140,7 @@ def _lint_stdin(path: str, settings, options, edits: bool = False):
     from .rule import ENGINE_DIAGNOSTICS, Finding
     from .source import SourceError, decode
 
-    data = click.get_binary_stream("stdin").read()
+    data = sys.stdin.buffer.read()
     try:
         source = decode(data, path)
     except SourceError as error:

@@ -17,14 +17,22 @@ class Unreadable:
     reason: str
 
 
-def _excluded(path: str, patterns: Sequence[str]) -> bool:
-    """A path is excluded when any of its components, or its whole path, matches a pattern."""
-    normalized = path.replace(os.sep, "/")
+def _excluded(path: str, patterns: Sequence[str], root: str) -> bool:
+    """A pattern without a slash excludes any path with a component that matches it (``build``,
+    ``*.egg-info``); a pattern with one matches the path relative to ``root`` (the configuration's
+    directory), or any trailing part of a path outside it."""
+    absolute = os.path.abspath(path)
+    inside = absolute == root or absolute.startswith(root.rstrip(os.sep) + os.sep)
+    relative = os.path.relpath(absolute, root).replace(os.sep, "/") if inside else absolute.replace(os.sep, "/")
+    parts = [part for part in relative.split("/") if part not in ("", ".")]
     for pattern in patterns:
-        if "/" in pattern.strip("/"):
-            if fnmatch.fnmatch(normalized, pattern) or fnmatch.fnmatch(normalized, "*/" + pattern.strip("/")):
+        stripped = pattern.strip("/")
+        if "/" in stripped:
+            if fnmatch.fnmatch(relative, stripped) or (not inside and fnmatch.fnmatch(relative, "*/" + stripped)):
                 return True
-        elif any(fnmatch.fnmatch(part, pattern.strip("/")) for part in normalized.split("/") if part not in ("", ".")):
+            if any(fnmatch.fnmatch("/".join(parts[:n]), stripped) for n in range(1, len(parts))):
+                return True  # a directory matched: everything below it is excluded
+        elif any(fnmatch.fnmatch(part, stripped) for part in parts):
             return True
     return False
 
@@ -44,7 +52,7 @@ class _GitIgnore:
                     import pathspec
 
                     with open(path, encoding="utf-8", errors="replace") as handle:
-                        spec = pathspec.PathSpec.from_lines("gitwildmatch", handle)
+                        spec = pathspec.GitIgnoreSpec.from_lines(handle)
                 except OSError:
                     spec = None
             self._specs[directory] = spec
@@ -61,16 +69,17 @@ class _GitIgnore:
         return False
 
 
-def discover(paths: Sequence[str], excludes: Sequence[str]) -> Tuple[List[str], List[Unreadable]]:
-    """Files to lint, sorted and unique, and the named paths that cannot be read."""
+def discover(paths: Sequence[str], excludes: Sequence[str], root: str = ".") -> Tuple[List[str], List[Unreadable]]:
+    """Files to lint, sorted and unique, and the paths that cannot be read."""
     files: List[str] = []
     problems: List[Unreadable] = []
     gitignore = _GitIgnore()
+    root = os.path.abspath(root)
     for path in paths:
-        if _excluded(path, excludes):
+        if _excluded(path, excludes, root):
             continue
         if os.path.isdir(path):
-            files.extend(_walk(path, excludes, gitignore, problems))
+            files.extend(_walk(path, excludes, root, gitignore, problems))
         elif os.path.isfile(path):
             files.append(path)
         else:
@@ -85,16 +94,36 @@ def discover(paths: Sequence[str], excludes: Sequence[str]) -> Tuple[List[str], 
     return sorted(unique), problems
 
 
-def _walk(root: str, excludes: Sequence[str], gitignore: _GitIgnore, problems: List[Unreadable]) -> Iterator[str]:
-    owners_by_dir = {}
-    for directory, subdirs, names in os.walk(root, onerror=None, followlinks=False):
+def _repository_ignores(start: str, gitignore: _GitIgnore) -> Tuple[str, ...]:
+    """Directories above ``start``, up to its git repository's top, whose .gitignore applies to it."""
+    owners: List[str] = []
+    directory = os.path.dirname(os.path.abspath(start))
+    while True:
+        if gitignore.spec(directory) is not None:
+            owners.append(directory)
+        if os.path.exists(os.path.join(directory, ".git")):
+            return tuple(reversed(owners))
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return ()  # not in a repository: only the walked tree's own .gitignore files count
+        directory = parent
+
+
+def _walk(top: str, excludes: Sequence[str], root: str, gitignore: _GitIgnore,
+          problems: List[Unreadable]) -> Iterator[str]:
+    owners_by_dir = {os.path.dirname(top): _repository_ignores(top, gitignore)}
+
+    def unreadable(error: OSError) -> None:
+        problems.append(Unreadable(error.filename or top, error.strerror or str(error)))
+
+    for directory, subdirs, names in os.walk(top, onerror=unreadable, followlinks=False):
         parent_owners = owners_by_dir.get(os.path.dirname(directory), ())
         owners = (*parent_owners, directory) if gitignore.spec(directory) is not None else tuple(parent_owners)
         owners_by_dir[directory] = owners
         kept = []
         for sub in sorted(subdirs):
             full = os.path.join(directory, sub)
-            if _excluded(sub, excludes) or gitignore.ignored(full, True, owners):
+            if _excluded(full, excludes, root) or gitignore.ignored(full, True, owners):
                 continue
             if os.path.islink(full):
                 continue  # never follow directory links: they can loop
@@ -104,7 +133,7 @@ def _walk(root: str, excludes: Sequence[str], gitignore: _GitIgnore, problems: L
             if not name.endswith(".py"):
                 continue
             full = os.path.join(directory, name)
-            if _excluded(name, excludes) or gitignore.ignored(full, False, owners):
+            if _excluded(full, excludes, root) or gitignore.ignored(full, False, owners):
                 continue
             if os.path.islink(full) and not os.path.exists(full):
                 problems.append(Unreadable(full, _why_unreadable(full)))

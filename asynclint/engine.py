@@ -8,6 +8,7 @@ files that have findings, in one code-generation pass, and fixes are applied onl
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import re
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from . import fixer
 from .index import EMPTY_INDEX, ProjectIndex
 from .model import SemanticModel
 from .rule import ENGINE_DIAGNOSTICS, Finding, Fix, FixKind, Rule
-from .source import Source, SourceError, read
+from .source import Source, SourceError, read, write_atomically
 
 #: Fix passes per file: a fix can enable another (a nested call), but never forever.
 MAX_FIX_PASSES = 10
@@ -210,6 +211,7 @@ class FileResult:
     findings: List[Finding] = field(default_factory=list)
     fixed_text: Optional[str] = None  # set when --fix changed the file
     fixes_applied: int = 0
+    unfixed_findings: List[Finding] = field(default_factory=list)  # before any fix was applied
     source: Optional[Source] = None
 
 
@@ -240,10 +242,10 @@ class Linter:
         result = self.lint_source(source, settings, fix=fix, unsafe_fixes=unsafe_fixes)
         if result.fixed_text is not None and write:
             try:
-                from .source import write_atomically
-
                 write_atomically(path, source.encode(result.fixed_text))
             except OSError as error:
+                # Nothing changed on disk, so what was found in the file as it is still stands.
+                result.findings = result.unfixed_findings
                 result.fixed_text = None
                 result.fixes_applied = 0
                 self._add_diagnostic(result, settings, "ASL005", f"fixes not written: {error.strerror or error}")
@@ -256,6 +258,11 @@ class Linter:
         result = FileResult(source.path, source=source)
         rules = self._relevant_rules(source.text, settings)
         if not rules:
+            # Nothing to analyse, but a file that does not compile is still worth saying so.
+            if settings.rules and "ASL001" not in settings.ignored_diagnostics:
+                error = _syntax_error(source.text, source.path)
+                if error is not None:
+                    self._add_diagnostic(result, settings, "ASL001", *error)
             return result
         text = source.text
         applied_total = 0
@@ -265,9 +272,11 @@ class Linter:
             except cst.ParserSyntaxError as error:
                 if text is not source.text:  # a fix broke the code: keep the last good version
                     break
-                column = error.raw_column + 1
-                self._add_diagnostic(result, settings, "ASL001", f"syntax error: {error.message}",
-                                     line=error.raw_line, column=column)
+                # CPython's parser places the error where the user sees it (libcst's position is
+                # the token after it); libcst's message stands when only libcst rejects the code.
+                message, line, column = _syntax_error(text, source.path) or (
+                    f"syntax error: {error.message}", error.raw_line, error.raw_column + 1)
+                self._add_diagnostic(result, settings, "ASL001", message, line=line, column=column)
                 return result
             except RecursionError:
                 self._add_diagnostic(result, settings, "ASL001", "syntax error: nesting too deep for the parser")
@@ -278,6 +287,8 @@ class Linter:
                 self._add_diagnostic(result, settings, "ASL000", f"internal error: {type(error).__name__}: {error}")
                 return result
             result.findings = findings
+            if text is source.text:
+                result.unfixed_findings = findings
             if edits:
                 for finding in findings:
                     if finding.fix is not None:
@@ -347,6 +358,17 @@ class Linter:
             return
         diagnostic = ENGINE_DIAGNOSTICS[code]
         result.findings.append(Finding(result.path, line, column, line, column, code, diagnostic.name, message))
+
+
+def _syntax_error(text: str, path: str) -> Optional[Tuple[str, int, int]]:
+    """CPython's verdict on the code: (message, line, column) of its syntax error, or None."""
+    try:
+        compile(text, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as error:
+        return f"syntax error: {error.msg}", error.lineno or 1, error.offset or 1
+    except (ValueError, RecursionError, MemoryError):
+        return None
+    return None
 
 
 def _allowed(fix: Fix, unsafe_fixes: bool) -> bool:

@@ -68,6 +68,7 @@ def _lint_one(task: Tuple[str, FileSettings, RunOptions]) -> FileResult:
 
 def _portable(result: FileResult, keep_source: bool) -> FileResult:
     result.findings = [finding.portable() for finding in result.findings]
+    result.unfixed_findings = []
     if result.source is not None:
         result.source = Source(result.source.path, result.source.text) if keep_source else None
     return result

@@ -6,6 +6,7 @@ a fix can be written back in exactly the same shape.
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import stat
@@ -89,12 +90,14 @@ def read(path: str) -> Source:
 def write_atomically(path: str, data: bytes) -> None:
     """Replace ``path`` with ``data`` in one rename, keeping its permission bits.
 
-    A file we may not write stays untouched (OSError): renaming over a read-only file would
-    silently bypass its permissions.
+    A symbolic link is followed: its target is rewritten and the link stays. A file we may not
+    write, or that has no write permission bit at all, stays untouched (OSError): renaming over a
+    read-only file would silently bypass its permissions, even for root.
     """
+    path = os.path.realpath(path)
     info = os.stat(path)
-    if not os.access(path, os.W_OK):
-        raise PermissionError(f"{path}: file is not writable")
+    if not os.access(path, os.W_OK) or not info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        raise PermissionError(errno.EACCES, "the file is read-only")
     directory = os.path.dirname(os.path.abspath(path))
     fd, temp = tempfile.mkstemp(prefix=".asynclint-", suffix=".tmp", dir=directory)
     try:
