@@ -35,8 +35,9 @@ class Settings:
     def __init__(self, config: configuration.Config, rules: Sequence[Type[Rule]]) -> None:
         self.config = config
         self.enabled = configuration.select_rules(rules, config)
+        # Engine diagnostics are reported whatever is selected, unless explicitly ignored.
         self.ignored_diagnostics = frozenset(
-            code for code in ENGINE_DIAGNOSTICS if configuration.matches(code, config.ignore) and config.ignore
+            code for code in ENGINE_DIAGNOSTICS if configuration.matches(code, config.ignore)
         )
 
     def for_path(self, path: str) -> FileSettings:
