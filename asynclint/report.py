@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import textwrap
 from collections import Counter
 from typing import Callable, Dict, List, Sequence, TextIO
 
@@ -65,4 +67,250 @@ def statistics(findings: Sequence[Finding], out: TextIO) -> None:
         out.write(f"{count:>6}  {code}  {marker} {name}\n")
 
 
-FORMATS: Dict[str, Callable[..., None]] = {"text": text, "json": json_format}
+# --- CI formats -----------------------------------------------------------------------------------
+
+SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+INFORMATION_URI = "https://pypi.org/project/asynclint/"
+
+
+def _is_engine_code(code: str) -> bool:
+    """Engine diagnostics are ASL0xx (ASL000-ASL005 today); rules are ASL100 and up."""
+    return code.startswith("ASL0")
+
+
+def _report_path(path: str) -> str:
+    """The path as given, with '/' separators and without a leading './' (CI tools want repo-relative paths)."""
+    if os.sep != "/":
+        path = path.replace(os.sep, "/")
+    while path.startswith("./") and len(path) > 2:
+        path = path[2:]
+    return path
+
+
+def _folded(text: str) -> str:
+    """Dedent and fold all whitespace runs into single spaces: one line of prose."""
+    return " ".join(text.split())
+
+
+def _paragraphs(text: str) -> List[str]:
+    """The paragraphs of a (possibly indented) docstring-like text, each folded onto one line."""
+    return [_folded(part) for part in textwrap.dedent(text).strip().split("\n\n") if part.strip()]
+
+
+def _example(code: str) -> str:
+    return textwrap.dedent(code).strip("\n")
+
+
+# SARIF 2.1.0 -------------------------------------------------------------------------------------
+
+
+def _sarif_descriptor(meta: object) -> dict:
+    """A reportingDescriptor for a rule class or an engine Diagnostic (both have code/name/message/rationale)."""
+    code = getattr(meta, "code")
+    name = getattr(meta, "name")
+    message = getattr(meta, "message")
+    rationale = getattr(meta, "rationale", "") or message
+    engine = _is_engine_code(code)
+    paragraphs = _paragraphs(rationale)
+    bad = _example(getattr(meta, "bad", "") or "")
+    good = _example(getattr(meta, "good", "") or "")
+
+    text_parts = [f"{code} {name}: {message}", *paragraphs]
+    markdown_parts = [f"**{code} `{name}`**: {message}", *paragraphs]
+    if bad:
+        text_parts.append("Flagged:\n\n" + textwrap.indent(bad, "    "))
+        markdown_parts.append(f"Flagged:\n\n```python\n{bad}\n```")
+    if good:
+        text_parts.append("Instead:\n\n" + textwrap.indent(good, "    "))
+        markdown_parts.append(f"Instead:\n\n```python\n{good}\n```")
+    properties: dict
+    if engine:
+        properties = {"tags": ["asynclint", "engine"], "fixKind": "none"}
+    else:
+        fix_kind = getattr(meta, "fix_kind", None)
+        frameworks = sorted(getattr(meta, "frameworks", ()) or ())
+        properties = {
+            "tags": ["asynclint", "async", *frameworks],
+            "fixKind": getattr(fix_kind, "value", fix_kind) or "none",
+            "enabledByDefault": bool(getattr(meta, "default", True)),
+        }
+        fix_note = {"safe": "Safe fix: applied by `asynclint check --fix`.",
+                    "unsafe": "Unsafe fix: applied by `asynclint check --fix --unsafe-fixes` (review the change)."}
+        if properties["fixKind"] in fix_note:
+            text_parts.append(fix_note[properties["fixKind"]].replace("`", "'"))
+            markdown_parts.append(fix_note[properties["fixKind"]])
+    suppress = f"Silence one line with '# noqa: {code}'." if not engine else ""
+    if suppress:
+        text_parts.append(suppress)
+        markdown_parts.append(f"Silence one line with `# noqa: {code}`.")
+    return {
+        "id": code,
+        "name": name,
+        "shortDescription": {"text": message},
+        "fullDescription": {"text": _folded(rationale)},
+        "help": {"text": "\n\n".join(text_parts), "markdown": "\n\n".join(markdown_parts)},
+        "defaultConfiguration": {"level": "error" if engine else "warning"},
+        "properties": properties,
+    }
+
+
+def _sarif_artifact_location(path: str) -> dict:
+    """A URI for the path: a file: URI when absolute, else a relative reference against %SRCROOT%."""
+    from pathlib import Path
+    from urllib.parse import quote
+
+    if Path(path).is_absolute():
+        return {"uri": Path(path).as_uri()}
+    relative = quote(_report_path(path), safe="/")
+    if relative.startswith("/"):  # rooted but driveless ('\\x' on Windows): no base to resolve against
+        return {"uri": relative}
+    return {"uri": relative, "uriBaseId": "%SRCROOT%"}
+
+
+def sarif(findings: Sequence[Finding], out: TextIO, *, rules: Sequence[type] = (), **_: object) -> None:
+    """A SARIF 2.1.0 log with one run, for GitHub code scanning and other SARIF viewers.
+
+    ``tool.driver.rules`` describes every engine diagnostic (level ``error``) and every registered
+    rule (level ``warning``), enabled or not, with its rationale and examples as help, so that a
+    viewer can show the rule's documentation next to a result. Columns are 1-based Unicode code
+    points, end exclusive, which is SARIF's own convention. Fixes are not included.
+    """
+    from . import __version__
+    from .rule import ENGINE_DIAGNOSTICS
+
+    descriptors: List[dict] = []
+    index_of: Dict[str, int] = {}
+
+    def describe(meta: object) -> None:
+        code = getattr(meta, "code")
+        if code not in index_of:
+            index_of[code] = len(descriptors)
+            descriptors.append(_sarif_descriptor(meta))
+
+    for diagnostic in sorted(ENGINE_DIAGNOSTICS.values(), key=lambda d: d.code):
+        describe(diagnostic)
+    for rule in sorted(rules, key=lambda r: r.code):
+        describe(rule)
+
+    results = []
+    for finding in findings:
+        if finding.code not in index_of:  # a rule not passed in `rules`: describe it from the finding
+            describe(_FindingMeta(finding.code, finding.name, finding.message, ""))
+        descriptor = descriptors[index_of[finding.code]]
+        result: dict = {
+            "ruleId": finding.code,
+            "ruleIndex": index_of[finding.code],
+            "level": descriptor["defaultConfiguration"]["level"],
+            "message": {"text": finding.message},
+            "locations": [{
+                "physicalLocation": {
+                    "artifactLocation": _sarif_artifact_location(finding.path),
+                    "region": {
+                        "startLine": max(1, finding.line),
+                        "startColumn": max(1, finding.column),
+                        "endLine": max(1, finding.end_line, finding.line),
+                        "endColumn": max(1, finding.end_column),
+                    },
+                },
+            }],
+        }
+        if finding.fix_applicability is not None:
+            result["properties"] = {"fix": {"applicability": finding.fix_applicability,
+                                            "message": finding.fix_message}}
+        results.append(result)
+
+    log = {
+        "$schema": SARIF_SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "asynclint",
+                "version": __version__,
+                "informationUri": INFORMATION_URI,
+                "rules": descriptors,
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    }
+    json.dump(log, out, indent=2)
+    out.write("\n")
+
+
+class _FindingMeta:
+    """Metadata for a code that reached a report without its rule class (never for the built-ins)."""
+
+    def __init__(self, code: str, name: str, message: str, rationale: str) -> None:
+        self.code, self.name, self.message, self.rationale = code, name, message, rationale
+
+
+# GitHub Actions workflow commands ----------------------------------------------------------------
+
+
+def escape_workflow_data(value: str) -> str:
+    """Escape a workflow command's message: ``%``, CR and LF, as GitHub's actions toolkit does."""
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_workflow_property(value: str) -> str:
+    """Escape a workflow command property value: the message escapes plus ``:`` and ``,``."""
+    return escape_workflow_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def github(findings: Sequence[Finding], out: TextIO, **_: object) -> None:
+    """One GitHub Actions ``::error`` workflow command per finding; the runner turns them into annotations.
+
+    Every finding is an ``error`` annotation, rules and engine diagnostics alike: any finding makes
+    ``asynclint check`` exit 1 and fail the step, and the annotations should say so. Columns are
+    1-based, ``endColumn`` exclusive as everywhere in asynclint; the path is printed as given (with
+    ``/`` separators), so run asynclint from the repository root with relative paths.
+    """
+    for finding in findings:
+        properties = ",".join(f"{key}={escape_workflow_property(str(value))}" for key, value in (
+            ("file", _report_path(finding.path)),
+            ("line", finding.line),
+            ("col", finding.column),
+            ("endLine", finding.end_line),
+            ("endColumn", finding.end_column),
+            ("title", f"{finding.code} {finding.name}"),
+        ))
+        out.write(f"::error {properties}::{escape_workflow_data(finding.message)}\n")
+
+
+# GitLab Code Quality ------------------------------------------------------------------------------
+
+
+def gitlab(findings: Sequence[Finding], out: TextIO, **_: object) -> None:
+    """A GitLab Code Quality report (a Code Climate issue list) as a JSON array.
+
+    Severity is ``major`` for rule findings and ``critical`` for engine diagnostics (ASL0xx: the file
+    could not be linted at all). The fingerprint is the SHA-256 of path, code, message and the
+    number of earlier identical (path, code, message) findings in the file, so it survives edits that
+    only move the code, and GitLab can tell new findings from old ones in merge requests.
+    """
+    import hashlib
+
+    seen: Counter = Counter()
+    issues = []
+    for finding in findings:
+        path = _report_path(finding.path)
+        key = (path, finding.code, finding.message)
+        occurrence = seen[key]
+        seen[key] += 1
+        fingerprint = hashlib.sha256(f"{path}:{finding.code}:{finding.message}:{occurrence}".encode("utf-8"))
+        issues.append({
+            "type": "issue",
+            "check_name": finding.code,
+            "description": f"{finding.code} {finding.message}",
+            "categories": ["Bug Risk"],
+            "fingerprint": fingerprint.hexdigest(),
+            "severity": "critical" if _is_engine_code(finding.code) else "major",
+            "location": {"path": path, "lines": {"begin": finding.line, "end": max(finding.end_line, finding.line)}},
+        })
+    json.dump(issues, out, indent=2)
+    out.write("\n")
+
+
+FORMATS: Dict[str, Callable[..., None]] = {
+    "text": text, "json": json_format, "sarif": sarif, "github": github, "gitlab": gitlab,
+}
