@@ -182,7 +182,8 @@ def _summary(findings, fixed: int, unsafe_fixes: bool, err: bool) -> None:
 
 
 @main.command()
-def server() -> None:
+@click.option("--stdio", is_flag=True, hidden=True, help="Accepted for LSP clients that pass it; stdio is the only transport.")
+def server(stdio: bool) -> None:
     """Run the language server (LSP over standard input and output) for editors."""
     try:
         from .lsp import serve

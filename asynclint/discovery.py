@@ -17,7 +17,7 @@ class Unreadable:
     reason: str
 
 
-def _excluded(path: str, patterns: Sequence[str], root: str) -> bool:
+def excluded(path: str, patterns: Sequence[str], root: str) -> bool:
     """A pattern without a slash excludes any path with a component that matches it (``build``,
     ``*.egg-info``); a pattern with one matches the path relative to ``root`` (the configuration's
     directory), or any trailing part of a path outside it."""
@@ -76,7 +76,7 @@ def discover(paths: Sequence[str], excludes: Sequence[str], root: str = ".") -> 
     gitignore = _GitIgnore()
     root = os.path.abspath(root)
     for path in paths:
-        if _excluded(path, excludes, root):
+        if excluded(path, excludes, root):
             continue
         if os.path.isdir(path):
             files.extend(_walk(path, excludes, root, gitignore, problems))
@@ -123,7 +123,7 @@ def _walk(top: str, excludes: Sequence[str], root: str, gitignore: _GitIgnore,
         kept = []
         for sub in sorted(subdirs):
             full = os.path.join(directory, sub)
-            if _excluded(full, excludes, root) or gitignore.ignored(full, True, owners):
+            if excluded(full, excludes, root) or gitignore.ignored(full, True, owners):
                 continue
             if os.path.islink(full):
                 continue  # never follow directory links: they can loop
@@ -133,7 +133,7 @@ def _walk(top: str, excludes: Sequence[str], root: str, gitignore: _GitIgnore,
             if not name.endswith(".py"):
                 continue
             full = os.path.join(directory, name)
-            if _excluded(full, excludes, root) or gitignore.ignored(full, False, owners):
+            if excluded(full, excludes, root) or gitignore.ignored(full, False, owners):
                 continue
             if os.path.islink(full) and not os.path.exists(full):
                 problems.append(Unreadable(full, _why_unreadable(full)))

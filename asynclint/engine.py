@@ -9,6 +9,8 @@ files that have findings, in one code-generation pass, and fixes are applied onl
 from __future__ import annotations
 
 import ast
+import io
+import threading
 import dataclasses
 import re
 from dataclasses import dataclass, field
@@ -142,14 +144,18 @@ def parse_module(text: str) -> cst.Module:
     replacements, built by rules, are still validated: validation is off only during this call.
     """
     node_class = cst.CSTNode
-    validate = node_class.__dict__.get("__post_init__")
-    if validate is None:  # a libcst without per-node validation: nothing to skip
-        return cst.parse_module(text)
-    node_class.__post_init__ = _no_validation  # type: ignore[method-assign]
-    try:
-        return cst.parse_module(text)
-    finally:
-        node_class.__post_init__ = validate  # type: ignore[method-assign]
+    with _VALIDATION_SWITCH:  # the switch is process-wide: one parse at a time may hold it
+        validate = node_class.__dict__.get("__post_init__")
+        if validate is None or validate is _no_validation:
+            return cst.parse_module(text)
+        node_class.__post_init__ = _no_validation  # type: ignore[method-assign]
+        try:
+            return cst.parse_module(text)
+        finally:
+            node_class.__post_init__ = validate  # type: ignore[method-assign]
+
+
+_VALIDATION_SWITCH = threading.Lock()
 
 
 def _no_validation(self: cst.CSTNode) -> None:
@@ -330,7 +336,7 @@ class Linter:
         if not run.reports:
             return []
         spans = positions(module)
-        lines = text.splitlines()
+        lines = [line.rstrip("\r\n") for line in io.StringIO(text, newline="").readlines()]
         findings = []
         for report in run.reports:
             span = spans[report.node]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Dict, List, Sequence, Set, Tuple, Union
 
 import libcst as cst
@@ -53,8 +54,8 @@ def text_edits(before: str, after: str) -> List[dict]:
     too: they never overlap)."""
     import difflib
 
-    old_lines = before.splitlines(keepends=True)
-    new_lines = after.splitlines(keepends=True)
+    old_lines = io.StringIO(before, newline="").readlines()  # \n, \r\n and \r only, as positions count
+    new_lines = io.StringIO(after, newline="").readlines()
     edits = []
     matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():

@@ -93,12 +93,12 @@ class AsynclintChecker:
             yield line, column - 1, f"{code} {message}", type(self)
 
     def _findings(self) -> List[Tuple[int, int, str, str]]:
-        from .discovery import _excluded
+        from .discovery import excluded
         from .engine import Linter
         from .source import MAX_FILE_BYTES, Source
 
         config = self.settings.config
-        if not self._reading_stdin and _excluded(self.filename, config.excludes, config.root):
+        if not self._reading_stdin and excluded(self.filename, config.excludes, config.root):
             return []  # the CLI skips it, even when named on the command line: exclude, extend-exclude
         file_settings = self.settings.for_path(self.filename)
         text = "".join(self.lines)  # already decoded (BOM removed) by flake8
