@@ -4,40 +4,26 @@
 from __future__ import annotations
 
 import os
-import re
 import stat
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from asynclint.cli import main
+from cli_helpers import finding_lines, run
 
-LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<column>\d+): (?P<code>ASL\d{3}) (?P<message>\S.*)$")
 
 BLOCKING = "import asyncio\nimport time\n\n\nasync def f():\n    time.sleep(1)\n"
 BLOCKING_FIXED = "import asyncio\nimport time\n\n\nasync def f():\n    await asyncio.sleep(1)\n"
 
 
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("ASYNCLINT_NO_CACHE", "1")
+pytestmark = pytest.mark.usefixtures("isolated_cli")
 
 
-def run(*args: str, input=None):
-    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
 
 
 def findings(stdout: str):
-    """(normalized path, line, column, code, message) for every stdout line, which must all be findings."""
-    found = []
-    for line in stdout.splitlines():
-        match = LINE.match(line)
-        assert match, f"not a finding line: {line!r}"
-        found.append((os.path.normpath(match["path"]), int(match["line"]), int(match["column"]), match["code"],
-                      match["message"]))
-    return found
+    """Findings with normalized paths."""
+    return [(os.path.normpath(path), *rest) for path, *rest in finding_lines(stdout)]
 
 
 def by_path(stdout: str):

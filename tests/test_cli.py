@@ -14,13 +14,11 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 import asynclint
-from asynclint.cli import main
+from cli_helpers import FINDING_LINE as LINE, finding_lines, run, write
 from asynclint.registry import load_rules
 
-LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<column>\d+): (?P<code>ASL\d{3}) (?P<message>\S.*)$")
 
 #: ASL100 at 6:5 (safe fix); `import asyncio` is present, so the fix adds no import.
 BLOCKING = "import asyncio\nimport time\n\n\nasync def f():\n    time.sleep(1)\n"
@@ -52,31 +50,14 @@ MIXED = textwrap.dedent(
 CLEAN = "import asyncio\n\n\nasync def f():\n    await asyncio.sleep(1)\n"
 
 
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path, monkeypatch):
-    """Run every command from tmp_path, without the findings cache (it would write into the cwd)."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("ASYNCLINT_NO_CACHE", "1")
+pytestmark = pytest.mark.usefixtures("isolated_cli")
 
 
-def run(*args: str, input=None):
-    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
 
 
-def write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
-def parse_lines(stdout: str):
-    """Every stdout line must be a finding line; returns (path, line, column, code, message) tuples."""
-    rows = []
-    for line in stdout.splitlines():
-        match = LINE.match(line)
-        assert match, f"not a 'path:line:col: CODE message' line: {line!r}"
-        rows.append((match["path"], int(match["line"]), int(match["column"]), match["code"], match["message"]))
-    return rows
+parse_lines = finding_lines
 
 
 def codes(stdout: str):

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import textwrap
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from asynclint.cli import main
+from cli_helpers import finding_lines, run, write
 
-LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<column>\d+): (?P<code>ASL\d{3}) (?P<message>\S.*)$")
 
 #: One of each: ASL100 at 10:5, ASL200 at 11:5, ASL400 at 12:5.
 MIXED = textwrap.dedent(
@@ -37,29 +34,15 @@ CLEAN = "import asyncio\n\n\nasync def f():\n    await asyncio.sleep(1)\n"
 BARE_SLEEP = "import time\n\n\nasync def f():\n    time.sleep(1)\n"
 
 
-@pytest.fixture(autouse=True)
-def _isolated(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("ASYNCLINT_NO_CACHE", "1")
+pytestmark = pytest.mark.usefixtures("isolated_cli")
 
 
-def run(*args: str, input=None):
-    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
 
 
-def write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def rows(stdout: str):
-    found = []
-    for line in stdout.splitlines():
-        match = LINE.match(line)
-        assert match, f"not a finding line: {line!r}"
-        found.append((os.path.normpath(match["path"]), match["code"], match["message"]))
-    return found
+    return [(os.path.normpath(path), code, message) for path, _, _, code, message in finding_lines(stdout)]
 
 
 def codes(stdout: str):

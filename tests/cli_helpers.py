@@ -1,0 +1,34 @@
+"""What the command-line tests share: running the CLI in-process and reading its finding lines."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import List, Tuple
+
+from click.testing import CliRunner
+
+from asynclint.cli import main
+
+#: One text-format finding: ``path:line:col: CODE message``.
+FINDING_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<column>\d+): (?P<code>ASL\d{3}) (?P<message>\S.*)$")
+
+
+def run(*args: str, input=None):
+    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def finding_lines(stdout: str) -> List[Tuple[str, int, int, str, str]]:
+    """(path, line, column, code, message) of every stdout line, each of which must be a finding."""
+    rows = []
+    for line in stdout.splitlines():
+        match = FINDING_LINE.match(line)
+        assert match, f"not a 'path:line:col: CODE message' line: {line!r}"
+        rows.append((match["path"], int(match["line"]), int(match["column"]), match["code"], match["message"]))
+    return rows
