@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import textwrap
 from pathlib import Path
 from typing import List, Tuple
 
@@ -32,3 +33,23 @@ def finding_lines(stdout: str) -> List[Tuple[str, int, int, str, str]]:
         assert match, f"not a 'path:line:col: CODE message' line: {line!r}"
         rows.append((match["path"], int(match["line"]), int(match["column"]), match["code"], match["message"]))
     return rows
+
+
+#: One of each: ASL100 at 10:5, ASL200 at 11:5, ASL400 at 12:5.
+MIXED = textwrap.dedent(
+    """\
+    import asyncio
+    import time
+
+
+    async def work():
+        pass
+
+
+    async def f():
+        time.sleep(1)
+        work()
+        asyncio.create_task(work())
+    """
+)
+CLEAN = "import asyncio\n\n\nasync def f():\n    await asyncio.sleep(1)\n"

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import asynclint
-from cli_helpers import FINDING_LINE as LINE, finding_lines, run, write
+from cli_helpers import CLEAN, MIXED, FINDING_LINE as LINE, finding_lines, run, write
 from asynclint.registry import load_rules
 
 
@@ -30,24 +30,6 @@ NEVER_AWAITED_FIXED = "async def g():\n    pass\n\n\nasync def f():\n    await g
 DANGLING = (
     "import asyncio\n\n\nasync def work():\n    pass\n\n\nasync def f():\n    asyncio.create_task(work())\n"
 )
-#: One of each: ASL100 at 10:5, ASL200 at 11:5, ASL400 at 12:5.
-MIXED = textwrap.dedent(
-    """\
-    import asyncio
-    import time
-
-
-    async def work():
-        pass
-
-
-    async def f():
-        time.sleep(1)
-        work()
-        asyncio.create_task(work())
-    """
-)
-CLEAN = "import asyncio\n\n\nasync def f():\n    await asyncio.sleep(1)\n"
 
 
 pytestmark = pytest.mark.usefixtures("isolated_cli")

@@ -9,27 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from cli_helpers import finding_lines, run, write
+from cli_helpers import CLEAN, MIXED, finding_lines, run, write
 
 
-#: One of each: ASL100 at 10:5, ASL200 at 11:5, ASL400 at 12:5.
-MIXED = textwrap.dedent(
-    """\
-    import asyncio
-    import time
-
-
-    async def work():
-        pass
-
-
-    async def f():
-        time.sleep(1)
-        work()
-        asyncio.create_task(work())
-    """
-)
-CLEAN = "import asyncio\n\n\nasync def f():\n    await asyncio.sleep(1)\n"
 #: time.sleep in a coroutine, in a file that imports no async framework.
 BARE_SLEEP = "import time\n\n\nasync def f():\n    time.sleep(1)\n"
 
