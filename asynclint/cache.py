@@ -66,7 +66,7 @@ class FindingsCache:
             return None
         configured = (
             sorted(rule.code for rule in settings.rules), settings.framework, settings.module_name,
-            sorted(settings.ignored_diagnostics),
+            sorted(settings.ignored_diagnostics), sorted(settings.explicit), settings.catalogues,
         )
         return [info.st_size, info.st_mtime_ns, hashlib.sha1(repr(configured).encode()).hexdigest()]
 

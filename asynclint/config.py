@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Type
@@ -26,7 +27,11 @@ DEFAULT_EXCLUDES = (
 )
 
 _LIST_KEYS = ("select", "extend-select", "ignore", "exclude", "extend-exclude")
-KNOWN_KEYS = (*_LIST_KEYS, "per-file-ignores", "framework")
+#: Tables that teach rules a team's own APIs: ``"qualified.name" = "note"`` (what to use instead,
+#: or why it matters). Rules read them through ``model.setting(key)``.
+CATALOGUE_KEYS = ("blocking-calls", "coroutine-functions", "timeout-calls")
+KNOWN_KEYS = (*_LIST_KEYS, "per-file-ignores", "framework", *CATALOGUE_KEYS)
+_QUALNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
 
 
 class ConfigError(Exception):
@@ -44,6 +49,7 @@ class Config:
     exclude: List[str] = field(default_factory=lambda: list(DEFAULT_EXCLUDES))
     extend_exclude: List[str] = field(default_factory=list)
     framework: Optional[str] = None
+    catalogues: Dict[str, Dict[str, str]] = field(default_factory=dict)
 
     @property
     def excludes(self) -> List[str]:
@@ -128,7 +134,21 @@ def from_table(table: Dict[str, Any], *, path: str, prefix: str, rules: Sequence
         if value not in FRAMEWORKS:
             raise ConfigError(f"{where}'{prefix}framework' must be one of {', '.join(sorted(FRAMEWORKS))}, not {value!r}")
         config.framework = value
+    for key in CATALOGUE_KEYS:
+        if key in table:
+            config.catalogues[key] = _catalogue(table[key], f"{where}'{prefix}{key}'")
     return config
+
+
+def _catalogue(value: Any, where: str) -> Dict[str, str]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where} must be a table of \"qualified.name\" = \"note\", not {_describe(value)}")
+    for name, note in value.items():
+        if not _QUALNAME.fullmatch(name) or "." not in name:
+            raise ConfigError(f"{where}: {name!r} is not a qualified name such as \"package.module.function\"")
+        if not isinstance(note, str):
+            raise ConfigError(f"{where}.\"{name}\" must be a string, not {_describe(note)}")
+    return dict(value)
 
 
 def _describe(value: Any) -> str:
@@ -150,6 +170,11 @@ def check_codes(selectors: Iterable[str], codes: Sequence[str], where: str) -> N
 
 def matches(code: str, selectors: Iterable[str]) -> bool:
     return any(s.upper() == "ALL" or code.startswith(s.upper()) for s in selectors)
+
+
+def explicitly_selected(rule: Type[Rule], config: Config) -> bool:
+    """Chosen by ``select`` or ``extend-select`` rather than by being on by default."""
+    return (config.select is not None and matches(rule.code, config.select)) or matches(rule.code, config.extend_select)
 
 
 def select_rules(rules: Sequence[Type[Rule]], config: Config) -> Tuple[Type[Rule], ...]:

@@ -229,6 +229,10 @@ class FileSettings:
     framework: Optional[str] = None
     module_name: str = "__main__"
     ignored_diagnostics: frozenset = frozenset()
+    #: Codes selected explicitly: they run even on frameworks outside their default_frameworks.
+    explicit: frozenset = frozenset()
+    #: The configured catalogue extensions, as sorted ((key, ((name, note), ...)), ...) (hashable).
+    catalogues: Tuple[Tuple[str, Tuple[Tuple[str, str], ...]], ...] = ()
 
 
 class Linter:
@@ -329,9 +333,15 @@ class Linter:
 
     def _run_rules(self, module: cst.Module, path: str, text: str, settings: FileSettings,
                    rule_types: Sequence[Type[Rule]]) -> List[Finding]:
-        model = SemanticModel(module, module_name=settings.module_name, framework=settings.framework, index=self.index)
+        model = SemanticModel(module, module_name=settings.module_name, framework=settings.framework, index=self.index,
+                              settings={key: dict(table) for key, table in settings.catalogues})
         run = FileRun(model)
-        rules = [rule_type(run) for rule_type in rule_types if rule_type.applies_to(model.framework)]
+        framework = model.framework
+        rules = [
+            rule_type(run) for rule_type in rule_types
+            if rule_type.applies_to(framework)
+            and (framework in rule_type.default_frameworks or rule_type.code in settings.explicit)
+        ]
         walk(module, model, _Hooks(rules))
         if not run.reports:
             return []

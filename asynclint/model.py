@@ -248,6 +248,7 @@ class SemanticModel:
         module_name: str = "__main__",
         framework: Optional[str] = None,
         index: ProjectIndex = EMPTY_INDEX,
+        settings: Optional[Dict[str, Dict[str, str]]] = None,
     ) -> None:
         self.module = module
         self.module_name = module_name
@@ -257,6 +258,11 @@ class SemanticModel:
         self.scope = Scope("module", module, None)
         self.module_scope = self.scope
         self._framework = framework
+        self._settings = settings or {}
+
+    def setting(self, key: str) -> Dict[str, str]:
+        """A configured catalogue extension (``blocking-calls``...): qualified name -> note."""
+        return self._settings.get(key, {})
 
     # -- traversal (called by the engine) -------------------------------------------------------
 

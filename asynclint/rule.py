@@ -87,6 +87,10 @@ class Rule:
     good: ClassVar[str] = ""  # the same code done right
     frameworks: ClassVar[FrozenSet[str]] = FRAMEWORKS
     default: ClassVar[bool] = True  # on unless deselected; opinionated rules say False
+    #: A default-on rule runs by default only on files of these frameworks; on the others it runs
+    #: when selected explicitly (``select``/``extend-select``). For rules whose verdict depends on
+    #: the framework's semantics (trio cancels cleanup at once, asyncio does not).
+    default_frameworks: ClassVar[FrozenSet[str]] = FRAMEWORKS
     fix_kind: ClassVar[FixKind] = FixKind.NONE
     #: The engine skips parsing a file that contains none of the enabled rules' tokens.
     #: A rule that can fire without any of them must leave this empty (never skip).
@@ -126,8 +130,10 @@ class Rule:
             raise ValueError(f"rule {cls.__qualname__}: code {cls.code!r} is not ASL followed by 3 digits (1xx-9xx)")
         if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", cls.name):
             raise ValueError(f"rule {cls.code}: name {cls.name!r} is not kebab-case")
-        if not cls.frameworks <= FRAMEWORKS:
-            raise ValueError(f"rule {cls.code}: unknown frameworks {sorted(cls.frameworks - FRAMEWORKS)}")
+        for attr in ("frameworks", "default_frameworks"):
+            unknown = getattr(cls, attr) - FRAMEWORKS
+            if unknown:
+                raise ValueError(f"rule {cls.code}: unknown {attr} {sorted(unknown)}")
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,8 @@ class Settings:
     def __init__(self, config: configuration.Config, rules: Sequence[Type[Rule]]) -> None:
         self.config = config
         self.enabled = configuration.select_rules(rules, config)
+        self.explicit = frozenset(rule.code for rule in self.enabled if configuration.explicitly_selected(rule, config))
+        self.catalogues = tuple(sorted((key, tuple(sorted(table.items()))) for key, table in config.catalogues.items()))
         # Engine diagnostics are reported whatever is selected, unless explicitly ignored.
         self.ignored_diagnostics = frozenset(
             code for code in ENGINE_DIAGNOSTICS if configuration.matches(code, config.ignore)
@@ -47,7 +49,7 @@ class Settings:
         if extra:
             rules = tuple(rule for rule in rules if not configuration.matches(rule.code, extra))
             ignored = ignored | {code for code in ENGINE_DIAGNOSTICS if configuration.matches(code, extra)}
-        return FileSettings(rules, self.config.framework, module_name(path), ignored)
+        return FileSettings(rules, self.config.framework, module_name(path), ignored, self.explicit, self.catalogues)
 
 
 _worker_linter: Optional[Linter] = None

@@ -258,12 +258,16 @@ def test_without_framework_key_a_bare_file_defaults_to_asyncio(tmp_path):
         ("asynclint.toml", "framework = 3\n", ["framework"]),
         ("pyproject.toml", '[tool.asynclint]\nselect = [\n', []),
         ("asynclint.toml", "this is not toml\n", []),
+        ("asynclint.toml", 'blocking-calls = ["mylib.fetch"]\n', ["blocking-calls"]),
+        ("asynclint.toml", '[blocking-calls]\n"fetch" = "use afetch"\n', ["blocking-calls", "fetch"]),
+        ("pyproject.toml", '[tool.asynclint.timeout-calls]\n"mylib.call" = 3\n', ["timeout-calls", "mylib.call"]),
     ],
     ids=[
         "unknown-key-pyproject", "unknown-key-asynclint-toml", "unknown-code-select", "unknown-prefix-extend-select",
         "unknown-code-ignore", "unknown-code-per-file-ignores", "select-string", "ignore-int-items", "exclude-string",
         "extend-exclude-string", "per-file-ignores-list", "per-file-ignores-value-string", "framework-unknown",
-        "framework-int", "invalid-toml-pyproject", "invalid-toml-asynclint-toml",
+        "framework-int", "invalid-toml-pyproject", "invalid-toml-asynclint-toml", "catalogue-list",
+        "catalogue-unqualified-name", "catalogue-note-int",
     ],
 )
 def test_config_errors_exit_2_naming_the_key_and_the_file(tmp_path, filename, content, mentions):
@@ -293,3 +297,40 @@ def test_config_error_exits_2_even_with_exit_zero(tmp_path):
     result = run("check", "--exit-zero", "app.py")
     assert result.exit_code == 2
     assert result.stdout == ""
+
+
+def test_catalogue_tables_reach_the_rules(tmp_path):
+    from asynclint import config as configuration
+    from asynclint.registry import load_rules
+    from asynclint.runner import Settings
+
+    path = write(tmp_path / "asynclint.toml", '[coroutine-functions]\n"mylib.fetch" = "returns a coroutine"\n')
+    settings = Settings(configuration.load(str(path), load_rules()), load_rules()).for_path(str(tmp_path / "a.py"))
+    assert settings.catalogues == (("coroutine-functions", (("mylib.fetch", "returns a coroutine"),)),)
+
+
+def test_a_rule_outside_its_default_frameworks_runs_only_when_selected(tmp_path):
+    import libcst as cst
+
+    from asynclint import Rule
+    from asynclint.engine import FileSettings, Linter
+    from asynclint.source import decode
+
+    class TrioOnlyByDefault(Rule):
+        code, name, message = "ASL951", "await-anything", "an await"
+        rationale = bad = good = "x"
+        default_frameworks = frozenset({"trio"})
+
+        def visit_Await(self, node: cst.Await) -> None:
+            self.report(node)
+
+    def codes(text, explicit=frozenset()):
+        source = decode(text.encode(), "case.py")
+        settings = FileSettings((TrioOnlyByDefault,), explicit=explicit)
+        return [f.code for f in Linter().lint_source(source, settings).findings]
+
+    asyncio_file = "import asyncio\n\nasync def f():\n    await asyncio.sleep(1)\n"
+    trio_file = "import trio\n\nasync def f():\n    await trio.sleep(1)\n"
+    assert codes(trio_file) == ["ASL951"]
+    assert codes(asyncio_file) == []
+    assert codes(asyncio_file, explicit=frozenset({"ASL951"})) == ["ASL951"]
