@@ -26,7 +26,7 @@ from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 import libcst as cst
 
 from .index import EMPTY_INDEX, ProjectIndex, Symbol
-from .knowledge import COROUTINE_PRESERVING_DECORATORS, FACTORY_TYPES, TYPE_ALIASES
+from .knowledge import AWAITED_TYPES, COROUTINE_PRESERVING_DECORATORS, FACTORY_TYPES, MEMBER_TYPES, TYPE_ALIASES
 
 _BUILTINS = frozenset(dir(builtins))
 _MAX_DEPTH = 8  # how far type inference and base-class lookups follow chains
@@ -49,10 +49,11 @@ class Usage(str, Enum):
 class Binding:
     """One way a name gets bound in a scope."""
 
-    kind: str  # import | def | asyncdef | class | assign | param | other
+    kind: str  # import | def | asyncdef | class | assign | unpack | with | asyncwith | param | declared | other
     node: Optional[cst.CSTNode] = None  # the value, definition or annotation
     qualname: Optional[str] = None  # for imports: what the name refers to
     annotation: Optional[cst.BaseExpression] = None
+    position: int = 0  # for unpack: which element of the value's tuple the name receives
 
 
 class Scope:
@@ -143,8 +144,12 @@ class _BindingCollector:
         if isinstance(target, cst.Name):
             self.add(target.value, binding)
         elif isinstance(target, (cst.Tuple, cst.List)):
-            for element in target.elements:
-                self.target(element.value, Binding("other", binding.node))
+            unpacks = binding.kind == "assign" and not any(isinstance(e, cst.StarredElement) for e in target.elements)
+            for position, element in enumerate(target.elements):
+                if unpacks and isinstance(element.value, cst.Name):
+                    self.add(element.value.value, Binding("unpack", binding.node, position=position))
+                else:
+                    self.target(element.value, Binding("other", binding.node))
         elif isinstance(target, cst.StarredElement):
             self.target(target.value, Binding("other"))
 
@@ -183,7 +188,8 @@ class _BindingCollector:
         elif isinstance(statement, cst.With):
             for item in statement.items:
                 if item.asname is not None:
-                    self.target(item.asname.name, Binding("with", item.item))
+                    kind = "asyncwith" if statement.asynchronous is not None else "with"
+                    self.target(item.asname.name, Binding(kind, item.item))
             self.block(_body_of(statement))
         elif isinstance(statement, cst.Match):
             for case in statement.cases:
@@ -429,45 +435,104 @@ class SemanticModel:
     def type_of(self, node: cst.BaseExpression, scope: Optional[Scope] = None, _depth: int = 0) -> Optional[str]:
         """The qualified class of the value of ``node`` when it is known for certain, else None.
 
-        Sources: a call to a catalogued factory or a class, a name bound only from such calls or
-        annotated, a ``self.<attr>`` bound only from such calls in the methods of the class.
-        Unknown stays unknown: nothing is guessed from names.
+        Sources: calls to catalogued factories and to classes (``requests.Session()``), awaited
+        catalogued coroutines, members of typed values (``p.parent``, ``s.cursor()``, ``p / "x"``:
+        ``knowledge.MEMBER_TYPES``), and names or ``self.<attr>`` bound only from such values: by
+        assignment, annotation, ``with ... as``, or unpacking a typed tuple. Unknown stays unknown:
+        nothing is guessed from names.
         """
-        if _depth > _MAX_DEPTH:
+        found = self._type_of(node, scope, _depth)
+        return found if isinstance(found, str) else None
+
+    def _type_of(self, node: cst.CSTNode, scope: Optional[Scope], depth: int):
+        """Like type_of, but may answer a tuple of element types (for unpacking)."""
+        if depth > _MAX_DEPTH:
             return None
         if isinstance(node, cst.Call):
-            callee = self.qualified_name(node.func, scope)
-            if callee is None:
-                return None
-            if callee in FACTORY_TYPES:
-                return FACTORY_TYPES[callee]
-            callee = TYPE_ALIASES.get(callee, callee)
-            symbol = self.symbol(callee)
-            return callee if symbol is not None and symbol.kind == "class" else None
+            func = node.func
+            callee = self.qualified_name(func, scope)
+            if callee is not None:
+                if callee in FACTORY_TYPES:
+                    return FACTORY_TYPES[callee]
+                callee = TYPE_ALIASES.get(callee, callee)
+                symbol = self.symbol(callee)
+                return callee if symbol is not None and symbol.kind == "class" else None
+            if isinstance(func, cst.Attribute):
+                return self._member_type(func.value, func.attr.value, scope, depth, FACTORY_TYPES)
+            return None
+        if isinstance(node, cst.Await):
+            inner = node.expression
+            if isinstance(inner, cst.Call):
+                callee = self.qualified_name(inner.func, scope)
+                if callee is not None:
+                    return AWAITED_TYPES.get(callee)
+                if isinstance(inner.func, cst.Attribute):
+                    return self._member_type(inner.func.value, inner.func.attr.value, scope, depth, AWAITED_TYPES)
+            return None
         if isinstance(node, cst.Name):
             owner, bindings = self.lookup(node.value, scope)
             if owner is None:
                 return None
-            return self._type_of_bindings(bindings, owner, _depth)
-        if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name):
-            cls = self.self_class(node.value, scope)
-            if cls is not None:
-                return self._type_of_bindings(cls.attribute_bindings(node.attr.value), cls.scope, _depth)
+            return self._type_of_bindings(bindings, owner, depth)
+        if isinstance(node, cst.Attribute):
+            if isinstance(node.value, cst.Name):
+                cls = self.self_class(node.value, scope)
+                if cls is not None:
+                    return self._type_of_bindings(cls.attribute_bindings(node.attr.value), cls.scope, depth)
+            return self._member_type(node.value, node.attr.value, scope, depth, MEMBER_TYPES)
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Divide):
+            return self._member_type(node.left, "__truediv__", scope, depth, MEMBER_TYPES)
         return None
+
+    def _member_type(self, receiver: cst.BaseExpression, member: str, scope: Optional[Scope], depth: int,
+                     table: Dict[str, object]):
+        owner_type = self.type_of(receiver, scope, depth + 1)
+        if owner_type is None:
+            return None
+        known = table.get(f"{owner_type}.{member}")
+        if known is None and table is FACTORY_TYPES:
+            known = MEMBER_TYPES.get(f"{owner_type}.{member}")  # a method listed once for call and attribute
+        return known
 
     def _type_of_bindings(self, bindings: List[Binding], owner: Scope, depth: int) -> Optional[str]:
         types = set()
         for binding in bindings:
             if binding.annotation is not None:
-                annotated = self.qualified_name(binding.annotation, owner.parent or owner)
-                types.add(TYPE_ALIASES.get(annotated, annotated) if annotated else None)
+                types.add(self._annotated_type(binding.annotation, owner.parent or owner))
             elif binding.kind == "assign" and isinstance(binding.node, cst.BaseExpression):
-                types.add(self.type_of(binding.node, owner, depth + 1))
+                types.add(self._type_of(binding.node, owner, depth + 1))
+            elif binding.kind == "unpack" and binding.node is not None:
+                value = binding.node
+                if isinstance(value, (cst.Tuple, cst.List)) and binding.position < len(value.elements):
+                    types.add(self.type_of(value.elements[binding.position].value, owner, depth + 1))
+                    continue
+                elements = self._type_of(value, owner, depth + 1)
+                types.add(elements[binding.position] if isinstance(elements, tuple) and binding.position < len(elements) else None)
+            elif binding.kind in ("with", "asyncwith") and isinstance(binding.node, cst.BaseExpression):
+                manager = self.type_of(binding.node, owner, depth + 1)
+                enter = "__aenter__" if binding.kind == "asyncwith" else "__enter__"
+                types.add(MEMBER_TYPES.get(f"{manager}.{enter}", manager) if manager else None)
             else:
                 return None
         if len(types) == 1:
-            return types.pop()  # None when the one type is unknown
+            found = types.pop()  # None when the one type is unknown
+            return found if isinstance(found, str) else None
         return None
+
+    def _annotated_type(self, annotation: cst.BaseExpression, scope: Scope) -> Optional[str]:
+        """The class an annotation names; ``Optional[X]`` and ``X | None`` name X."""
+        if isinstance(annotation, cst.Subscript) and len(annotation.slice) == 1:
+            if self.qualified_name(annotation.value, scope) in ("typing.Optional", "typing_extensions.Optional"):
+                index = annotation.slice[0].slice
+                if isinstance(index, cst.Index):
+                    return self._annotated_type(index.value, scope)
+            return None
+        if isinstance(annotation, cst.BinaryOperation) and isinstance(annotation.operator, cst.BitOr):
+            sides = [annotation.left, annotation.right]
+            kept = [side for side in sides if not (isinstance(side, cst.Name) and side.value == "None")]
+            return self._annotated_type(kept[0], scope) if len(kept) == 1 else None
+        annotated = self.qualified_name(annotation, scope)
+        return TYPE_ALIASES.get(annotated, annotated) if annotated else None
 
     # -- callables ------------------------------------------------------------------------------
 

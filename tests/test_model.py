@@ -187,6 +187,70 @@ def test_types_from_factories_annotations_and_self_attributes():
     assert answers["asyncio.get_event_loop().probe()"] == "asyncio.AbstractEventLoop"
 
 
+def receiver_type(model, node):
+    return model.type_of(node.func.value) if isinstance(node.func, cst.Attribute) and node.func.attr.value == "probe" else "-"
+
+
+def test_types_through_members_with_unpacking_and_awaits(monkeypatch):
+    from asynclint import knowledge
+
+    monkeypatch.setitem(knowledge.FACTORY_TYPES, "lib.Path", "lib.Path")
+    monkeypatch.setitem(knowledge.FACTORY_TYPES, "lib.open", "lib.File")
+    monkeypatch.setitem(knowledge.MEMBER_TYPES, "lib.Path.parent", "lib.Path")
+    monkeypatch.setitem(knowledge.MEMBER_TYPES, "lib.Path.__truediv__", "lib.Path")
+    monkeypatch.setitem(knowledge.MEMBER_TYPES, "lib.Path.open", "lib.File")
+    monkeypatch.setitem(knowledge.MEMBER_TYPES, "lib.Pool.__aenter__", "lib.Connection")
+    monkeypatch.setitem(knowledge.FACTORY_TYPES, "lib.Pool", "lib.Pool")
+    monkeypatch.setitem(knowledge.AWAITED_TYPES, "lib.connect", ("lib.Reader", "lib.Writer"))
+    monkeypatch.setitem(knowledge.AWAITED_TYPES, "lib.Pool.acquire", "lib.Connection")
+    answers = probe(
+        """
+        from typing import Optional
+        import lib
+
+        async def f(maybe: Optional[lib.Path], union: "lib.Path | None", other: lib.Path | None):
+            p = lib.Path("x")
+            (p / "a").probe()
+            p.parent.parent.probe()
+            p.open().probe()
+            with lib.open("f") as handle:
+                handle.probe()
+            with p.open() as same:
+                same.probe()
+            async with lib.Pool() as conn:
+                conn.probe()
+            reader, writer = await lib.connect()
+            reader.probe()
+            writer.probe()
+            first, *rest = await lib.connect()
+            first.probe()
+            a, b = lib.Path("a"), lib.open("b")
+            b.probe()
+            pool = lib.Pool()
+            connection = await pool.acquire()
+            connection.probe()
+            maybe.probe()
+            other.probe()
+            p.unknown.probe()
+        """,
+        receiver_type,
+    )
+    assert answers['(p / "a").probe()'] == "lib.Path"
+    assert answers["p.parent.parent.probe()"] == "lib.Path"
+    assert answers["p.open().probe()"] == "lib.File"
+    assert answers["handle.probe()"] == "lib.File"
+    assert answers["same.probe()"] == "lib.File"
+    assert answers["conn.probe()"] == "lib.Connection"
+    assert answers["reader.probe()"] == "lib.Reader"
+    assert answers["writer.probe()"] == "lib.Writer"
+    assert answers["first.probe()"] is None  # starred unpacking is not followed
+    assert answers["b.probe()"] == "lib.File"
+    assert answers["connection.probe()"] == "lib.Connection"
+    assert answers["maybe.probe()"] == "lib.Path"
+    assert answers["other.probe()"] == "lib.Path"
+    assert answers["p.unknown.probe()"] is None
+
+
 def test_callees_through_classes_and_bases():
     answers = probe(
         """
