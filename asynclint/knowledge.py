@@ -1,7 +1,17 @@
 """Facts about the standard library and common frameworks that the semantic model relies on.
 
-Kept as data: each entry maps a qualified callable to the qualified class of what it returns, so
-that ``loop = asyncio.get_running_loop()`` gives ``loop`` a known type.
+Kept as data, so that the light type tracking stays a handful of lookups:
+
+* ``FACTORY_TYPES``: a callable (or a class, which constructs itself) -> the type of the call's
+  result: ``loop = asyncio.get_running_loop()`` gives ``loop`` a known type.
+* ``AWAITED_TYPES``: a coroutine function, or ``"<type>.<method>"`` -> the type of the awaited
+  result; a tuple of types for a tuple result, which unpacking splits.
+* ``MEMBER_TYPES``: ``"<type>.<attribute or method>"`` -> the type of the attribute or of the
+  method call's result; ``__truediv__`` for ``/``; ``__enter__``/``__aenter__`` for ``with ... as``
+  when the bound value is not the manager itself.
+* ``TYPE_ALIASES``: other spellings of a type (annotations, re-exports) -> its canonical name.
+
+Rule families add their types in their own blocks.
 """
 
 EVENT_LOOP = "asyncio.AbstractEventLoop"
@@ -27,6 +37,10 @@ FACTORY_TYPES = {
     "asyncio.Semaphore": "asyncio.Semaphore",
     "asyncio.BoundedSemaphore": "asyncio.BoundedSemaphore",
 }
+
+AWAITED_TYPES: dict = {}
+
+MEMBER_TYPES: dict = {}
 
 #: Annotations name the type itself; these aliases name the same class.
 TYPE_ALIASES = {
