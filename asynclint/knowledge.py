@@ -38,6 +38,40 @@ FACTORY_TYPES = {
     "asyncio.BoundedSemaphore": "asyncio.BoundedSemaphore",
 }
 
+# -- ASL5xx/ASL6xx/ASL801 (locks, conditions, events, queues): the primitives these rules track. --
+# Thread and process primitives block the calling thread, so the event loop, while they wait.
+FACTORY_TYPES.update({
+    "threading.Lock": "threading.Lock",
+    "threading.RLock": "threading.RLock",
+    "threading.Semaphore": "threading.Semaphore",
+    "threading.BoundedSemaphore": "threading.BoundedSemaphore",
+    "threading.Condition": "threading.Condition",
+    "threading.Event": "threading.Event",
+    "_thread.allocate_lock": "threading.Lock",
+    "multiprocessing.Lock": "multiprocessing.Lock",
+    "multiprocessing.RLock": "multiprocessing.RLock",
+    "multiprocessing.Semaphore": "multiprocessing.Semaphore",
+    "multiprocessing.BoundedSemaphore": "multiprocessing.BoundedSemaphore",
+    "multiprocessing.Condition": "multiprocessing.Condition",
+    "multiprocessing.JoinableQueue": "multiprocessing.JoinableQueue",
+    "queue.Queue": "queue.Queue",
+    "queue.LifoQueue": "queue.LifoQueue",
+    "queue.PriorityQueue": "queue.PriorityQueue",
+    "asyncio.LifoQueue": "asyncio.LifoQueue",
+    "asyncio.PriorityQueue": "asyncio.PriorityQueue",
+    "trio.Lock": "trio.Lock",
+    "trio.StrictFIFOLock": "trio.StrictFIFOLock",
+    "trio.Semaphore": "trio.Semaphore",
+    "trio.CapacityLimiter": "trio.CapacityLimiter",
+    "trio.Condition": "trio.Condition",
+    "trio.Event": "trio.Event",
+    "anyio.Lock": "anyio.Lock",
+    "anyio.Semaphore": "anyio.Semaphore",
+    "anyio.CapacityLimiter": "anyio.CapacityLimiter",
+    "anyio.Condition": "anyio.Condition",
+    "anyio.Event": "anyio.Event",
+})
+
 AWAITED_TYPES: dict = {}
 
 MEMBER_TYPES: dict = {}
@@ -51,6 +85,25 @@ TYPE_ALIASES = {
     "asyncio.ProactorEventLoop": EVENT_LOOP,
     "uvloop.Loop": EVENT_LOOP,
 }
+
+# -- ASL5xx/ASL6xx/ASL801: where the primitives are defined, as annotations may spell them. --
+TYPE_ALIASES.update({
+    "asyncio.locks.Lock": "asyncio.Lock",
+    "asyncio.locks.Event": "asyncio.Event",
+    "asyncio.locks.Condition": "asyncio.Condition",
+    "asyncio.locks.Semaphore": "asyncio.Semaphore",
+    "asyncio.locks.BoundedSemaphore": "asyncio.BoundedSemaphore",
+    "asyncio.queues.Queue": "asyncio.Queue",
+    "asyncio.queues.LifoQueue": "asyncio.LifoQueue",
+    "asyncio.queues.PriorityQueue": "asyncio.PriorityQueue",
+    "threading._RLock": "threading.RLock",
+    "multiprocessing.synchronize.Lock": "multiprocessing.Lock",
+    "multiprocessing.synchronize.RLock": "multiprocessing.RLock",
+    "multiprocessing.synchronize.Semaphore": "multiprocessing.Semaphore",
+    "multiprocessing.synchronize.BoundedSemaphore": "multiprocessing.BoundedSemaphore",
+    "multiprocessing.synchronize.Condition": "multiprocessing.Condition",
+    "multiprocessing.queues.JoinableQueue": "multiprocessing.JoinableQueue",
+})
 
 #: Decorators that leave an ``async def`` a coroutine function. Any other decorator may wrap it
 #: into something else (a worker launcher, a sync test, a context manager), so a decorated async def
