@@ -26,7 +26,12 @@ _FORMAT = 1
 
 def _code_fingerprint(rules: Iterable[Type[Rule]]) -> str:
     """Version plus size and mtime of every module that defines behaviour (engine and rules)."""
-    modules = {inspect.getsourcefile(rule) for rule in rules}
+    modules = set()
+    for rule in rules:  # every module of a rule's package: catalogues and helpers decide findings too
+        source = inspect.getsourcefile(rule)
+        if source:
+            directory = os.path.dirname(source)
+            modules.update(os.path.join(directory, name) for name in os.listdir(directory) if name.endswith(".py"))
     package = os.path.dirname(os.path.abspath(__file__))
     modules.update(os.path.join(package, name) for name in os.listdir(package) if name.endswith(".py"))
     parts = [__version__]
@@ -46,6 +51,8 @@ class FindingsCache:
         self.code = _code_fingerprint(rules)
         self.entries: Dict[str, list] = {}
         self.dirty = False
+        #: What else the findings depend on (the project index's fingerprint), set by the runner.
+        self.context = ""
         try:
             with open(self.path, encoding="utf-8") as handle:
                 stored = json.load(handle)
@@ -58,8 +65,7 @@ class FindingsCache:
     def _key(path: str) -> str:
         return os.path.abspath(path)
 
-    @staticmethod
-    def _stamp(path: str, settings: FileSettings) -> Optional[Tuple]:
+    def _stamp(self, path: str, settings: FileSettings) -> Optional[Tuple]:
         try:
             info = os.stat(path)
         except OSError:
@@ -68,7 +74,7 @@ class FindingsCache:
             sorted(rule.code for rule in settings.rules), settings.framework, settings.module_name,
             sorted(settings.ignored_diagnostics), sorted(settings.explicit), settings.catalogues,
         )
-        return [info.st_size, info.st_mtime_ns, hashlib.sha1(repr(configured).encode()).hexdigest()]
+        return [info.st_size, info.st_mtime_ns, hashlib.sha1(repr(configured).encode()).hexdigest(), self.context]
 
     def get(self, path: str, settings: FileSettings) -> Optional[List[Finding]]:
         entry = self.entries.get(self._key(path))

@@ -1,18 +1,54 @@
-"""What the model knows beyond the current file.
+"""What the model knows beyond the current file: the project index.
 
-The semantic model asks a ``ProjectIndex`` about qualified names that the file itself does not
-define (``pkg.client.ApiClient.fetch``: a class? a coroutine function?). The engine hands every
-model the same index; the default knows nothing, so a file is analysed on its own. A project-wide
-index (all ``async def``s and classes across the linted files) or a library index plugs in here
-without any rule changing: rules only ever ask the model.
+Before rules run, one cheap pass reads every file of the project with CPython's ``ast`` (several
+times faster than libcst) and keeps an *outline* of it: what its module-level names are bound to,
+its functions and classes, and for each function the calls it makes, resolved to qualified names
+where the file alone can tell (``requests.get``, ``pkg.io.read_config``, ``pkg.mod.Client.fetch``
+for ``self.fetch()``). Outlines are small, picklable, and cached by the file's content hash.
+
+The semantic model asks the index about qualified names that its own file does not define:
+``lookup("pkg.client.ApiClient.fetch")`` follows re-exports (``from .client import ApiClient``
+in ``pkg/__init__.py``), base classes and ``self.`` attributes across files. Rules that reason
+across functions read the call sites: ``callers(qualname)`` gives every project call of a
+function with the context it was made in (awaited? under which ``with`` managers? handed to
+which function as an argument?).
+
+The base ``ProjectIndex`` knows nothing, so a file can be analysed on its own.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Optional
+import ast
+import builtins
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass, field
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 import libcst as cst
+
+from .knowledge import COROUTINE_PRESERVING_DECORATORS, FACTORY_TYPES
+
+#: Bumped whenever the outline format changes, so stale caches are ignored.
+OUTLINE_VERSION = 1
+_MAX_DEPTH = 8
+_BUILTINS = frozenset(dir(builtins))
+
+
+@dataclass(frozen=True)
+class CallSite:
+    """A call made by a project function, as the outline pass saw it."""
+
+    target: str  # the callee's qualified name (``Class.method`` for self./cls. calls)
+    caller: str  # the qualified name of the function making the call
+    path: str
+    line: int
+    column: int  # 1-based
+    awaited: bool = False
+    managers: Tuple[str, ...] = ()  # what the enclosing ``with``/``async with`` items name, outermost first
+    wrapper: Optional[str] = None  # the function the call's result is passed to directly (``asyncio.wait_for``)
+    returned: bool = False  # the call is the function's return value
 
 
 @dataclass(frozen=True)
@@ -23,6 +59,11 @@ class Symbol:
     kind: str  # function | method | class
     is_async: bool = False  # calling it returns a coroutine (an async def, not wrapped by a decorator)
     node: Optional[cst.CSTNode] = None  # the definition, when it is in the current file
+    path: Optional[str] = None  # the file it is defined in, when it comes from the index
+    line: int = 0
+    async_generator: bool = False
+    decorators: Tuple[str, ...] = ()  # qualified (or dotted) names of the decorators
+    members: frozenset = frozenset()  # for classes: the names of the methods defined in the body
 
 
 class ProjectIndex:
@@ -31,5 +72,623 @@ class ProjectIndex:
     def lookup(self, qualname: str) -> Optional[Symbol]:
         return None
 
+    def calls(self, qualname: str) -> Tuple[CallSite, ...]:
+        """The calls made by the function ``qualname``."""
+        return ()
+
+    def callers(self, qualname: str) -> Tuple[CallSite, ...]:
+        """Every call of the function ``qualname`` made by a project function."""
+        return ()
+
+    def method(self, class_qualname: str, name: str) -> Optional[Symbol]:
+        """The method ``name`` of a project class, through its bases."""
+        return None
+
+    def attribute_type(self, class_qualname: str, attribute: str) -> Optional[str]:
+        """The type of ``self.<attribute>`` in a project class, when every binding agrees."""
+        return None
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes whenever anything the index knows changes (part of the findings cache key)."""
+        return ""
+
 
 EMPTY_INDEX = ProjectIndex()
+
+
+# -- outlines -----------------------------------------------------------------------------------
+
+
+@dataclass
+class FunctionOutline:
+    qualname: str  # relative to the module: ``f``, ``Class.method``
+    kind: str
+    line: int
+    is_async: bool
+    async_generator: bool
+    decorators: Tuple[str, ...]
+    calls: List[Tuple] = field(default_factory=list)  # (target, line, column, awaited, managers, wrapper, returned)
+
+
+@dataclass
+class ClassOutline:
+    qualname: str
+    line: int
+    bases: Tuple[str, ...]
+    decorators: Tuple[str, ...]
+    members: frozenset
+    attributes: Dict[str, Optional[str]]  # self.<attr> -> its constructor's type, None when unknown or mixed
+
+
+@dataclass
+class ModuleOutline:
+    name: str
+    path: str
+    names: Dict[str, str]  # module-level name -> what it refers to (imports; aliases of other names)
+    functions: Dict[str, FunctionOutline]
+    classes: Dict[str, ClassOutline]
+
+
+def outline(source: bytes, path: str, module: str) -> Optional[ModuleOutline]:
+    """The outline of one file, or None when CPython cannot parse it."""
+    try:
+        tree = ast.parse(source, path)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    return _Outliner(path, module).build(tree)
+
+
+def _dotted(node: ast.AST) -> Optional[str]:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+def _absolute(module: str, is_package: bool, level: int, name: str) -> str:
+    if not level:
+        return name
+    package = module.split(".") if is_package else module.split(".")[:-1]
+    anchor = package[: max(len(package) - (level - 1), 0)]
+    return ".".join([*anchor, name] if name else anchor)
+
+
+class _Outliner:
+    def __init__(self, path: str, module: str) -> None:
+        self.path = path
+        self.module = module
+        self.is_package = os.path.basename(path) == "__init__.py"
+        self.names: Dict[str, str] = {}
+        self.shadowed: set = set()  # module names bound by plain assignment: values, not definitions
+        self.aliases: List[str] = []  # module names assigned another name: ``Client = _impl.Client``
+        self.functions: Dict[str, FunctionOutline] = {}
+        self.classes: Dict[str, ClassOutline] = {}
+
+    def build(self, tree: ast.Module) -> ModuleOutline:
+        self._bind_module_names(tree.body)
+        for statement in tree.body:
+            self._definition(statement, None)
+        return ModuleOutline(self.module, self.path, self.names, self.functions, self.classes)
+
+    # -- module-level names ---------------------------------------------------------------------
+
+    def _bind_module_names(self, body: Sequence[ast.stmt]) -> None:
+        for statement in _flatten(body):
+            if isinstance(statement, ast.Import):
+                for alias in statement.names:
+                    if alias.asname:
+                        self.names.setdefault(alias.asname, alias.name)
+                    else:
+                        root = alias.name.split(".")[0]
+                        self.names.setdefault(root, root)
+            elif isinstance(statement, ast.ImportFrom):
+                base = _absolute(self.module, self.is_package, statement.level, statement.module or "")
+                for alias in statement.names:
+                    if alias.name == "*":
+                        continue
+                    self.names.setdefault(alias.asname or alias.name, f"{base}.{alias.name}" if base else alias.name)
+            elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                self.names.setdefault(statement.name, f"{self.module}.{statement.name}")
+            elif isinstance(statement, (ast.Assign, ast.AnnAssign)):
+                targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+                for target in targets:
+                    if isinstance(target, ast.Name):
+                        value = statement.value
+                        alias = _dotted(value) if value is not None else None
+                        if alias is not None and target.id not in self.names:
+                            self.names[target.id] = alias  # resolved below, once every name is known
+                            self.aliases.append(target.id)
+                        else:
+                            self.shadowed.add(target.id)
+        for name in self.aliases:  # ``Client = _impl.Client``: resolve through the module's own names
+            value = self.names[name]
+            root, _, rest = value.partition(".")
+            if root != name and root in self.names:
+                base = self.names[root]
+                self.names[name] = f"{base}.{rest}" if rest else base
+        for name in self.shadowed:
+            self.names.pop(name, None)
+
+    def resolve(self, dotted: Optional[str], local: Dict[str, Optional[str]]) -> Optional[str]:
+        if dotted is None:
+            return None
+        root, _, rest = dotted.partition(".")
+        if root in local:
+            base = local[root]
+        elif root in self.names:
+            base = self.names[root]
+        elif root in _BUILTINS:
+            base = f"builtins.{root}"
+        else:
+            return None
+        if base is None:
+            return None
+        return f"{base}.{rest}" if rest else base
+
+    # -- definitions ----------------------------------------------------------------------------
+
+    def _definition(self, statement: ast.stmt, cls: Optional[ClassOutline]) -> None:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self._function(statement, cls)
+        elif isinstance(statement, ast.ClassDef) and cls is None:
+            self._class(statement)
+        elif isinstance(statement, (ast.If, ast.Try)) and cls is None:
+            for block in (statement.body, statement.orelse, getattr(statement, "finalbody", [])):
+                for inner in block:
+                    self._definition(inner, None)
+            for handler in getattr(statement, "handlers", []):
+                for inner in handler.body:
+                    self._definition(inner, None)
+
+    def _decorators(self, node, local) -> Tuple[str, ...]:
+        names = []
+        for decorator in node.decorator_list:
+            expression = decorator.func if isinstance(decorator, ast.Call) else decorator
+            dotted = _dotted(expression)
+            names.append(self.resolve(dotted, local) or dotted or "?")
+        return tuple(names)
+
+    def _class(self, node: ast.ClassDef) -> None:
+        bases = tuple(self.resolve(_dotted(base), {}) or "?" for base in node.bases)
+        members = frozenset(
+            s.name for s in node.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
+        )
+        outline = ClassOutline(node.name, node.lineno, bases, self._decorators(node, {}), members, {})
+        self.classes[node.name] = outline
+        attributes: Dict[str, set] = {}
+        for statement in node.body:
+            if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+                attributes.setdefault(statement.target.id, set()).add(self._annotation_type(statement.annotation))
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement.args.args:
+                receiver = statement.args.args[0].arg
+                for inner in ast.walk(statement):
+                    if isinstance(inner, (ast.Assign, ast.AnnAssign)):
+                        targets = inner.targets if isinstance(inner, ast.Assign) else [inner.target]
+                        for target in targets:
+                            if (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
+                                    and target.value.id == receiver):
+                                if isinstance(inner, ast.AnnAssign):
+                                    kind = self._annotation_type(inner.annotation)
+                                else:
+                                    kind = self._value_type(inner.value, {})
+                                attributes.setdefault(target.attr, set()).add(kind)
+        outline.attributes = {name: (kinds.pop() if len(kinds) == 1 else None) for name, kinds in attributes.items()}
+        for statement in node.body:
+            self._definition(statement, outline)
+
+    def _annotation_type(self, annotation: ast.expr) -> Optional[str]:
+        if isinstance(annotation, ast.Subscript) and self.resolve(_dotted(annotation.value), {}) == "typing.Optional":
+            return self._annotation_type(annotation.slice)  # type: ignore[arg-type]
+        if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+            sides = [s for s in (annotation.left, annotation.right) if not (isinstance(s, ast.Constant) and s.value is None)]
+            return self._annotation_type(sides[0]) if len(sides) == 1 else None
+        return self.resolve(_dotted(annotation), {})
+
+    def _value_type(self, value: Optional[ast.expr], local: Dict[str, Optional[str]]) -> Optional[str]:
+        if isinstance(value, ast.Call):
+            callee = self.resolve(_dotted(value.func), local)
+            if callee is None:
+                return None
+            return FACTORY_TYPES.get(callee, callee)  # a class constructs itself; resolved at lookup
+        return None
+
+    def _function(self, node, cls: Optional[ClassOutline]) -> None:
+        is_async = isinstance(node, ast.AsyncFunctionDef)
+        decorators = self._decorators(node, {})
+        qualname = f"{cls.qualname}.{node.name}" if cls else node.name
+        preserving = all(d.rsplit(".", 1)[-1] in COROUTINE_PRESERVING_DECORATORS for d in decorators)
+        body_walker = _BodyWalker(self, cls, node)
+        body_walker.run()
+        self.functions[qualname] = FunctionOutline(
+            qualname,
+            "method" if cls else "function",
+            node.lineno,
+            is_async and preserving and not body_walker.yields,
+            is_async and body_walker.yields,
+            decorators,
+            body_walker.calls,
+        )
+
+
+def _flatten(body: Sequence[ast.stmt]) -> Iterable[ast.stmt]:
+    """Module-level statements, through ``if``/``try`` blocks (TYPE_CHECKING, import fallbacks)."""
+    for statement in body:
+        yield statement
+        if isinstance(statement, ast.If):
+            yield from _flatten(statement.body)
+            yield from _flatten(statement.orelse)
+        elif isinstance(statement, ast.Try):
+            yield from _flatten(statement.body)
+            for handler in statement.handlers:
+                yield from _flatten(handler.body)
+            yield from _flatten(statement.orelse)
+            yield from _flatten(statement.finalbody)
+
+
+class _BodyWalker:
+    """Collects the calls one function makes, not entering nested functions, lambdas or classes."""
+
+    def __init__(self, outliner: _Outliner, cls: Optional[ClassOutline], node) -> None:
+        self.outliner = outliner
+        self.cls = cls
+        self.node = node
+        self.calls: List[Tuple] = []
+        self.yields = False
+        self.local: Dict[str, Optional[str]] = {}
+        arguments = node.args
+        params = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+        for extra in (arguments.vararg, arguments.kwarg):
+            if extra is not None:
+                params.append(extra)
+        self.receiver = None
+        if cls is not None and params and not any(d.endswith("staticmethod") for d in outliner._decorators(node, {})):
+            self.receiver = params[0].arg
+        for param in params:
+            annotated = outliner._annotation_type(param.annotation) if param.annotation is not None else None
+            self.local[param.arg] = annotated
+        if self.receiver is not None and cls is not None:
+            self.local[self.receiver] = f"{outliner.module}.{cls.qualname}"
+
+    def run(self) -> None:
+        self._bind_locals()
+        for statement in self.node.body:
+            self._visit(statement, (), None, False, False)
+
+    def _bind_locals(self) -> None:
+        """Local names: typed when every binding is a call to a known constructor, else opaque."""
+        kinds: Dict[str, set] = {}
+        pending: List[ast.AST] = list(self.node.body)
+        while pending:
+            node = pending.pop()
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                kinds.setdefault(node.name, set()).add(None)
+                continue
+            if isinstance(node, ast.Lambda):
+                continue
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    self._bind_target(target, node.value, kinds)
+            elif isinstance(node, (ast.AnnAssign, ast.AugAssign)) and isinstance(node.target, ast.Name):
+                kinds.setdefault(node.target.id, set()).add(
+                    self.outliner._annotation_type(node.annotation) if isinstance(node, ast.AnnAssign) else None
+                )
+            elif isinstance(node, (ast.With, ast.AsyncWith)):
+                for item in node.items:
+                    if item.optional_vars is not None:
+                        self._bind_target(item.optional_vars, item.context_expr, kinds)
+            elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+                self._bind_target(node.target, None, kinds)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                for alias in node.names:
+                    kinds.setdefault((alias.asname or alias.name).split(".")[0], set()).add(None)
+            elif isinstance(node, ast.NamedExpr):
+                self._bind_target(node.target, node.value, kinds)
+            elif isinstance(node, ast.ExceptHandler) and node.name:
+                kinds.setdefault(node.name, set()).add(None)
+            pending.extend(ast.iter_child_nodes(node))
+        for name, found in kinds.items():
+            if name == self.receiver:
+                continue
+            if name in self.local and self.local[name] is not None:
+                found = found | {self.local[name]}
+            self.local[name] = found.pop() if len(found) == 1 else None
+
+    def _bind_target(self, target: ast.AST, value: Optional[ast.expr], kinds: Dict[str, set]) -> None:
+        if isinstance(target, ast.Name):
+            kinds.setdefault(target.id, set()).add(self.outliner._value_type(value, {}) if value is not None else None)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
+                self._bind_target(element, None, kinds)
+        elif isinstance(target, ast.Starred):
+            self._bind_target(target.value, None, kinds)
+
+    def _describe(self, node: ast.AST) -> Optional[str]:
+        """The qualified name an expression refers to: through imports, typed locals and ``self.``."""
+        return self.outliner.resolve(_dotted(node), self.local)
+
+    def _visit(self, node: ast.AST, managers: Tuple[str, ...], wrapper: Optional[str], awaited: bool,
+               returned: bool) -> None:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            if not isinstance(node, ast.Lambda):
+                for decorator in node.decorator_list:
+                    self._visit(decorator, managers, None, False, False)
+            return
+        if isinstance(node, (ast.Yield, ast.YieldFrom)):
+            self.yields = True
+        if isinstance(node, (ast.With, ast.AsyncWith)):
+            inner = managers
+            for item in node.items:
+                self._visit(item.context_expr, inner, None, False, False)
+                described = self._describe(item.context_expr.func if isinstance(item.context_expr, ast.Call) else item.context_expr)
+                inner = (*inner, described or "?")
+            for statement in node.body:
+                self._visit(statement, inner, None, False, False)
+            return
+        if isinstance(node, ast.Return) and node.value is not None:
+            self._visit(node.value, managers, None, False, True)
+            return
+        if isinstance(node, ast.Await):
+            self._visit(node.value, managers, wrapper, True, returned)
+            return
+        if isinstance(node, ast.Call):
+            target = self._describe(node.func)
+            if target is not None:
+                self.calls.append((target, node.lineno, node.col_offset + 1, awaited, managers, wrapper, returned))
+            self._visit(node.func, managers, None, False, False)
+            own = target or (f"?.{node.func.attr}" if isinstance(node.func, ast.Attribute) else None)
+            for argument in (*node.args, *(k.value for k in node.keywords)):
+                value = argument.value if isinstance(argument, ast.Starred) else argument
+                self._visit(value, managers, own, False, False)
+            return
+        for child in ast.iter_child_nodes(node):
+            self._visit(child, managers, None, False, False)
+
+
+# -- the index over outlines ------------------------------------------------------------------
+
+
+class OutlineIndex(ProjectIndex):
+    """The project index: lookups over the outlines of every linted file."""
+
+    def __init__(self, outlines: Iterable[ModuleOutline]) -> None:
+        self.modules: Dict[str, ModuleOutline] = {}
+        for module in outlines:
+            self.modules.setdefault(module.name, module)
+        self._callers: Optional[Dict[str, List[CallSite]]] = None
+        self._fingerprint: Optional[str] = None
+
+    # -- resolution -----------------------------------------------------------------------------
+
+    def _split(self, qualname: str) -> Optional[Tuple[ModuleOutline, List[str]]]:
+        parts = qualname.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            module = self.modules.get(".".join(parts[:cut]))
+            if module is not None:
+                return module, parts[cut:]
+        return None
+
+    def resolve(self, qualname: str, _depth: int = 0) -> Optional[Tuple[ModuleOutline, str, List[str]]]:
+        """(module, definition name, remaining attribute path) for a project definition, through
+        re-exports and aliases; None when the name is not defined in the project."""
+        if _depth > _MAX_DEPTH:
+            return None
+        split = self._split(qualname)
+        if split is None:
+            return None
+        module, path = split
+        head, rest = path[0], path[1:]
+        if head in module.classes or head in module.functions:
+            return module, head, rest
+        target = module.names.get(head)
+        if target is None or target == qualname:
+            return None
+        return self.resolve(".".join([target, *rest]), _depth + 1)
+
+    def lookup(self, qualname: str, _depth: int = 0) -> Optional[Symbol]:
+        if _depth > _MAX_DEPTH:
+            return None
+        found = self.resolve(qualname)
+        if found is None:
+            return None
+        module, head, rest = found
+        if not rest:
+            if head in module.functions:
+                return self._function_symbol(module, module.functions[head])
+            cls = module.classes[head]
+            return Symbol(f"{module.name}.{head}", "class", False, None, module.path, cls.line,
+                          decorators=cls.decorators, members=cls.members)
+        if head in module.classes and len(rest) >= 1:
+            method = self.method(f"{module.name}.{head}", rest[0])
+            if method is not None and len(rest) == 1:
+                return method
+            attribute = self.attribute_type(f"{module.name}.{head}", rest[0])
+            if attribute is not None:
+                return self.lookup(".".join([attribute, *rest[1:]]), _depth + 1) if rest[1:] else None
+        return None
+
+    def _function_symbol(self, module: ModuleOutline, function: FunctionOutline) -> Symbol:
+        return Symbol(
+            f"{module.name}.{function.qualname}", function.kind, function.is_async, None, module.path,
+            function.line, function.async_generator, function.decorators,
+        )
+
+    def _class(self, class_qualname: str) -> Optional[Tuple[ModuleOutline, ClassOutline]]:
+        found = self.resolve(class_qualname)
+        if found is None or found[2] or found[1] not in found[0].classes:
+            return None
+        return found[0], found[0].classes[found[1]]
+
+    def mro(self, class_qualname: str) -> List[Tuple[ModuleOutline, ClassOutline]]:
+        """The project classes ``class_qualname`` is built from, itself first (depth-first bases)."""
+        order: List[Tuple[ModuleOutline, ClassOutline]] = []
+        pending = [class_qualname]
+        seen = set()
+        while pending and len(order) <= _MAX_DEPTH * 4:
+            name = pending.pop(0)
+            found = self._class(name)
+            if found is None:
+                continue
+            key = f"{found[0].name}.{found[1].qualname}"
+            if key in seen:
+                continue
+            seen.add(key)
+            order.append(found)
+            pending[0:0] = [base for base in found[1].bases if base != "?"]
+        return order
+
+    def bases(self, class_qualname: str) -> Tuple[str, ...]:
+        """Every base class name of a project class, through its project bases (library bases included)."""
+        names: List[str] = []
+        for _, cls in self.mro(class_qualname):
+            names.extend(cls.bases)
+        return tuple(names)
+
+    def method(self, class_qualname: str, name: str) -> Optional[Symbol]:
+        for module, cls in self.mro(class_qualname):
+            function = module.functions.get(f"{cls.qualname}.{name}")
+            if function is not None:
+                return self._function_symbol(module, function)
+        return None
+
+    def attribute_type(self, class_qualname: str, attribute: str) -> Optional[str]:
+        for _, cls in self.mro(class_qualname):
+            if attribute in cls.attributes:
+                kind = cls.attributes[attribute]
+                if kind is None:
+                    return None
+                symbol = self.lookup(kind)
+                if kind in FACTORY_TYPES.values() or (symbol is not None and symbol.kind == "class"):
+                    return symbol.qualname if symbol is not None else kind
+                return None
+        return None
+
+    # -- call sites -----------------------------------------------------------------------------
+
+    def calls(self, qualname: str) -> Tuple[CallSite, ...]:
+        found = self.resolve(qualname)
+        if found is None:
+            return ()
+        module, head, rest = found
+        function = module.functions.get(".".join([head, *rest]))
+        if function is None:
+            return ()
+        return tuple(self._site(module, function, call) for call in function.calls)
+
+    def callers(self, qualname: str) -> Tuple[CallSite, ...]:
+        if self._callers is None:
+            self._callers = {}
+            for module in self.modules.values():
+                for function in module.functions.values():
+                    for call in function.calls:
+                        site = self._site(module, function, call)
+                        self._callers.setdefault(self._canonical(site.target), []).append(site)
+        return tuple(self._callers.get(self._canonical(qualname), ()))
+
+    def _canonical(self, qualname: str) -> str:
+        symbol = self.lookup(qualname)
+        return symbol.qualname if symbol is not None else qualname
+
+    @staticmethod
+    def _site(module: ModuleOutline, function: FunctionOutline, call: Tuple) -> CallSite:
+        target, line, column, awaited, managers, wrapper, returned = call
+        return CallSite(target, f"{module.name}.{function.qualname}", module.path, line, column, awaited,
+                        managers, wrapper, returned)
+
+    @property
+    def fingerprint(self) -> str:
+        if self._fingerprint is None:
+            digest = hashlib.sha1()
+            for name in sorted(self.modules):
+                digest.update(pickle.dumps(self.modules[name], protocol=4))
+            self._fingerprint = digest.hexdigest()
+        return self._fingerprint
+
+
+# -- building, with a cache by content hash ----------------------------------------------------
+
+
+class OutlineCache:
+    """Outlines by (content hash, path, module name), kept in ``<cache dir>/outlines-v<N>.pickle``."""
+
+    def __init__(self, directory: Optional[str]) -> None:
+        self.path = os.path.join(directory, f"outlines-v{OUTLINE_VERSION}.pickle") if directory else None
+        self.entries: Dict[Tuple[str, str, str], Optional[ModuleOutline]] = {}
+        self.used: Dict[Tuple[str, str, str], Optional[ModuleOutline]] = {}
+        if self.path is not None:
+            try:
+                with open(self.path, "rb") as handle:
+                    loaded = pickle.load(handle)
+                if isinstance(loaded, dict):
+                    self.entries = loaded
+            except Exception:  # a missing, stale or damaged cache is rebuilt
+                self.entries = {}
+
+    def save(self) -> None:
+        if self.path is None or self.used.keys() == self.entries.keys():
+            return
+        try:
+            os.makedirs(os.path.dirname(self.path), exist_ok=True)
+            temporary = f"{self.path}.{os.getpid()}.tmp"
+            with open(temporary, "wb") as handle:
+                pickle.dump(self.used, handle, protocol=4)
+            os.replace(temporary, self.path)
+        except OSError:
+            pass  # the cache is an optimisation
+
+
+def outline_file(task: Tuple[str, str, Optional[bytes]]) -> Tuple[Tuple[str, str, str], Optional[ModuleOutline]]:
+    path, module, data = task
+    if data is None:
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            return ("", path, module), None
+    key = (hashlib.sha1(data).hexdigest(), path, module)
+    return key, outline(data, path, module)
+
+
+def build_index(files: Sequence[Tuple[str, str]], cache: Optional[OutlineCache] = None, jobs: int = 1) -> OutlineIndex:
+    """The index of ``files`` (path, module name), reusing cached outlines of unchanged contents."""
+    cache = cache or OutlineCache(None)
+    outlines: List[Optional[ModuleOutline]] = []
+    missing: List[Tuple[str, str, bytes, Tuple[str, str, str]]] = []
+    for path, module in files:
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            continue
+        if len(data) > 8 * 1024 * 1024:
+            continue
+        key = (hashlib.sha1(data).hexdigest(), path, module)
+        if key in cache.entries:
+            cache.used[key] = cache.entries[key]
+            outlines.append(cache.entries[key])
+        else:
+            missing.append((path, module, data, key))
+    if missing:
+        tasks = [(path, module, data) for path, module, data, _ in missing]
+        for key, found in _map(outline_file, tasks, jobs):
+            cache.used[key] = found
+            outlines.append(found)
+    index = OutlineIndex(o for o in outlines if o is not None)
+    index._fingerprint = hashlib.sha1(repr(sorted(cache.used)).encode()).hexdigest()
+    return index
+
+
+def _map(function, tasks, jobs: int):
+    if jobs <= 1 or len(tasks) < 64:
+        return [function(task) for task in tasks]
+    import multiprocessing
+    import sys
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
+    with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+        return list(pool.map(function, tasks, chunksize=max(1, min(64, len(tasks) // (jobs * 8)))))

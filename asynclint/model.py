@@ -456,7 +456,7 @@ class SemanticModel:
                     return FACTORY_TYPES[callee]
                 callee = TYPE_ALIASES.get(callee, callee)
                 symbol = self.symbol(callee)
-                return callee if symbol is not None and symbol.kind == "class" else None
+                return symbol.qualname if symbol is not None and symbol.kind == "class" else None
             if isinstance(func, cst.Attribute):
                 return self._member_type(func.value, func.attr.value, scope, depth, FACTORY_TYPES)
             return None
@@ -478,7 +478,12 @@ class SemanticModel:
             if isinstance(node.value, cst.Name):
                 cls = self.self_class(node.value, scope)
                 if cls is not None:
-                    return self._type_of_bindings(cls.attribute_bindings(node.attr.value), cls.scope, depth)
+                    bindings = cls.attribute_bindings(node.attr.value)
+                    if bindings:
+                        return self._type_of_bindings(bindings, cls.scope, depth)
+                    return next(filter(None, (
+                        self.index.attribute_type(base, node.attr.value) for base in cls.base_names()
+                    )), None)
             return self._member_type(node.value, node.attr.value, scope, depth, MEMBER_TYPES)
         if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Divide):
             return self._member_type(node.left, "__truediv__", scope, depth, MEMBER_TYPES)
@@ -635,14 +640,18 @@ class ClassInfo:
         self.node = node
         self.scope = scope
 
-    def bases(self) -> Iterator["ClassInfo"]:
+    def base_names(self) -> Iterator[str]:
+        """The qualified names of the bases written in the class statement."""
         outer = self.scope.parent or self.model.module_scope
         for base in self.node.bases:
-            if base.keyword is not None:
-                continue
-            qualname = self.model.qualified_name(base.value, outer)
-            if qualname is None:
-                continue
+            if base.keyword is None:
+                qualname = self.model.qualified_name(base.value, outer)
+                if qualname is not None:
+                    yield qualname
+
+    def bases(self) -> Iterator["ClassInfo"]:
+        """The bases defined in this file."""
+        for qualname in self.base_names():
             symbol = self.model.symbol(qualname)
             if symbol is not None and isinstance(symbol.node, cst.ClassDef):
                 yield self.model.class_info(symbol.node, self.model.module_scope)
@@ -658,8 +667,12 @@ class ClassInfo:
                     qualname = f"{self.model.module_name}.{self.node.name.value}.{name}"
                     return Symbol(qualname, "method", returns_coroutine(binding), binding.node)
                 return None
-        for base in self.bases():
-            found = base.method(name, _depth=_depth + 1)
+        for qualname in self.base_names():
+            symbol = self.model.symbol(qualname)
+            if symbol is not None and isinstance(symbol.node, cst.ClassDef):
+                found = self.model.class_info(symbol.node, self.model.module_scope).method(name, _depth=_depth + 1)
+            else:
+                found = self.model.index.method(qualname, name)  # a base defined in another project file
             if found is not None:
                 return found
         return None

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple, Type
 from . import config as configuration
 from .discovery import module_name
 from .engine import FileResult, FileSettings, Linter
+from .index import OutlineCache, ProjectIndex, build_index
 from .rule import ENGINE_DIAGNOSTICS, Rule
 from .source import Source
 
@@ -83,8 +84,11 @@ def lint_files(files: Sequence[str], settings: Settings, options: RunOptions, li
 
     With a cache, files whose findings are cached are not linted again (when nothing is fixed).
     """
-    linter = linter or Linter()
     tasks = [(path, settings.for_path(path), options) for path in files]
+    if linter is None:
+        linter = Linter(project_index(tasks, cache, options.jobs))
+    if cache is not None:
+        cache.context = linter.index.fingerprint  # findings may depend on any file of the project
     results: List[Optional[FileResult]] = [None] * len(tasks)
     if cache is not None and not options.fix:
         for position, (path, file_settings, _) in enumerate(tasks):
@@ -101,6 +105,15 @@ def lint_files(files: Sequence[str], settings: Settings, options: RunOptions, li
     return results  # type: ignore[return-value]
 
 
+def project_index(tasks: Sequence[Tuple[str, FileSettings, RunOptions]], cache: Optional["FindingsCache"],
+                  jobs: int) -> ProjectIndex:
+    """The index of every linted file, outlines reused from the cache next to the findings cache."""
+    outlines = OutlineCache(cache.directory if cache is not None else None)
+    index = build_index([(path, file_settings.module_name) for path, file_settings, _ in tasks], outlines, jobs)
+    outlines.save()
+    return index
+
+
 def _has_engine_failure(result: FileResult) -> bool:
     """Unreadable or crashed files are retried next time rather than remembered."""
     return any(finding.code in ("ASL000", "ASL003", "ASL005") for finding in result.findings)
@@ -111,13 +124,16 @@ def _run_tasks(tasks: List[Tuple[str, FileSettings, RunOptions]], options: RunOp
     if jobs == 1:
         _init_worker(linter)
         return [_lint_one(task) for task in tasks]
-    context = None
+    chunk = max(1, min(32, len(tasks) // (jobs * 8)))
     if sys.platform.startswith("linux"):
         import multiprocessing
 
+        # Forked workers inherit the linter, project index included, without pickling it.
+        _init_worker(linter)
         context = multiprocessing.get_context("fork")
-    chunk = max(1, min(32, len(tasks) // (jobs * 8)))
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(linter,)) as pool:
+        with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+            return list(pool.map(_lint_one, tasks, chunksize=chunk))
+    with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(linter,)) as pool:  # pragma: no cover
         return list(pool.map(_lint_one, tasks, chunksize=chunk))
 
 

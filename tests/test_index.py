@@ -1,0 +1,161 @@
+"""The project index: definitions, classes and call sites across the files of a project."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from asynclint.discovery import module_name
+from asynclint.index import OutlineCache, build_index
+from cli_helpers import finding_lines, run, write
+
+pytestmark = pytest.mark.usefixtures("isolated_cli")
+
+PROJECT = {
+    "pkg/__init__.py": """
+        from .client import ApiClient
+        from . import helpers
+    """,
+    "pkg/client.py": """
+        import asyncio
+
+
+        class Base:
+            async def close(self):
+                pass
+
+
+        class ApiClient(Base):
+            async def fetch(self, url):
+                return url
+
+            def sync_fetch(self, url):
+                return url
+
+
+        async def connect():
+            return ApiClient()
+
+        Client = ApiClient
+    """,
+    "pkg/helpers.py": """
+        import time
+
+
+        def pause():
+            time.sleep(1)
+
+
+        def load():
+            return read_config("x")
+
+
+        def read_config(path):
+            with open(path) as f:
+                return f.read()
+    """,
+    "pkg/service.py": """
+        import asyncio
+
+        from pkg import ApiClient
+        from .client import connect, Base, Client
+        from . import helpers
+
+
+        class Service(Base):
+            def __init__(self):
+                self.client = ApiClient()
+
+            async def run(self):
+                self.client.fetch("a")
+                self.client.sync_fetch("a")
+                connect()
+                self.close()
+                helpers.load()
+                await asyncio.wait_for(self.client.fetch("b"), 5)
+
+
+        async def main():
+            client = Client()
+            client.fetch("b")
+    """,
+}
+
+
+def make_project(root: Path) -> list:
+    for name, text in PROJECT.items():
+        write(root / name, textwrap.dedent(text).lstrip())
+    return sorted(str(root / name) for name in PROJECT)
+
+
+def index_of(root: Path, cache=None):
+    return build_index([(path, module_name(path)) for path in make_project(root)], cache)
+
+
+def test_lookup_follows_reexports_aliases_and_bases(tmp_path):
+    index = index_of(tmp_path)
+    fetch = index.lookup("pkg.ApiClient.fetch")
+    assert (fetch.qualname, fetch.kind, fetch.is_async, fetch.line) == ("pkg.client.ApiClient.fetch", "method", True, 10)
+    assert index.lookup("pkg.client.Client.fetch").qualname == "pkg.client.ApiClient.fetch"
+    assert index.lookup("pkg.client.ApiClient.close").qualname == "pkg.client.Base.close"
+    assert index.lookup("pkg.client.ApiClient.sync_fetch").is_async is False
+    assert index.lookup("pkg.client.ApiClient").kind == "class"
+    assert index.lookup("pkg.client.missing") is None
+    assert index.lookup("elsewhere.thing") is None
+    assert index.attribute_type("pkg.service.Service", "client") == "pkg.client.ApiClient"
+
+
+def test_call_sites_record_their_context(tmp_path):
+    index = index_of(tmp_path)
+    (load,) = index.calls("pkg.helpers.load")
+    assert (load.target, load.caller, load.line, load.returned) == ("pkg.helpers.read_config", "pkg.helpers.load", 9, True)
+    read = [site for site in index.calls("pkg.helpers.read_config") if site.target.endswith("read")]
+    assert read[0].managers == ("builtins.open",)
+    callers = index.callers("pkg.client.ApiClient.fetch")
+    assert sorted((site.caller, site.line, site.wrapper) for site in callers) == [
+        ("pkg.service.Service.run", 13, None),
+        ("pkg.service.Service.run", 18, "asyncio.wait_for"),
+        ("pkg.service.main", 23, None),
+    ]
+
+
+def test_outlines_are_cached_by_content(tmp_path):
+    cache = OutlineCache(str(tmp_path / "cache"))
+    first = index_of(tmp_path / "project", cache)
+    cache.save()
+    again = OutlineCache(str(tmp_path / "cache"))
+    assert len(again.entries) == len(PROJECT)
+    second = index_of(tmp_path / "project", again)
+    assert second.fingerprint == first.fingerprint
+    write(tmp_path / "project" / "pkg" / "helpers.py", "def changed():\n    pass\n")
+    third = build_index([(p, module_name(p)) for p in sorted(str(p) for p in (tmp_path / "project").rglob("*.py"))], again)
+    assert third.fingerprint != first.fingerprint
+
+
+def test_files_that_do_not_parse_are_left_out(tmp_path):
+    write(tmp_path / "bad.py", "def (:\n")
+    write(tmp_path / "good.py", "async def f():\n    pass\n")
+    index = build_index([(str(tmp_path / name), name[:-3]) for name in ("bad.py", "good.py")])
+    assert index.lookup("good.f").is_async
+
+
+def test_rules_see_across_files(tmp_path):
+    make_project(tmp_path)
+    result = run("check", "--no-cache", "--select", "ASL200", "pkg")
+    assert [(path, line, code) for path, line, _, code, _ in finding_lines(result.stdout)] == [
+        ("pkg/service.py", 13, "ASL200"),
+        ("pkg/service.py", 15, "ASL200"),
+        ("pkg/service.py", 16, "ASL200"),
+        ("pkg/service.py", 23, "ASL200"),
+    ]
+
+
+def test_the_findings_cache_is_invalidated_by_a_change_in_another_file(tmp_path):
+    write(tmp_path / "lib.py", "def work():\n    pass\n")
+    write(tmp_path / "app.py", "from lib import work\n\nasync def main():\n    work()\n")
+    assert run("check", "--select", "ASL200", "app.py", "lib.py").exit_code == 0
+    write(tmp_path / "lib.py", "async def work():\n    pass\n")
+    result = run("check", "--select", "ASL200", "app.py", "lib.py")
+    assert [(path, line, code) for path, line, _, code, _ in finding_lines(result.stdout)] == [("app.py", 4, "ASL200")]
