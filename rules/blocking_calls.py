@@ -1,0 +1,446 @@
+"""ASL101-ASL109: calls that block the event loop, matched against rules/blocking_catalogue.py.
+
+One base class does the matching; each code is a subclass carrying its metadata and explanation.
+A call is matched by its qualified name (``subprocess.run``), or, for a method, by the type the
+semantic model knows its receiver has (``f.read()`` after ``with open(p) as f``). Receivers of
+unknown type are never guessed from their names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, Optional, Tuple
+
+import libcst as cst
+
+from asynclint import Fix, FixKind, Rule, Usage
+from asynclint.fixes import awaited, can_await_here, reference_expression
+from asynclint.model import SemanticModel, dotted_name
+
+from .blocking_catalogue import (
+    FILE_TYPES, HTTP_CLIENT, TO_THREAD, Blocking, NonBlockingWhen, blocking_entry, blocking_method,
+)
+
+#: Where the calls a project declares blocking (config ``blocking-calls``) are reported when the
+#: catalogue does not know them: most such entries are a team's own sync clients.
+CONFIGURED_CODE = "ASL101"
+_CONFIGURED = Blocking(CONFIGURED_CODE, "is declared blocking in the configuration", HTTP_CLIENT)
+
+#: Usages where ``await <to_thread>(f, ...)`` can replace the call without restructuring the code.
+_FIXABLE_USAGES = frozenset({Usage.DISCARDED, Usage.ASSIGNED, Usage.RETURNED})
+
+
+@dataclass(frozen=True)
+class BlockingMatch:
+    entry: Blocking
+    shown: str  # the call as written, for the message: "requests.get", "f.read"
+    note: Optional[str] = None  # the configured replacement text, for configured calls
+
+
+def match_blocking_call(model: SemanticModel, node: cst.Call) -> Optional[BlockingMatch]:
+    """The catalogue (or configuration) entry a call matches, ignoring non-blocking argument forms."""
+    cached = _LAST_MATCH
+    if cached[0] is model and cached[1] is node:
+        return cached[2]
+    found = _match(model, node)
+    cached[:] = [model, node, found]
+    return found
+
+
+_LAST_MATCH: list = [None, None, None]  # every ASL10x rule asks about the same call in turn
+
+
+def _configured(model: SemanticModel) -> Dict[str, str]:
+    setting = getattr(model, "setting", None)
+    return setting("blocking-calls") if setting is not None else {}
+
+
+def _match(model: SemanticModel, node: cst.Call) -> Optional[BlockingMatch]:
+    func = node.func
+    configured = _configured(model)
+    entry: Optional[Blocking] = None
+    names: Tuple[str, ...] = ()
+    qualname = model.qualified_name(func)
+    if qualname is not None:
+        entry = blocking_entry(qualname)
+        names = (qualname,)
+    elif isinstance(func, cst.Attribute):
+        receiver_type = model.type_of(func.value)
+        if receiver_type is not None:
+            entry = blocking_method(receiver_type, func.attr.value)
+            names = (f"{receiver_type}.{func.attr.value}",)
+    note = next((configured[name] for name in names if name in configured), None)
+    if note is not None and entry is None:
+        entry = _CONFIGURED
+    if entry is None or not _blocks_with(entry, node, model):
+        return None
+    shown = dotted_name(func)
+    if shown is None:
+        written = model.module.code_for_node(func)
+        shown = written if len(written) <= 40 and "\n" not in written else names[0]
+    return BlockingMatch(entry, shown, note)
+
+
+def _blocks_with(entry: Blocking, node: cst.Call, model: SemanticModel) -> bool:
+    """False for the argument forms of the call that return at once."""
+    if entry.needs_arguments and not node.args:
+        return False
+    for condition in entry.nonblocking_when:
+        argument = _argument(node, condition.keyword, condition.position)
+        if argument is not None and _literal(argument) in condition.literals:
+            return False
+    if entry.file_argument is not None:
+        argument = _argument(node, *entry.file_argument)
+        return argument is not None and model.type_of(argument) in FILE_TYPES
+    return True
+
+
+def _argument(node: cst.Call, keyword: str, position: Optional[int]) -> Optional[cst.BaseExpression]:
+    """The argument passed as ``keyword`` or at ``position``; None when absent or hidden by ``*args``."""
+    positional: Optional[int] = 0
+    for arg in node.args:
+        if arg.keyword is not None:
+            if arg.keyword.value == keyword:
+                return arg.value
+        elif arg.star == "*":
+            positional = None  # later positions are unknown
+        elif not arg.star and positional is not None:
+            if positional == position:
+                return arg.value
+            positional += 1
+    return None
+
+
+def _literal(node: cst.BaseExpression) -> Optional[str]:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, (cst.Integer, cst.Float)):
+        return node.value
+    return None
+
+
+def _contains_await(node: cst.CSTNode) -> bool:
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, cst.Await):
+            return True
+        if isinstance(current, (cst.Lambda, cst.FunctionDef)):
+            continue
+        pending.extend(current.children)
+    return False
+
+
+class BlockingCall(Rule):
+    """Base of ASL101-ASL109: reports the catalogue's entries whose code is the subclass's."""
+
+    fix_kind = FixKind.UNSAFE
+    tokens = ("async",)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if not self.model.in_coroutine:
+            return
+        found = match_blocking_call(self.model, node)
+        if found is None or found.entry.code != self.code:
+            return
+        entry = found.entry
+        if found.note is not None:
+            message = f"{found.shown}() blocks the event loop (blocking-calls): {found.note}"
+        else:
+            message = f"{found.shown}() {entry.does} in a coroutine; {entry.advice(self.model.framework)}"
+        self.report(node, message, fix=self._fix(node, entry, found.shown))
+
+    def _fix(self, node: cst.Call, entry: Blocking, shown: str) -> Optional[Fix]:
+        model = self.model
+        if not entry.fixable or self.fix_kind is FixKind.NONE or not can_await_here(model):
+            return None
+        if model.usage() not in _FIXABLE_USAGES or _contains_await(node):
+            return None
+        framework = model.framework
+        to_thread_name = TO_THREAD[framework]
+        to_thread, imports = reference_expression(model, to_thread_name)
+        function_arg = cst.Arg(node.func.with_changes(lpar=(), rpar=()) if not _needs_parens(node.func) else node.func)
+        keywords = any(arg.keyword is not None or arg.star == "**" for arg in node.args)
+        if framework == "asyncio" or not keywords:
+            call = cst.Call(func=to_thread, args=[function_arg, *node.args])
+        else:
+            partial, more = reference_expression(model, "functools.partial")
+            imports = (*imports, *more)
+            call = cst.Call(func=to_thread, args=[cst.Arg(cst.Call(func=partial, args=[function_arg, *node.args]))])
+        return Fix(node, awaited(call, node, model), f"Run {shown}() in {to_thread_name}()", FixKind.UNSAFE, imports)
+
+
+def _needs_parens(func: cst.BaseExpression) -> bool:
+    return not isinstance(func, (cst.Name, cst.Attribute, cst.Call, cst.Subscript))
+
+
+_NOT_FLAGGED = """
+        Not flagged: the call inside a sync def or lambda nested in the coroutine (it runs when that
+        function is called, typically in a worker thread), the function passed uncalled to
+        asyncio.to_thread() or loop.run_in_executor(), and methods of objects whose type asynclint
+        cannot be sure of: a receiver is matched only when the model knows its type from a
+        constructor, a factory, an annotation, a `with ... as` or a typed attribute, never from
+        its name.
+
+        The unsafe fix runs the call in a worker thread, `await asyncio.to_thread(f, *args,
+        **kwargs)` (trio and anyio: `await trio.to_thread.run_sync(f, *args)`, through
+        functools.partial when there are keyword arguments). It is offered where the call is a
+        statement, an assignment's value or a returned value, never when an argument awaits.
+"""
+
+
+def _teach(text: str) -> str:
+    return text + _NOT_FLAGGED
+
+
+class BlockingHttpCall(BlockingCall):
+    code = "ASL101"
+    name = "blocking-http-call"
+    message = "a sync HTTP request in a coroutine blocks the event loop"
+    rationale = _teach("""
+        A synchronous HTTP client waits for the server on the event loop's thread: DNS, connect,
+        TLS, the request and the whole response, for as long as the server takes. Every other task
+        stalls meanwhile. Flagged: requests (module functions and Session methods), httpx's sync
+        API (httpx.get..., httpx.Client), urllib.request.urlopen and urlretrieve, urllib3
+        (urllib3.request, PoolManager and connection-pool methods) and http.client connections.
+
+        Use an async client: httpx.AsyncClient (all three frameworks) or aiohttp (asyncio).
+
+        The calls a project lists under `blocking-calls` in [tool.asynclint] are reported under
+        this code too, with the configured text as advice, unless the catalogue already files the
+        name under another code.
+    """)
+    bad = """
+        async def fetch_user(user_id):
+            response = requests.get(f"{API}/users/{user_id}", timeout=10)
+            return response.json()
+    """
+    good = """
+        async def fetch_user(client: httpx.AsyncClient, user_id):
+            response = await client.get(f"{API}/users/{user_id}", timeout=10)
+            return response.json()
+    """
+
+
+class BlockingSubprocess(BlockingCall):
+    code = "ASL102"
+    name = "blocking-subprocess"
+    message = "a sync subprocess call in a coroutine blocks the event loop"
+    rationale = _teach("""
+        subprocess.run() and its relatives start a program and wait for it to exit; os.system,
+        os.spawn* and os.posix_spawn* do the same; os.wait*() and Popen.wait()/communicate() wait
+        for a child. The event loop waits with them, for as long as the program runs.
+        subprocess.Popen() and os.popen() are flagged too: they fork and exec from the loop's
+        thread, and the pipe they hand back is read synchronously.
+
+        Use the framework's process API: asyncio.create_subprocess_exec() (or _shell()) and await
+        the process, trio.run_process(), anyio.run_process(). Popen.wait(timeout=0) is not flagged.
+    """)
+    bad = """
+        async def convert(path):
+            subprocess.run(["ffmpeg", "-i", path, path + ".mp3"], check=True)
+    """
+    good = """
+        async def convert(path):
+            process = await asyncio.create_subprocess_exec("ffmpeg", "-i", path, path + ".mp3")
+            await process.wait()
+    """
+
+
+class BlockingFileIO(BlockingCall):
+    code = "ASL103"
+    name = "blocking-file-io"
+    message = "sync file I/O in a coroutine blocks the event loop"
+    rationale = _teach("""
+        Reading or writing a disk file waits for the disk on the event loop's thread. Local disks
+        are usually fast, but a cold cache, a network file system or a large file stall every task.
+        Flagged: open(), io.open(), os.fdopen(), codecs.open(), tempfile.TemporaryFile() and
+        NamedTemporaryFile(), Path.open/read_text/read_bytes/write_text/write_bytes, and the
+        read/write/flush/seek/truncate/close methods of file objects known to come from those
+        (`with open(p) as f: f.read()`), and json/pickle/marshal load() and dump() on such files.
+        File objects of unknown origin, io.StringIO and io.BytesIO are not flagged.
+
+        Use aiofiles (asyncio), trio.open_file()/trio.Path, anyio.open_file()/anyio.Path, or run
+        the whole read-and-parse step in a worker thread.
+    """)
+    bad = """
+        async def load_settings(path):
+            with open(path) as f:
+                return json.load(f)
+    """
+    good = """
+        async def load_settings(path):
+            text = await anyio.Path(path).read_text()
+            return json.loads(text)
+    """
+
+
+class BlockingFilesystemOperation(BlockingCall):
+    code = "ASL104"
+    name = "blocking-filesystem-operation"
+    message = "a sync filesystem operation in a coroutine blocks the event loop"
+    rationale = _teach("""
+        Listing, creating, moving, copying and deleting files are system calls that wait for the
+        disk: os.listdir/scandir/walk, os.remove/rename/mkdir/makedirs and friends, shutil's
+        copies, moves and tree removals, glob.glob, tempfile.mkstemp/mkdtemp/TemporaryDirectory,
+        and Path.iterdir/glob/rglob/mkdir/unlink/rmdir/rename/replace/touch. A tree walk or an
+        rmtree can take seconds, and the event loop waits for all of it.
+
+        Use trio.Path or anyio.Path (their methods are awaitable), aiofiles.os, or run the
+        operation in a worker thread.
+    """)
+    bad = """
+        async def purge(cache_dir):
+            shutil.rmtree(cache_dir)
+    """
+    good = """
+        async def purge(cache_dir):
+            await asyncio.to_thread(shutil.rmtree, cache_dir)
+    """
+
+
+class BlockingFilesystemQuery(BlockingCall):
+    code = "ASL105"
+    name = "blocking-filesystem-query"
+    message = "a sync filesystem query in a coroutine blocks the event loop"
+    rationale = _teach("""
+        os.stat, os.path.exists/isfile/isdir/getsize/getmtime/realpath..., Path.exists/is_file/
+        stat/resolve... ask the file system about a path. Each is one system call, usually answered
+        from the kernel's cache in microseconds, but on a network file system or a busy disk it
+        waits like any other I/O. It has its own code so that a team can decide how strict to be.
+        Pure path computations (os.path.join, normpath, basename, Path.with_suffix, PurePath) do
+        not touch the file system and are never flagged.
+
+        Use trio.Path/anyio.Path (awaitable exists(), stat()...), aiofiles.os.path, or a worker
+        thread.
+    """)
+    bad = """
+        async def serve_file(path):
+            if not os.path.exists(path):
+                raise NotFound(path)
+    """
+    good = """
+        async def serve_file(path):
+            if not await anyio.Path(path).exists():
+                raise NotFound(path)
+    """
+
+
+class BlockingNetworkCall(BlockingCall):
+    code = "ASL106"
+    name = "blocking-network-call"
+    message = "a sync socket, DNS or TLS call in a coroutine blocks the event loop"
+    rationale = _teach("""
+        socket.getaddrinfo/gethostbyname/getfqdn... resolve names synchronously (seconds when a
+        DNS server is slow); socket.create_connection and the connect/accept/recv/send methods of
+        a blocking socket wait for the peer; ssl.create_default_context() and the SSLContext
+        load_* methods read certificate files; smtplib, ftplib, poplib, imaplib and
+        xmlrpc.client.ServerProxy talk to their servers over blocking sockets.
+
+        Use the loop's resolver (loop.getaddrinfo(), trio.socket.getaddrinfo(),
+        anyio.getaddrinfo()), the framework's streams (asyncio.open_connection(),
+        trio.open_tcp_stream(), anyio.connect_tcp()), async protocol clients (aiosmtplib, aioftp,
+        aioimaplib), or build TLS contexts once at start-up or in a worker thread.
+    """)
+    bad = """
+        async def resolve(host):
+            return socket.gethostbyname(host)
+    """
+    good = """
+        async def resolve(host):
+            infos = await asyncio.get_running_loop().getaddrinfo(host, None)
+            return infos[0][4][0]
+    """
+
+
+class BlockingDatabaseCall(BlockingCall):
+    code = "ASL107"
+    name = "blocking-database-call"
+    message = "a sync database or cache call in a coroutine blocks the event loop"
+    rationale = _teach("""
+        Sync database drivers wait for the server on the calling thread: sqlite3, psycopg2 and
+        psycopg's sync API, pymysql, MySQLdb, mysql.connector, pymongo, sync redis clients
+        (redis.Redis, StrictRedis, redis.from_url: never redis.asyncio), SQLAlchemy's sync engine,
+        connections and sessions, elasticsearch.Elasticsearch and boto3 clients. Connecting,
+        executing, fetching and committing are flagged on connections and cursors whose type is
+        known.
+
+        Use the async driver: aiosqlite, asyncpg or psycopg's AsyncConnection, aiomysql or asyncmy,
+        motor (or pymongo's AsyncMongoClient), redis.asyncio, sqlalchemy.ext.asyncio,
+        elasticsearch.AsyncElasticsearch, aioboto3; or run the sync call in a worker thread.
+    """)
+    bad = """
+        async def get_user(user_id):
+            db = sqlite3.connect("app.db")
+            return db.execute("SELECT * FROM users WHERE id = ?", (user_id,)).fetchone()
+    """
+    good = """
+        async def get_user(user_id):
+            async with aiosqlite.connect("app.db") as db:
+                async with db.execute("SELECT * FROM users WHERE id = ?", (user_id,)) as cursor:
+                    return await cursor.fetchone()
+    """
+
+
+class BlockingThreadWait(BlockingCall):
+    code = "ASL108"
+    name = "blocking-thread-wait"
+    message = "waiting on a thread or process primitive in a coroutine blocks the event loop"
+    rationale = _teach("""
+        threading.Event.wait, Thread.join, Condition.wait, Barrier.wait, queue.Queue.get and
+        join, concurrent.futures.Future.result, concurrent.futures.wait/as_completed,
+        Executor.shutdown, multiprocessing pools, processes and results, and input() suspend the
+        thread until something else happens, and the event loop with it. If what it waits for
+        needs the loop (a future completed by a task), it never happens: a deadlock.
+
+        Not flagged: the forms that return at once (get(block=False), get_nowait(), join(timeout=0),
+        wait(0), shutdown(wait=False)), and Queue.put, which blocks only on a bounded queue that is
+        full. Await asyncio.wrap_future(future) for a concurrent future; use asyncio.Queue, trio
+        memory channels or anyio memory object streams between tasks; run any other wait in a
+        worker thread.
+    """)
+    bad = """
+        async def handle(job):
+            future = executor.submit(render, job)
+            return future.result()
+    """
+    good = """
+        async def handle(job):
+            future = executor.submit(render, job)
+            return await asyncio.wrap_future(future)
+    """
+
+
+class NestedEventLoop(BlockingCall):
+    code = "ASL109"
+    name = "nested-event-loop"
+    message = "starting an event loop inside a coroutine blocks (or breaks) the running one"
+    rationale = """
+        asyncio.run(), loop.run_until_complete(), loop.run_forever(), trio.run() and anyio.run()
+        start an event loop and wait for it. Called from a coroutine, the outer loop is stuck
+        until the inner one finishes, and asyncio refuses outright ("cannot be called from a
+        running event loop"). Await the coroutine instead, or start a task for it.
+
+        Not flagged: the call in a sync def or lambda nested in the coroutine, or handed uncalled
+        to a worker thread (a new loop in another thread is legitimate). There is no automatic
+        fix: the right change depends on what the code means.
+    """
+    bad = """
+        async def handler(request):
+            data = asyncio.run(fetch(request.url))
+            return render(data)
+    """
+    good = """
+        async def handler(request):
+            data = await fetch(request.url)
+            return render(data)
+    """
+    fix_kind = FixKind.NONE
+
+
+BLOCKING_CALL_RULES = (
+    BlockingHttpCall, BlockingSubprocess, BlockingFileIO, BlockingFilesystemOperation, BlockingFilesystemQuery,
+    BlockingNetworkCall, BlockingDatabaseCall, BlockingThreadWait, NestedEventLoop,
+)
+
+__all__ = ["BLOCKING_CALL_RULES", "BlockingCall", "BlockingMatch", "match_blocking_call", "NonBlockingWhen"]
