@@ -1,9 +1,11 @@
 """The built-in rule pack, registered in the ``asynclint.rules`` entry-point group like any other pack."""
 
 from .blocking import BlockingSleep
+from .blocking_calls import BLOCKING_CALL_RULES
 from .coroutines import CoroutineNeverAwaited
 from .tasks import DanglingTask
 
 RULES = (BlockingSleep, CoroutineNeverAwaited, DanglingTask)
+RULES += BLOCKING_CALL_RULES  # ASL101-ASL109
 
 __all__ = ["RULES"]
