@@ -264,22 +264,10 @@ class _Outliner:
         for statement in node.body:
             if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
                 attributes.setdefault(statement.target.id, set()).add(self._annotation_type(statement.annotation))
-            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)) and statement.args.args:
-                receiver = statement.args.args[0].arg
-                for inner in ast.walk(statement):
-                    if isinstance(inner, (ast.Assign, ast.AnnAssign)):
-                        targets = inner.targets if isinstance(inner, ast.Assign) else [inner.target]
-                        for target in targets:
-                            if (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
-                                    and target.value.id == receiver):
-                                if isinstance(inner, ast.AnnAssign):
-                                    kind = self._annotation_type(inner.annotation)
-                                else:
-                                    kind = self._value_type(inner.value, {})
-                                attributes.setdefault(target.attr, set()).add(kind)
+            elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                for name, kind in self._function(statement, outline):
+                    attributes.setdefault(name, set()).add(kind)
         outline.attributes = {name: (kinds.pop() if len(kinds) == 1 else None) for name, kinds in attributes.items()}
-        for statement in node.body:
-            self._definition(statement, outline)
 
     def _annotation_type(self, annotation: ast.expr) -> Optional[str]:
         if isinstance(annotation, ast.Subscript) and self.resolve(_dotted(annotation.value), {}) == "typing.Optional":
@@ -297,22 +285,24 @@ class _Outliner:
             return FACTORY_TYPES.get(callee, callee)  # a class constructs itself; resolved at lookup
         return None
 
-    def _function(self, node, cls: Optional[ClassOutline]) -> None:
+    def _function(self, node, cls: Optional[ClassOutline]) -> List[Tuple[str, Optional[str]]]:
+        """Outline one function; returns the ``self.<attr>`` bindings it makes (name, type)."""
         is_async = isinstance(node, ast.AsyncFunctionDef)
         decorators = self._decorators(node, {})
         qualname = f"{cls.qualname}.{node.name}" if cls else node.name
         preserving = all(d.rsplit(".", 1)[-1] in COROUTINE_PRESERVING_DECORATORS for d in decorators)
-        body_walker = _BodyWalker(self, cls, node)
-        body_walker.run()
+        walker = _BodyWalker(self, cls, node, decorators)
+        walker.run()
         self.functions[qualname] = FunctionOutline(
             qualname,
             "method" if cls else "function",
             node.lineno,
-            is_async and preserving and not body_walker.yields,
-            is_async and body_walker.yields,
+            is_async and preserving and not walker.yields,
+            is_async and walker.yields,
             decorators,
-            body_walker.calls,
+            walker.calls,
         )
+        return walker.attributes
 
 
 def _flatten(body: Sequence[ast.stmt]) -> Iterable[ast.stmt]:
@@ -330,123 +320,162 @@ def _flatten(body: Sequence[ast.stmt]) -> Iterable[ast.stmt]:
             yield from _flatten(statement.finalbody)
 
 
-class _BodyWalker:
-    """Collects the calls one function makes, not entering nested functions, lambdas or classes."""
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+_CHILD_FIELDS: Dict[type, Tuple[str, ...]] = {}
+_SKIPPED_FIELDS = frozenset({"ctx", "type_comment", "kind", "op", "is_async", "level", "conversion"})
 
-    def __init__(self, outliner: _Outliner, cls: Optional[ClassOutline], node) -> None:
+
+def _child_fields(node_type: type) -> Tuple[str, ...]:
+    fields = _CHILD_FIELDS.get(node_type)
+    if fields is None:
+        fields = _CHILD_FIELDS[node_type] = tuple(f for f in node_type._fields if f not in _SKIPPED_FIELDS)
+    return fields
+
+
+class _BodyWalker:
+    """One pass over a function body (not entering nested functions, lambdas or classes): the calls
+    it makes with their context, the local names it binds, the ``self.`` attributes it sets, and
+    whether it yields. Calls are resolved at the end, once every local binding is known."""
+
+    def __init__(self, outliner: _Outliner, cls: Optional[ClassOutline], node, decorators: Tuple[str, ...]) -> None:
         self.outliner = outliner
-        self.cls = cls
         self.node = node
-        self.calls: List[Tuple] = []
         self.yields = False
-        self.local: Dict[str, Optional[str]] = {}
+        self.raw_calls: List[Tuple] = []  # (dotted, line, column, awaited, manager dotteds, wrapper dotted, returned)
+        self.kinds: Dict[str, set] = {}  # local name -> the types of its bindings (None: unknown)
+        self.raw_attributes: List[Tuple[str, object]] = []
         arguments = node.args
         params = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+        self.receiver = None
+        if cls is not None and params and not any(d.endswith("staticmethod") for d in decorators):
+            self.receiver = params[0].arg
+        self.local: Dict[str, Optional[str]] = {}
+        for param in params:
+            self.local[param.arg] = outliner._annotation_type(param.annotation) if param.annotation is not None else None
         for extra in (arguments.vararg, arguments.kwarg):
             if extra is not None:
-                params.append(extra)
-        self.receiver = None
-        if cls is not None and params and not any(d.endswith("staticmethod") for d in outliner._decorators(node, {})):
-            self.receiver = params[0].arg
-        for param in params:
-            annotated = outliner._annotation_type(param.annotation) if param.annotation is not None else None
-            self.local[param.arg] = annotated
+                self.local[extra.arg] = None
         if self.receiver is not None and cls is not None:
             self.local[self.receiver] = f"{outliner.module}.{cls.qualname}"
+        self.calls: List[Tuple] = []
+        self.attributes: List[Tuple[str, Optional[str]]] = []
 
     def run(self) -> None:
-        self._bind_locals()
         for statement in self.node.body:
             self._visit(statement, (), None, False, False)
-
-    def _bind_locals(self) -> None:
-        """Local names: typed when every binding is a call to a known constructor, else opaque."""
-        kinds: Dict[str, set] = {}
-        pending: List[ast.AST] = list(self.node.body)
-        while pending:
-            node = pending.pop()
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                kinds.setdefault(node.name, set()).add(None)
-                continue
-            if isinstance(node, ast.Lambda):
-                continue
-            if isinstance(node, ast.Assign):
-                for target in node.targets:
-                    self._bind_target(target, node.value, kinds)
-            elif isinstance(node, (ast.AnnAssign, ast.AugAssign)) and isinstance(node.target, ast.Name):
-                kinds.setdefault(node.target.id, set()).add(
-                    self.outliner._annotation_type(node.annotation) if isinstance(node, ast.AnnAssign) else None
-                )
-            elif isinstance(node, (ast.With, ast.AsyncWith)):
-                for item in node.items:
-                    if item.optional_vars is not None:
-                        self._bind_target(item.optional_vars, item.context_expr, kinds)
-            elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
-                self._bind_target(node.target, None, kinds)
-            elif isinstance(node, (ast.Import, ast.ImportFrom)):
-                for alias in node.names:
-                    kinds.setdefault((alias.asname or alias.name).split(".")[0], set()).add(None)
-            elif isinstance(node, ast.NamedExpr):
-                self._bind_target(node.target, node.value, kinds)
-            elif isinstance(node, ast.ExceptHandler) and node.name:
-                kinds.setdefault(node.name, set()).add(None)
-            pending.extend(ast.iter_child_nodes(node))
-        for name, found in kinds.items():
+        for name, found in self.kinds.items():
             if name == self.receiver:
                 continue
-            if name in self.local and self.local[name] is not None:
+            if self.local.get(name) is not None:
                 found = found | {self.local[name]}
             self.local[name] = found.pop() if len(found) == 1 else None
+        resolve = self.outliner.resolve
+        for dotted, line, column, awaited, managers, wrapper, returned in self.raw_calls:
+            target = resolve(dotted, self.local) if dotted else None
+            if target is None:
+                continue
+            resolved_managers = tuple(resolve(m, self.local) or "?" if m else "?" for m in managers)
+            own_wrapper = (resolve(wrapper, self.local) or f"?.{wrapper.rsplit('.', 1)[-1]}") if wrapper else None
+            self.calls.append((target, line, column, awaited, resolved_managers, own_wrapper, returned))
+        for name, value in self.raw_attributes:
+            kind = value if isinstance(value, str) or value is None else self._value_type(value)
+            self.attributes.append((name, kind))
 
-    def _bind_target(self, target: ast.AST, value: Optional[ast.expr], kinds: Dict[str, set]) -> None:
+    def _value_type(self, value: ast.expr) -> Optional[str]:
+        if isinstance(value, ast.Call):
+            callee = self.outliner.resolve(_dotted(value.func), self.local)
+            if callee is not None:
+                return FACTORY_TYPES.get(callee, callee)  # a class constructs itself: checked at lookup
+        return None
+
+    # -- bindings -------------------------------------------------------------------------------
+
+    def _bind(self, target: ast.AST, value: Optional[ast.expr]) -> None:
         if isinstance(target, ast.Name):
-            kinds.setdefault(target.id, set()).add(self.outliner._value_type(value, {}) if value is not None else None)
+            kind = None
+            if isinstance(value, ast.Call):
+                dotted = _dotted(value.func)
+                # Resolved against module names only: a local constructor is rare and unknowable here.
+                callee = self.outliner.resolve(dotted, {}) if dotted and dotted.split(".")[0] not in self.local else None
+                kind = FACTORY_TYPES.get(callee, callee) if callee else None
+            self.kinds.setdefault(target.id, set()).add(kind)
         elif isinstance(target, (ast.Tuple, ast.List)):
             for element in target.elts:
-                self._bind_target(element, None, kinds)
+                self._bind(element, None)
         elif isinstance(target, ast.Starred):
-            self._bind_target(target.value, None, kinds)
+            self._bind(target.value, None)
+        elif (isinstance(target, ast.Attribute) and self.receiver is not None and isinstance(target.value, ast.Name)
+                and target.value.id == self.receiver):
+            self.raw_attributes.append((target.attr, value))
 
-    def _describe(self, node: ast.AST) -> Optional[str]:
-        """The qualified name an expression refers to: through imports, typed locals and ``self.``."""
-        return self.outliner.resolve(_dotted(node), self.local)
+    # -- the walk -------------------------------------------------------------------------------
 
-    def _visit(self, node: ast.AST, managers: Tuple[str, ...], wrapper: Optional[str], awaited: bool,
-               returned: bool) -> None:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            if not isinstance(node, ast.Lambda):
-                for decorator in node.decorator_list:
-                    self._visit(decorator, managers, None, False, False)
+    def _visit(self, node: ast.AST, managers: Tuple, wrapper: Optional[str], awaited: bool, returned: bool) -> None:
+        node_type = type(node)
+        if node_type in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
+            self.kinds.setdefault(node.name, set()).add(None)  # type: ignore[attr-defined]
+            for decorator in node.decorator_list:  # type: ignore[attr-defined]
+                self._visit(decorator, managers, None, False, False)
             return
-        if isinstance(node, (ast.Yield, ast.YieldFrom)):
-            self.yields = True
-        if isinstance(node, (ast.With, ast.AsyncWith)):
+        if node_type is ast.Lambda:
+            return
+        if node_type is ast.Call:
+            dotted = _dotted(node.func)  # type: ignore[attr-defined]
+            self.raw_calls.append((dotted, node.lineno, node.col_offset + 1, awaited, managers, wrapper, returned))  # type: ignore[attr-defined]
+            self._visit(node.func, managers, None, False, False)  # type: ignore[attr-defined]
+            own = dotted or (f"?.{node.func.attr}" if isinstance(node.func, ast.Attribute) else None)  # type: ignore[attr-defined]
+            for argument in node.args:  # type: ignore[attr-defined]
+                self._visit(argument.value if type(argument) is ast.Starred else argument, managers, own, False, False)
+            for keyword in node.keywords:  # type: ignore[attr-defined]
+                self._visit(keyword.value, managers, own, False, False)
+            return
+        if node_type is ast.Await:
+            self._visit(node.value, managers, wrapper, True, returned)  # type: ignore[attr-defined]
+            return
+        if node_type is ast.Return:
+            if node.value is not None:  # type: ignore[attr-defined]
+                self._visit(node.value, managers, None, False, True)  # type: ignore[attr-defined]
+            return
+        if node_type in (ast.With, ast.AsyncWith):
             inner = managers
-            for item in node.items:
-                self._visit(item.context_expr, inner, None, False, False)
-                described = self._describe(item.context_expr.func if isinstance(item.context_expr, ast.Call) else item.context_expr)
-                inner = (*inner, described or "?")
-            for statement in node.body:
+            for item in node.items:  # type: ignore[attr-defined]
+                expression = item.context_expr
+                self._visit(expression, inner, None, False, False)
+                if item.optional_vars is not None:
+                    self._bind(item.optional_vars, expression)
+                inner = (*inner, _dotted(expression.func if isinstance(expression, ast.Call) else expression))
+            for statement in node.body:  # type: ignore[attr-defined]
                 self._visit(statement, inner, None, False, False)
             return
-        if isinstance(node, ast.Return) and node.value is not None:
-            self._visit(node.value, managers, None, False, True)
-            return
-        if isinstance(node, ast.Await):
-            self._visit(node.value, managers, wrapper, True, returned)
-            return
-        if isinstance(node, ast.Call):
-            target = self._describe(node.func)
-            if target is not None:
-                self.calls.append((target, node.lineno, node.col_offset + 1, awaited, managers, wrapper, returned))
-            self._visit(node.func, managers, None, False, False)
-            own = target or (f"?.{node.func.attr}" if isinstance(node.func, ast.Attribute) else None)
-            for argument in (*node.args, *(k.value for k in node.keywords)):
-                value = argument.value if isinstance(argument, ast.Starred) else argument
-                self._visit(value, managers, own, False, False)
-            return
-        for child in ast.iter_child_nodes(node):
-            self._visit(child, managers, None, False, False)
+        if node_type is ast.Assign:
+            for target in node.targets:  # type: ignore[attr-defined]
+                self._bind(target, node.value)  # type: ignore[attr-defined]
+        elif node_type is ast.AnnAssign:
+            annotated = self.outliner._annotation_type(node.annotation)  # type: ignore[attr-defined]
+            target = node.target  # type: ignore[attr-defined]
+            if isinstance(target, ast.Name):
+                self.kinds.setdefault(target.id, set()).add(annotated)
+            else:
+                self._bind(target, None)
+                if self.raw_attributes and self.raw_attributes[-1][0] == getattr(target, "attr", None):
+                    self.raw_attributes[-1] = (target.attr, annotated)  # type: ignore[attr-defined]
+        elif node_type in (ast.AugAssign, ast.For, ast.AsyncFor, ast.comprehension, ast.NamedExpr):
+            self._bind(node.target, node.value if node_type is ast.NamedExpr else None)  # type: ignore[attr-defined]
+        elif node_type in (ast.Import, ast.ImportFrom):
+            for alias in node.names:  # type: ignore[attr-defined]
+                self.kinds.setdefault((alias.asname or alias.name).split(".")[0], set()).add(None)
+        elif node_type is ast.ExceptHandler and node.name:  # type: ignore[attr-defined]
+            self.kinds.setdefault(node.name, set()).add(None)  # type: ignore[attr-defined]
+        elif node_type in (ast.Yield, ast.YieldFrom):
+            self.yields = True
+        for name in _child_fields(node_type):
+            value = getattr(node, name)
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        self._visit(item, managers, None, False, False)
+            elif isinstance(value, ast.AST):
+                self._visit(value, managers, None, False, False)
 
 
 # -- the index over outlines ------------------------------------------------------------------
