@@ -1,5 +1,12 @@
 """The built-in rule pack, registered in the ``asynclint.rules`` entry-point group like any other pack."""
 
+from .async_misuse import (
+    AsyncFunctionWithoutAwait,
+    CoroutineFunctionPassedToSyncCaller,
+    GetEventLoopInCoroutine,
+    SyncForAsyncIterable,
+    SyncWithAsyncContextManager,
+)
 from .blocking import BlockingSleep
 from .blocking_calls import BLOCKING_CALL_RULES
 from .coroutines import CoroutineNeverAwaited
@@ -7,5 +14,7 @@ from .tasks import DanglingTask
 
 RULES = (BlockingSleep, CoroutineNeverAwaited, DanglingTask)
 RULES += BLOCKING_CALL_RULES  # ASL101-ASL109
+RULES += (SyncWithAsyncContextManager, SyncForAsyncIterable, GetEventLoopInCoroutine,
+          CoroutineFunctionPassedToSyncCaller, AsyncFunctionWithoutAwait)
 
 __all__ = ["RULES"]
