@@ -267,6 +267,37 @@ TYPE_ALIASES.update({
     "concurrent.futures.process.ProcessPoolExecutor": "concurrent.futures.ProcessPoolExecutor",
 })
 
+# -- ASL3xx (timeouts): network clients, their connections and streams. The client factories
+# shared with ASL201/202 (aiohttp, httpx, websockets, memory channels) are in that block below. --
+_STREAMS = ("asyncio.StreamReader", "asyncio.StreamWriter")
+_WEBSOCKET = "websockets.asyncio.client.ClientConnection"
+FACTORY_TYPES.update({
+    "requests.Session": "requests.Session",
+    "requests.session": "requests.Session",
+    "requests.sessions.Session": "requests.Session",
+    "websockets.legacy.client.connect": "websockets.asyncio.client.connect",
+})
+AWAITED_TYPES.update({
+    "asyncio.open_connection": _STREAMS,
+    "asyncio.open_unix_connection": _STREAMS,
+    "asyncio.streams.open_connection": _STREAMS,
+    "asyncio.streams.open_unix_connection": _STREAMS,
+    **{connect: _WEBSOCKET for connect in ("websockets.connect", "websockets.client.connect",
+                                           "websockets.asyncio.client.connect", "websockets.legacy.client.connect")},
+    "aiohttp.ClientSession.ws_connect": "aiohttp.ClientWebSocketResponse",
+    "trio.open_tcp_stream": "trio.SocketStream",
+    "trio.open_unix_socket": "trio.SocketStream",
+    "trio.open_ssl_over_tcp_stream": "trio.SSLStream",
+    "anyio.connect_tcp": "anyio.abc.SocketStream",
+    "anyio.connect_unix": "anyio.abc.SocketStream",
+})
+TYPE_ALIASES.update({
+    "asyncio.streams.StreamWriter": "asyncio.StreamWriter",
+    "websockets.client.WebSocketClientProtocol": _WEBSOCKET,
+    "websockets.legacy.client.WebSocketClientProtocol": _WEBSOCKET,
+    "requests.sessions.Session": "requests.Session",
+})
+
 #: Decorators that leave an ``async def`` a coroutine function. Any other decorator may wrap it
 #: into something else (a worker launcher, a sync test, a context manager), so a decorated async def
 #: counts as a coroutine function only when all its decorators are listed here (by last name part).

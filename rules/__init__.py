@@ -11,8 +11,13 @@ from .blocking import BlockingSleep
 from .blocking_calls import BLOCKING_CALL_RULES
 from .coroutines import CoroutineNeverAwaited
 from .tasks import DanglingTask
+from .timeouts import (
+    ConfiguredWithoutTimeout, NetworkWithoutTimeout, TimeoutParameter, TimeoutScopeWithoutAwait, UnboundedPrimitiveWait,
+)
 
 RULES = (BlockingSleep, CoroutineNeverAwaited, DanglingTask)
+RULES += (NetworkWithoutTimeout, ConfiguredWithoutTimeout, TimeoutScopeWithoutAwait, UnboundedPrimitiveWait,
+          TimeoutParameter)
 RULES += BLOCKING_CALL_RULES  # ASL101-ASL109
 RULES += (SyncWithAsyncContextManager, SyncForAsyncIterable, GetEventLoopInCoroutine,
           CoroutineFunctionPassedToSyncCaller, AsyncFunctionWithoutAwait)
