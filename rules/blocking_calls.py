@@ -156,6 +156,8 @@ class BlockingCall(Rule):
             return None
         if model.usage() not in _FIXABLE_USAGES or _contains_await(node):
             return None
+        if _receiver_blocks(model, node.func):
+            return None  # `db.execute(q).fetchone()`: moving only fetchone to a thread would hide execute
         framework = model.framework
         to_thread_name = TO_THREAD[framework]
         to_thread, imports = reference_expression(model, to_thread_name)
@@ -168,6 +170,18 @@ class BlockingCall(Rule):
             imports = (*imports, *more)
             call = cst.Call(func=to_thread, args=[cst.Arg(cst.Call(func=partial, args=[function_arg, *node.args]))])
         return Fix(node, awaited(call, node, model), f"Run {shown}() in {to_thread_name}()", FixKind.UNSAFE, imports)
+
+
+def _receiver_blocks(model: SemanticModel, func: cst.BaseExpression) -> bool:
+    """A blocking call inside the called expression itself (the receiver of a bound method)."""
+    pending = [func]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, cst.Call) and _match(model, current) is not None:
+            return True
+        if not isinstance(current, (cst.Lambda, cst.FunctionDef)):
+            pending.extend(current.children)
+    return False
 
 
 def _needs_parens(func: cst.BaseExpression) -> bool:
