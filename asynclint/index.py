@@ -31,7 +31,7 @@ import libcst as cst
 from .knowledge import COROUTINE_PRESERVING_DECORATORS, FACTORY_TYPES
 
 #: Bumped whenever the outline format changes, so stale caches are ignored.
-OUTLINE_VERSION = 1
+OUTLINE_VERSION = 2
 _MAX_DEPTH = 8
 _BUILTINS = frozenset(dir(builtins))
 
@@ -128,6 +128,7 @@ class ModuleOutline:
     names: Dict[str, str]  # module-level name -> what it refers to (imports; aliases of other names)
     functions: Dict[str, FunctionOutline]
     classes: Dict[str, ClassOutline]
+    stars: Tuple[str, ...] = ()  # modules whose names ``from m import *`` brings in
 
 
 def outline(source: bytes, path: str, module: str) -> Optional[ModuleOutline]:
@@ -166,6 +167,7 @@ class _Outliner:
         self.names: Dict[str, str] = {}
         self.shadowed: set = set()  # module names bound by plain assignment: values, not definitions
         self.aliases: List[str] = []  # module names assigned another name: ``Client = _impl.Client``
+        self.stars: List[str] = []
         self.functions: Dict[str, FunctionOutline] = {}
         self.classes: Dict[str, ClassOutline] = {}
 
@@ -173,7 +175,7 @@ class _Outliner:
         self._bind_module_names(tree.body)
         for statement in tree.body:
             self._definition(statement, None)
-        return ModuleOutline(self.module, self.path, self.names, self.functions, self.classes)
+        return ModuleOutline(self.module, self.path, self.names, self.functions, self.classes, tuple(self.stars))
 
     # -- module-level names ---------------------------------------------------------------------
 
@@ -190,6 +192,7 @@ class _Outliner:
                 base = _absolute(self.module, self.is_package, statement.level, statement.module or "")
                 for alias in statement.names:
                     if alias.name == "*":
+                        self.stars.append(base)
                         continue
                     self.names.setdefault(alias.asname or alias.name, f"{base}.{alias.name}" if base else alias.name)
             elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -484,7 +487,8 @@ class _BodyWalker:
 class OutlineIndex(ProjectIndex):
     """The project index: lookups over the outlines of every linted file."""
 
-    def __init__(self, outlines: Iterable[ModuleOutline]) -> None:
+    def __init__(self, outlines: Iterable[ModuleOutline], libraries: Optional["LibraryIndex"] = None) -> None:
+        self.libraries = libraries
         self.modules: Dict[str, ModuleOutline] = {}
         for module in outlines:
             self.modules.setdefault(module.name, module)
@@ -496,7 +500,10 @@ class OutlineIndex(ProjectIndex):
     def _split(self, qualname: str) -> Optional[Tuple[ModuleOutline, List[str]]]:
         parts = qualname.split(".")
         for cut in range(len(parts) - 1, 0, -1):
-            module = self.modules.get(".".join(parts[:cut]))
+            name = ".".join(parts[:cut])
+            module = self.modules.get(name)
+            if module is None and self.libraries is not None:
+                module = self.libraries.module(name)
             if module is not None:
                 return module, parts[cut:]
         return None
@@ -514,7 +521,13 @@ class OutlineIndex(ProjectIndex):
         if head in module.classes or head in module.functions:
             return module, head, rest
         target = module.names.get(head)
-        if target is None or target == qualname:
+        if target is None:
+            for star in module.stars:
+                found = self.resolve(".".join([star, head, *rest]), _depth + 1)
+                if found is not None:
+                    return found
+            return None
+        if target == qualname:
             return None
         return self.resolve(".".join([target, *rest]), _depth + 1)
 
@@ -595,6 +608,17 @@ class OutlineIndex(ProjectIndex):
                     return symbol.qualname if symbol is not None else kind
                 return None
         return None
+
+    def load_imported_libraries(self) -> None:
+        """Read the outlines of every library name the project imports (and what they re-export)."""
+        if self.libraries is None:
+            return
+        project = {name.split(".")[0] for name in self.modules}
+        imported = {value for module in list(self.modules.values()) for value in module.names.values()}
+        for qualname in sorted(imported):
+            if qualname.split(".")[0] not in project:
+                if self.libraries.module(qualname) is None:  # ``import x`` names a module
+                    self.lookup(qualname)  # ``from x import y`` names a definition (or a module)
 
     # -- call sites -----------------------------------------------------------------------------
 
@@ -682,7 +706,8 @@ def outline_file(task: Tuple[str, str, Optional[bytes]]) -> Tuple[Tuple[str, str
     return key, outline(data, path, module)
 
 
-def build_index(files: Sequence[Tuple[str, str]], cache: Optional[OutlineCache] = None, jobs: int = 1) -> OutlineIndex:
+def build_index(files: Sequence[Tuple[str, str]], cache: Optional[OutlineCache] = None, jobs: int = 1,
+                libraries: Optional["LibraryIndex"] = None) -> OutlineIndex:
     """The index of ``files`` (path, module name), reusing cached outlines of unchanged contents."""
     cache = cache or OutlineCache(None)
     outlines: List[Optional[ModuleOutline]] = []
@@ -706,7 +731,7 @@ def build_index(files: Sequence[Tuple[str, str]], cache: Optional[OutlineCache] 
         for key, found in _map(outline_file, tasks, jobs):
             cache.used[key] = found
             outlines.append(found)
-    index = OutlineIndex(o for o in outlines if o is not None)
+    index = OutlineIndex((o for o in outlines if o is not None), libraries)
     index._fingerprint = hashlib.sha1(repr(sorted(cache.used)).encode()).hexdigest()
     return index
 
@@ -721,3 +746,157 @@ def _map(function, tasks, jobs: int):
     context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
     with ProcessPoolExecutor(jobs, mp_context=context) as pool:
         return list(pool.map(function, tasks, chunksize=max(1, min(64, len(tasks) // (jobs * 8)))))
+
+
+# -- installed libraries ------------------------------------------------------------------------
+
+
+class LibraryIndex:
+    """Outlines of the modules of installed packages and of the standard library, found on the
+    running interpreter's path without importing them (a ``.pyi`` stub beside a module wins),
+    read only when a lookup reaches them, and cached per distribution name and version."""
+
+    def __init__(self, directory: Optional[str], search_path: Optional[Sequence[str]] = None) -> None:
+        self.directory = os.path.join(directory, f"libraries-v{OUTLINE_VERSION}") if directory else None
+        self.search_path = list(search_path) if search_path is not None else None
+        self.found: Dict[str, Optional[ModuleOutline]] = {}
+        self.stores: Dict[str, Dict[str, Optional[ModuleOutline]]] = {}
+        self.dirty: set = set()
+        self._distributions: Optional[Dict[str, List[str]]] = None
+
+    def module(self, name: str) -> Optional[ModuleOutline]:
+        if name in self.found:
+            return self.found[name]
+        self.found[name] = None  # also guards against re-entry while resolving
+        path = locate(name, self.search_path)
+        if path is None:
+            return None
+        store_key = self._store_key(name, path)
+        store = self._store(store_key)
+        if name in store:
+            found = store[name]
+        else:
+            try:
+                with open(path, "rb") as handle:
+                    data = handle.read()
+            except OSError:
+                return None
+            found = outline(data, path, name)
+            store[name] = found
+            self.dirty.add(store_key)
+        self.found[name] = found
+        return found
+
+    def _store_key(self, module: str, path: str) -> str:
+        """``<distribution>-<version>``: a package upgrade brings a fresh outline."""
+        import sysconfig
+
+        stdlib = os.path.realpath(sysconfig.get_paths()["stdlib"])
+        if os.path.realpath(path).startswith(stdlib + os.sep):
+            import platform
+
+            return f"python-{platform.python_version()}"
+        top = module.split(".")[0]
+        for distribution in self._distributions_of(top):
+            try:
+                from importlib import metadata
+
+                return f"{distribution}-{metadata.version(distribution)}"
+            except Exception:
+                continue
+        package = locate(top, self.search_path) or path  # not installed as a distribution: the package's own stamp
+        try:
+            return f"{top}-mtime-{os.stat(package).st_mtime_ns}"
+        except OSError:
+            return f"{top}-unknown"
+
+    def _distributions_of(self, top: str) -> List[str]:
+        if self._distributions is None:
+            try:
+                from importlib import metadata
+
+                self._distributions = dict(metadata.packages_distributions())  # type: ignore[attr-defined]
+            except Exception:  # Python 3.9 has no packages_distributions
+                self._distributions = {}
+        return list(self._distributions.get(top, ()))
+
+    def _store(self, key: str) -> Dict[str, Optional[ModuleOutline]]:
+        store = self.stores.get(key)
+        if store is None:
+            store = {}
+            if self.directory is not None:
+                try:
+                    with open(os.path.join(self.directory, f"{key}.pickle"), "rb") as handle:
+                        loaded = pickle.load(handle)
+                    if isinstance(loaded, dict):
+                        store = loaded
+                except Exception:  # missing or damaged: rebuilt
+                    store = {}
+            self.stores[key] = store
+        return store
+
+    def save(self) -> None:
+        if self.directory is None:
+            return
+        for key in sorted(self.dirty):
+            try:
+                os.makedirs(self.directory, exist_ok=True)
+                path = os.path.join(self.directory, f"{key}.pickle")
+                temporary = f"{path}.{os.getpid()}.tmp"
+                with open(temporary, "wb") as handle:
+                    pickle.dump(self.stores[key], handle, protocol=4)
+                os.replace(temporary, path)
+            except OSError:
+                pass  # the cache is an optimisation
+        self.dirty.clear()
+
+
+def library_search_path() -> List[str]:
+    """Where libraries are looked for: this interpreter's path, plus the site-packages of the
+    active virtual environment (``$VIRTUAL_ENV``) or of ``./.venv`` when asynclint runs from
+    another environment (a pre-commit hook, a tool installed with pipx)."""
+    import glob
+    import sys
+
+    path = [entry for entry in sys.path if entry and os.path.isdir(entry)]
+    for environment in (os.environ.get("VIRTUAL_ENV"), os.path.join(os.getcwd(), ".venv")):
+        if environment and os.path.isdir(environment):
+            for site in sorted(glob.glob(os.path.join(environment, "lib", "python3*", "site-packages"))):
+                if site not in path:
+                    path.append(site)
+    return path
+
+
+def locate(module: str, search_path: Optional[Sequence[str]] = None) -> Optional[str]:
+    """The source (or stub) file of a module, found like the import system would, without
+    importing anything; None for built-in, frozen, compiled-only or missing modules."""
+    from importlib.machinery import PathFinder
+
+    parts = module.split(".")
+    locations: Optional[List[str]] = list(search_path) if search_path is not None else None
+    spec = None
+    for position in range(len(parts)):
+        name = ".".join(parts[: position + 1])
+        try:
+            spec = PathFinder.find_spec(name, locations)
+        except (ImportError, ValueError, OSError):
+            return None
+        if spec is None:
+            if position == 0:  # a stub-only distribution: <package>-stubs
+                stub = PathFinder.find_spec(f"{name}-stubs", locations) if name.isidentifier() else None
+                if stub is None or not stub.submodule_search_locations:
+                    return None
+                spec = stub
+            else:
+                return None
+        if position < len(parts) - 1:
+            locations = list(spec.submodule_search_locations or [])
+            if not locations:
+                return None
+    origin = getattr(spec, "origin", None)
+    if not origin or not os.path.isfile(origin):
+        return None
+    stub = os.path.splitext(origin)[0] + ".pyi"
+    if os.path.isfile(stub):
+        return stub
+    return origin if origin.endswith((".py", ".pyi")) else None

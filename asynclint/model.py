@@ -456,7 +456,9 @@ class SemanticModel:
                     return FACTORY_TYPES[callee]
                 callee = TYPE_ALIASES.get(callee, callee)
                 symbol = self.symbol(callee)
-                return symbol.qualname if symbol is not None and symbol.kind == "class" else None
+                # The name as written (after aliases), not where the index finds it defined: type
+                # catalogues and rules speak of "aiohttp.ClientSession", installed or not.
+                return callee if symbol is not None and symbol.kind == "class" else None
             if isinstance(func, cst.Attribute):
                 return self._member_type(func.value, func.attr.value, scope, depth, FACTORY_TYPES)
             return None

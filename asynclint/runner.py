@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple, Type
 from . import config as configuration
 from .discovery import module_name
 from .engine import FileResult, FileSettings, Linter
-from .index import OutlineCache, ProjectIndex, build_index
+from .index import LibraryIndex, OutlineCache, ProjectIndex, build_index, library_search_path
 from .rule import ENGINE_DIAGNOSTICS, Rule
 from .source import Source
 
@@ -108,9 +108,14 @@ def lint_files(files: Sequence[str], settings: Settings, options: RunOptions, li
 def project_index(tasks: Sequence[Tuple[str, FileSettings, RunOptions]], cache: Optional["FindingsCache"],
                   jobs: int) -> ProjectIndex:
     """The index of every linted file, outlines reused from the cache next to the findings cache."""
-    outlines = OutlineCache(cache.directory if cache is not None else None)
-    index = build_index([(path, file_settings.module_name) for path, file_settings, _ in tasks], outlines, jobs)
+    directory = cache.directory if cache is not None else None
+    outlines = OutlineCache(directory)
+    libraries = LibraryIndex(directory, library_search_path())
+    index = build_index([(path, file_settings.module_name) for path, file_settings, _ in tasks], outlines, jobs,
+                        libraries)
     outlines.save()
+    index.load_imported_libraries()  # before workers fork, so that each need not read them again
+    libraries.save()
     return index
 
 

@@ -159,3 +159,47 @@ def test_the_findings_cache_is_invalidated_by_a_change_in_another_file(tmp_path)
     write(tmp_path / "lib.py", "async def work():\n    pass\n")
     result = run("check", "--select", "ASL200", "app.py", "lib.py")
     assert [(path, line, code) for path, line, _, code, _ in finding_lines(result.stdout)] == [("app.py", 4, "ASL200")]
+
+
+def test_installed_libraries_are_indexed_lazily_and_cached_by_distribution(tmp_path):
+    from asynclint.engine import FileSettings, Linter
+    from asynclint.index import LibraryIndex, OutlineIndex
+    from asynclint.registry import load_rules
+    from asynclint.source import decode
+
+    site = tmp_path / "site"
+    write(site / "fakehttp" / "__init__.py", "from .client import *\n")
+    write(site / "fakehttp" / "client.py", textwrap.dedent("""
+        __all__ = ["ClientSession"]
+
+        class _Base:
+            async def close(self):
+                pass
+
+        class ClientSession(_Base):
+            def request(self, url):
+                return url
+    """))
+    write(site / "fakehttp" / "client.pyi", "class ClientSession:\n    async def close(self) -> None: ...\n    def request(self, url: str) -> str: ...\n")
+    code = textwrap.dedent("""
+        import fakehttp
+
+        async def main():
+            session = fakehttp.ClientSession()
+            session.request("x")
+            session.close()
+    """)
+    rules = tuple(rule for rule in load_rules() if rule.code == "ASL200")
+    libraries = LibraryIndex(str(tmp_path / "cache"), [str(site)])
+    index = OutlineIndex([], libraries)
+    result = Linter(index).lint_source(decode(code.encode(), "app.py"), FileSettings(rules, module_name="app"))
+    assert [(f.line, f.message) for f in result.findings] == [(7, "close() is never awaited: it never runs")]
+    assert index.lookup("fakehttp.ClientSession.close").path.endswith("client.pyi")  # a stub wins
+    libraries.save()
+    (stored,) = (tmp_path / "cache").glob("libraries-*/*.pickle")
+    assert stored.name.startswith("fakehttp-")  # no installed distribution: keyed by the package's stamp
+    assert LibraryIndex(str(tmp_path / "cache"), []).module("fakehttp") is None  # not on that path
+    cached = LibraryIndex(str(tmp_path / "cache"), [str(site)])
+    (site / "fakehttp" / "client.pyi").unlink()
+    assert cached.module("fakehttp.client").classes["ClientSession"].members == {"close", "request"}  # from the cache
+    assert OutlineIndex([], LibraryIndex(None, [str(tmp_path / "missing")])).lookup("fakehttp.ClientSession") is None
