@@ -197,6 +197,7 @@ FILE_TYPES = (
 FILE_METHODS = (
     "read", "read1", "readall", "readinto", "readinto1", "readline", "readlines",
     "write", "writelines", "flush", "truncate", "seek", "close",
+    "tell", "detach", "reconfigure",  # these flush pending writes first
 )
 FILE_IO_ENTRY = Blocking("ASL103", "does blocking file I/O", FILE_IO)
 
@@ -250,6 +251,7 @@ CATALOGUE.update(_entries(
         *(f"os.path.{name}" for name in (
             "exists", "lexists", "isfile", "isdir", "islink", "ismount", "isjunction", "getsize",
             "getmtime", "getatime", "getctime", "samefile", "sameopenfile", "realpath", "abspath", "relpath",
+            "expanduser",  # without $HOME it asks the password database (NSS: maybe LDAP)
         )),
         "shutil.disk_usage", "shutil.which",
         *_methods(("pathlib.Path",), (
