@@ -20,7 +20,7 @@ import libcst as cst
 from libcst.metadata.position_provider import PositionProvidingCodegenState
 
 from . import fixer
-from .index import EMPTY_INDEX, ProjectIndex
+from .index import EMPTY_INDEX, ProjectIndex, overlay
 from .model import SemanticModel
 from .rule import ENGINE_DIAGNOSTICS, Finding, Fix, FixKind, Rule
 from .source import Source, SourceError, read, write_atomically
@@ -333,7 +333,8 @@ class Linter:
 
     def _run_rules(self, module: cst.Module, path: str, text: str, settings: FileSettings,
                    rule_types: Sequence[Type[Rule]]) -> List[Finding]:
-        model = SemanticModel(module, module_name=settings.module_name, framework=settings.framework, index=self.index,
+        index = overlay(self.index, text, path, settings.module_name)
+        model = SemanticModel(module, module_name=settings.module_name, framework=settings.framework, index=index,
                               settings={key: dict(table) for key, table in settings.catalogues})
         run = FileRun(model)
         framework = model.framework

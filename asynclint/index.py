@@ -31,7 +31,7 @@ import libcst as cst
 from .knowledge import COROUTINE_PRESERVING_DECORATORS, FACTORY_TYPES
 
 #: Bumped whenever the outline format changes, so stale caches are ignored.
-OUTLINE_VERSION = 2
+OUTLINE_VERSION = 3
 _MAX_DEPTH = 8
 _BUILTINS = frozenset(dir(builtins))
 
@@ -93,6 +93,19 @@ class ProjectIndex:
         """Changes whenever anything the index knows changes (part of the findings cache key)."""
         return ""
 
+    def is_project(self, qualname: str) -> bool:
+        """``qualname`` is defined in a file of the linted project (not in an installed library)."""
+        return False
+
+    @property
+    def memo(self) -> Dict[object, object]:
+        """A place for rules to keep facts derived from the index (blocking chains...), computed
+        once per run rather than once per file."""
+        memo = self.__dict__.get("_memo")
+        if memo is None:
+            memo = self.__dict__["_memo"] = {}
+        return memo
+
 
 EMPTY_INDEX = ProjectIndex()
 
@@ -129,6 +142,7 @@ class ModuleOutline:
     functions: Dict[str, FunctionOutline]
     classes: Dict[str, ClassOutline]
     stars: Tuple[str, ...] = ()  # modules whose names ``from m import *`` brings in
+    digest: str = ""  # sha1 of the UTF-8 text the outline was made from
 
 
 def outline(source: bytes, path: str, module: str) -> Optional[ModuleOutline]:
@@ -137,7 +151,13 @@ def outline(source: bytes, path: str, module: str) -> Optional[ModuleOutline]:
         tree = ast.parse(source, path)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    return _Outliner(path, module).build(tree)
+    built = _Outliner(path, module).build(tree)
+    try:
+        text = source.decode("utf-8-sig")
+        built.digest = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+    except UnicodeDecodeError:
+        pass  # another declared encoding: an overlay will outline the file again, which is only slower
+    return built
 
 
 def _dotted(node: ast.AST) -> Optional[str]:
@@ -609,6 +629,10 @@ class OutlineIndex(ProjectIndex):
                 return None
         return None
 
+    def is_project(self, qualname: str) -> bool:
+        found = self.resolve(qualname)
+        return found is not None and self.modules.get(found[0].name) is found[0]
+
     def load_imported_libraries(self) -> None:
         """Read the outlines of every library name the project imports (and what they re-export)."""
         if self.libraries is None:
@@ -660,6 +684,66 @@ class OutlineIndex(ProjectIndex):
                 digest.update(pickle.dumps(self.modules[name], protocol=4))
             self._fingerprint = digest.hexdigest()
         return self._fingerprint
+
+
+class FileOverlay(OutlineIndex):
+    """The project index as seen from one file whose text the index may not hold (a new file, an
+    editor buffer, standard input): that file's own outline, read when first needed, stands in
+    for the project's version of its module."""
+
+    def __init__(self, base: ProjectIndex, text: str, path: str, module: str) -> None:
+        self.base = base
+        self.text = text
+        self.path = path
+        self.module_name = module
+        self.libraries = getattr(base, "libraries", None)
+        self._own: Optional[ModuleOutline] = None
+        self._callers = None
+        self._fingerprint = base.fingerprint
+        self._modules: Optional[Dict[str, ModuleOutline]] = None
+
+    @property
+    def modules(self) -> Dict[str, ModuleOutline]:  # type: ignore[override]
+        if self._modules is None:
+            import collections
+
+            own = outline(self.text.encode("utf-8", "surrogatepass"), self.path, self.module_name)
+            self._own = own
+            project = getattr(self.base, "modules", {})
+            self._modules = collections.ChainMap({self.module_name: own} if own else {}, project)  # type: ignore[assignment]
+        return self._modules  # type: ignore[return-value]
+
+    @modules.setter
+    def modules(self, value) -> None:  # OutlineIndex.__init__ is not called; nothing to set
+        raise AttributeError("an overlay's modules are derived")
+
+    def is_project(self, qualname: str) -> bool:
+        found = self.resolve(qualname)
+        return found is not None and self.modules.get(found[0].name) is found[0]
+
+    def callers(self, qualname: str) -> Tuple[CallSite, ...]:
+        own = self.modules.get(self.module_name)
+        sites = [site for site in self.base.callers(qualname) if site.path != self.path]
+        if own is not None and own.path == self.path:
+            for function in own.functions.values():
+                for call in function.calls:
+                    site = self._site(own, function, call)
+                    if self._canonical(site.target) == self._canonical(qualname):
+                        sites.append(site)
+        return tuple(sites)
+
+    @property
+    def memo(self) -> Dict[object, object]:
+        # Private: facts derived through this file's text must not leak into other files' runs.
+        return ProjectIndex.memo.fget(self)  # type: ignore[attr-defined]
+
+
+def overlay(base: ProjectIndex, text: str, path: str, module: str) -> ProjectIndex:
+    """The index for linting ``text`` as ``path``: the project's, with this text's outline."""
+    known = getattr(base, "modules", {}).get(module)
+    if known is not None and known.path == path and known.digest == hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest():
+        return base
+    return FileOverlay(base, text, path, module)
 
 
 # -- building, with a cache by content hash ----------------------------------------------------

@@ -9,8 +9,18 @@ from .async_misuse import (
 )
 from .blocking import BlockingSleep
 from .blocking_calls import BLOCKING_CALL_RULES
+from .blocking_helpers import BlockingHelper
 from .coroutines import CoroutineNeverAwaited
-from .tasks import DanglingTask
+from .locks import (
+    AcquireWithoutRelease, ConditionWithoutLock, InconsistentLockOrder, LockCreatedPerUse, ThreadLockInCoroutine,
+)
+from .polling import BusyWaitPolling
+from .queues import GetWithoutTaskDone, JoinWithoutTaskDone, TaskDoneSkipped, UnboundedQueue
+from .cancellation import ExitInFinally, SwallowedCancellation, UnshieldedCleanupAwait, YieldInCancelScope
+from .tasks import (
+    CancelWithoutAwait, DanglingTask, GatherExceptionsDropped, SequentialAwaitsInLoop, UnboundedFanOut, UnobservedTask,
+    WaitOnCoroutines,
+)
 from .timeouts import (
     ConfiguredWithoutTimeout, NetworkWithoutTimeout, TimeoutParameter, TimeoutScopeWithoutAwait, UnboundedPrimitiveWait,
 )
@@ -18,8 +28,16 @@ from .timeouts import (
 RULES = (BlockingSleep, CoroutineNeverAwaited, DanglingTask)
 RULES += (NetworkWithoutTimeout, ConfiguredWithoutTimeout, TimeoutScopeWithoutAwait, UnboundedPrimitiveWait,
           TimeoutParameter)
-RULES += BLOCKING_CALL_RULES  # ASL101-ASL109
 RULES += (SyncWithAsyncContextManager, SyncForAsyncIterable, GetEventLoopInCoroutine,
           CoroutineFunctionPassedToSyncCaller, AsyncFunctionWithoutAwait)
+RULES += BLOCKING_CALL_RULES  # ASL101-ASL109
+RULES += (BlockingHelper,)  # ASL110
+RULES += (UnobservedTask, GatherExceptionsDropped, WaitOnCoroutines, UnboundedFanOut, CancelWithoutAwait,
+          SequentialAwaitsInLoop)  # ASL401-ASL405, ASL800
+RULES += (SwallowedCancellation, ExitInFinally, YieldInCancelScope, UnshieldedCleanupAwait)  # ASL700-ASL703
+RULES += (ThreadLockInCoroutine, AcquireWithoutRelease, LockCreatedPerUse, InconsistentLockOrder,
+          ConditionWithoutLock)  # ASL500-ASL504
+RULES += (JoinWithoutTaskDone, TaskDoneSkipped, UnboundedQueue, GetWithoutTaskDone)  # ASL600-ASL603
+RULES += (BusyWaitPolling,)  # ASL801
 
 __all__ = ["RULES"]

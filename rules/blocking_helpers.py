@@ -1,0 +1,158 @@
+"""ASL110: a coroutine calls a sync function of the project that blocks, directly or through
+other sync project functions, in this file or another one (read from the project index)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Optional, Tuple
+
+import libcst as cst
+
+from asynclint import ProjectIndex
+from asynclint.index import CallSite
+
+from .blocking_calls import BlockingCall, BlockingFilesystemQuery
+from .blocking_catalogue import TO_THREAD, Blocking, blocking_entry, blocking_method
+from .catalogue import BLOCKING_SLEEPS
+
+#: How many project functions deep a chain is followed.
+MAX_CHAIN = 6
+
+#: Codes whose catalogue entries count as blocking in a helper. Entries that block only for some
+#: arguments (``q.get(block=False)``...) are left out: the index does not keep arguments. The
+#: metadata queries (ASL105) are opt-in on their own, so they do not make a helper blocking either.
+_OPT_IN_CODES = frozenset({BlockingFilesystemQuery.code} if not BlockingFilesystemQuery.default else ())
+
+
+@dataclass(frozen=True)
+class Chain:
+    """How a sync function blocks: the project functions called, then the blocking call."""
+
+    functions: Tuple[str, ...]  # qualified names, the called function first
+    blocking: str  # the blocking call's qualified name
+    site: CallSite  # where the blocking call is made
+
+    def describe(self, shown: str) -> str:
+        blocking = self.blocking[len("builtins."):] if self.blocking.startswith("builtins.") else self.blocking
+        steps = [f"{shown}()", *(f"{name.rsplit('.', 1)[-1]}()" for name in self.functions[1:]), f"{blocking}()"]
+        return " -> ".join(steps) + f" ({_relative(self.site.path)}:{self.site.line})"
+
+
+def _relative(path: str) -> str:
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive (Windows)
+        return path
+    return path if relative.startswith("..") else relative
+
+
+def _blocks_directly(target: str, configured: dict) -> bool:
+    entry: Optional[Blocking] = blocking_entry(target)
+    if entry is None and "." in target:
+        receiver, method = target.rsplit(".", 1)
+        entry = blocking_method(receiver, method)
+    if entry is not None:
+        return not (entry.nonblocking_when or entry.file_argument or entry.needs_arguments) \
+            and entry.code not in _OPT_IN_CODES and entry.code != "ASL109"
+    return target in BLOCKING_SLEEPS or target in configured
+
+
+def blocking_chain(index: ProjectIndex, qualname: str, configured: dict, _depth: int = 0,
+                   _visiting: Optional[set] = None) -> Optional[Chain]:
+    """The first way the sync project function ``qualname`` blocks, or None. Memoised per run."""
+    key = ("blocking-chain", qualname)
+    memo = index.memo
+    if key in memo:
+        return memo[key]  # type: ignore[return-value]
+    visiting = _visiting if _visiting is not None else set()
+    if _depth > MAX_CHAIN or qualname in visiting:
+        return None  # a cycle or a deep chain: say nothing rather than something uncertain
+    visiting.add(qualname)
+    found: Optional[Chain] = None
+    sites = index.calls(qualname)
+    for site in sites:
+        if _blocks_directly(site.target, configured):
+            found = Chain((qualname,), site.target, site)
+            break
+    if found is None:
+        for site in sites:
+            callee = index.lookup(site.target)
+            if callee is None or callee.kind == "class" or callee.is_async or callee.async_generator:
+                continue
+            if not index.is_project(callee.qualname):
+                continue
+            deeper = blocking_chain(index, callee.qualname, configured, _depth + 1, visiting)
+            if deeper is not None:
+                found = Chain((qualname, *deeper.functions), deeper.blocking, deeper.site)
+                break
+    visiting.discard(qualname)
+    memo[key] = found
+    return found
+
+
+class BlockingHelper(BlockingCall):
+    code = "ASL110"
+    name = "blocking-helper"
+    message = "a project function called from a coroutine blocks the event loop"
+    rationale = """
+        Blocking calls hide in helpers: a coroutine calls load_settings(), which calls
+        read_file(), which calls open(). Nothing in the coroutine looks like I/O, yet every
+        other task waits while the file is read. This rule follows the sync functions and
+        methods of the project, in the same file or in any other file of the linted project,
+        and reports the call in the coroutine with the whole chain and where the blocking call
+        is, for example `load_settings() -> read_file() -> open() (settings.py:12)`.
+
+        A function blocks when it makes a catalogued blocking call (the calls of ASL100-ASL108
+        and the configured `blocking-calls`), or calls a sync project function that does, up to
+        six functions deep. Calls whose blocking depends on their arguments (queue.get with
+        block=False, join with timeout=0) and the metadata queries of ASL105 (opt-in) do not
+        count. Functions handed to asyncio.to_thread(), run_in_executor() or a nested def are
+        not called by the coroutine, so they are not reported; neither are library functions,
+        whose internals are the library's business.
+
+        Fix: run the helper in a worker thread (`await asyncio.to_thread(load_settings)`, trio
+        and anyio: `to_thread.run_sync`), or make the helper async all the way down. The fix is
+        unsafe: the helper then runs in another thread, where shared state needs care.
+    """
+    bad = """
+        def read_settings(path):
+            with open(path) as f:
+                return f.read()
+
+        async def handle(request):
+            settings = read_settings("app.toml")
+    """
+    good = """
+        async def handle(request):
+            settings = await asyncio.to_thread(read_settings, "app.toml")
+    """
+    tokens = ("async",)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if not self.model.in_coroutine:
+            return
+        callee = self.model.callee(node)
+        if callee is None or callee.kind == "class" or callee.is_async or callee.async_generator:
+            return
+        if "<locals>" in callee.qualname:
+            return  # a nested function: not in the index, and usually a callback
+        index = self.model.index
+        if not index.is_project(callee.qualname):
+            return
+        chain = blocking_chain(index, callee.qualname, self.model.setting("blocking-calls"))
+        if chain is None:
+            return
+        shown = _shown(node)
+        message = f"{shown}() blocks the event loop: {chain.describe(shown)}; run it in {TO_THREAD[self.model.framework]}()"
+        entry = Blocking(self.code, "blocks", {})
+        self.report(node, message, fix=self._fix(node, entry, shown))
+
+
+def _shown(node: cst.Call) -> str:
+    func = node.func
+    if isinstance(func, cst.Attribute):
+        return func.attr.value
+    if isinstance(func, cst.Name):
+        return func.value
+    return "call"
