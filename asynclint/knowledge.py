@@ -105,6 +105,28 @@ TYPE_ALIASES.update({
     "multiprocessing.queues.JoinableQueue": "multiprocessing.JoinableQueue",
 })
 
+# -- ASL4xx/ASL7xx (tasks, task groups, cancellation): what spawns and owns tasks. --
+FACTORY_TYPES.update({
+    "asyncio.tasks.create_task": "asyncio.Task",
+    "asyncio.tasks.ensure_future": "asyncio.Future",
+    "asyncio.taskgroups.TaskGroup": "asyncio.TaskGroup",
+    "asyncio.Future": "asyncio.Future",
+    "trio.open_nursery": "trio.Nursery",
+    "anyio.create_task_group": "anyio.abc.TaskGroup",
+})
+MEMBER_TYPES.update({
+    EVENT_LOOP + ".create_task": "asyncio.Task",
+    EVENT_LOOP + ".create_future": "asyncio.Future",
+    "asyncio.TaskGroup.create_task": "asyncio.Task",
+})
+TYPE_ALIASES.update({
+    "asyncio.tasks.Task": "asyncio.Task",
+    "asyncio.futures.Future": "asyncio.Future",
+    "asyncio.taskgroups.TaskGroup": "asyncio.TaskGroup",
+    "anyio.abc.TaskGroup": "anyio.abc.TaskGroup",
+    "trio.Nursery": "trio.Nursery",
+})
+
 # -- ASL101-ASL109 (blocking calls): the sync clients, files, paths, sockets and thread primitives
 # whose methods block. The blocking methods themselves are in rules/blocking_catalogue.py.
 _FILE = "io.TextIOWrapper"  # open() in text mode; the binary modes have the same blocking methods
