@@ -227,8 +227,12 @@ SCOPE_ADVICE = {
     "anyio": "with anyio.fail_after(...)",
 }
 
-#: Whether the same-file interprocedural check runs (off only to measure what it changes).
+#: Whether callers' timeouts are looked at (off only to measure what they change), and whether
+#: the callers in other files, from the project index, count too.
 INTERPROCEDURAL = True
+CROSS_FILE = True
+#: Scopes that bound whenever they are entered (the index does not record scope arguments).
+REMOTE_TIMEOUT_SCOPES = frozenset(name for name, where in TIMEOUT_SCOPES.items() if where.position is not None)
 
 # -- helpers shared by the family -------------------------------------------------------------
 
@@ -421,14 +425,6 @@ class TimeoutRule(Rule):
 # -- call sites of coroutines, for the callers' timeouts -------------------------------------------
 
 
-@dataclass(frozen=True)
-class CallSite:
-    """One place a coroutine function is called or referenced, and whether a timeout bounds it."""
-
-    line_hint: str  # the file, for reports and debugging
-    bounded: bool
-
-
 class CallSites:
     """Call sites of this file's coroutines, recorded during the traversal.
 
@@ -447,19 +443,12 @@ class CallSites:
     def escape(self, name: str) -> None:
         self.escaped.add(name)
 
-    def all_bounded(self, definition: cst.FunctionDef) -> bool:
-        if definition.name.value in self.escaped:
-            return False
-        sites = self.sites.get(id(definition))
-        return bool(sites) and all(sites)
-
 
 class CallerAwareRule(TimeoutRule):
     """A rule whose findings are dropped when every caller of the enclosing coroutine bounds it.
 
     Findings are held until the end of the module, when every call site in the file has been seen.
-    A cross-file source plugs in through the project index: ``index.call_sites(qualname)`` returning
-    a list of ``CallSite`` (the whole project's, this file excepted) or None when it does not know.
+    The other files' call sites come from the project index (``callers(qualname)``).
     """
 
     def __init__(self, run) -> None:
@@ -553,21 +542,36 @@ class CallerAwareRule(TimeoutRule):
         self._sites.escape(node.value)
 
     def leave_Module(self, node: cst.Module) -> None:
-        cross_file = getattr(self.model.index, "call_sites", None)
         for finding, message, definition, qualname in self._pending:
-            if INTERPROCEDURAL and definition is not None and self._callers_bound(definition, qualname, cross_file):
+            if INTERPROCEDURAL and definition is not None and self.callers_bound(definition, qualname):
                 continue
             self.report(finding, message)
 
-    def _callers_bound(self, definition: cst.FunctionDef, qualname: Optional[str], cross_file) -> bool:
-        if not self._sites.all_bounded(definition):
+    def callers_bound(self, definition: cst.FunctionDef, qualname: Optional[str]) -> bool:
+        """Every known call site of the coroutine awaits it under a timeout, and there is one.
+
+        This file's call sites are seen during the traversal; the other files' come from the
+        project index (``callers``), which records for each call whether it is awaited, the
+        ``with`` managers around it and the function its result is passed to."""
+        if definition.name.value in self._sites.escaped:
             return False
-        if cross_file is None or qualname is None:
-            return True
-        others = cross_file(qualname)
-        if others is None:
-            return True  # the index does not know this function: this file's callers are all we have
-        return all(site.bounded for site in others)
+        sites = list(self._sites.sites.get(id(definition), ()))
+        if qualname is not None and CROSS_FILE:
+            own_module = self.model.module_name + "."
+            for site in self.model.index.callers(qualname):
+                if site.caller.startswith(own_module):
+                    continue  # this file's calls were seen more precisely during the traversal
+                sites.append(remote_site_bounded(site))
+        return bool(sites) and all(sites)
+
+
+def remote_site_bounded(site) -> bool:
+    """A call site recorded by the project index is bounded: wrapped in wait_for, or awaited under
+    a timeout scope. The index does not record the scope's arguments, so scopes that bound only
+    when given a deadline (CancelScope) do not count."""
+    if site.wrapper in WAIT_FOR:
+        return True
+    return site.awaited and any(manager in REMOTE_TIMEOUT_SCOPES for manager in site.managers)
 
 
 # -- ASL300 ---------------------------------------------------------------------------------------
@@ -824,8 +828,9 @@ class TimeoutScopeWithoutAwait(TimeoutRule):
         deadline: the timeout is dead code, and usually a sign that the await it was meant to bound
         was moved out of it, or sits in a helper called without await.
 
-        Checked: asyncio.timeout()/timeout_at(), async_timeout.timeout(), trio's and anyio's
-        fail_after()/move_on_after()/fail_at()/move_on_at() and CancelScope(deadline=...).
+        Checked: asyncio.timeout()/timeout_at(), async_timeout.timeout(), trio's
+        fail_after()/move_on_after()/fail_at()/move_on_at(), anyio's fail_after()/move_on_after(),
+        and trio's and anyio's CancelScope(deadline=...).
         A body that yields (an async generator) is left alone.
 
         The safe fix removes the scope and keeps its body, when the scope object is not bound
@@ -1048,4 +1053,4 @@ RULES = (NetworkWithoutTimeout, ConfiguredWithoutTimeout, TimeoutScopeWithoutAwa
          TimeoutParameter)
 
 __all__ = ["RULES", "NetworkWithoutTimeout", "ConfiguredWithoutTimeout", "TimeoutScopeWithoutAwait",
-           "UnboundedPrimitiveWait", "TimeoutParameter", "CallSite", "INTERPROCEDURAL"]
+           "UnboundedPrimitiveWait", "TimeoutParameter", "INTERPROCEDURAL", "CROSS_FILE"]
