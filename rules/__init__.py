@@ -16,7 +16,9 @@ from .locks import (
 )
 from .polling import BusyWaitPolling
 from .queues import GetWithoutTaskDone, JoinWithoutTaskDone, TaskDoneSkipped, UnboundedQueue
-from .cancellation import ExitInFinally, SwallowedCancellation, UnshieldedCleanupAwait, YieldInCancelScope
+from .cancellation import (
+    ExitInFinally, SwallowedCancellation, UnshieldedCleanupAwait, YieldInCancelScope, YieldInContextManager,
+)
 from .tasks import (
     CancelWithoutAwait, DanglingTask, GatherExceptionsDropped, SequentialAwaitsInLoop, UnboundedFanOut, UnobservedTask,
     WaitOnCoroutines,
@@ -34,7 +36,8 @@ RULES += BLOCKING_CALL_RULES  # ASL101-ASL109
 RULES += (BlockingHelper,)  # ASL110
 RULES += (UnobservedTask, GatherExceptionsDropped, WaitOnCoroutines, UnboundedFanOut, CancelWithoutAwait,
           SequentialAwaitsInLoop)  # ASL401-ASL405, ASL800
-RULES += (SwallowedCancellation, ExitInFinally, YieldInCancelScope, UnshieldedCleanupAwait)  # ASL700-ASL703
+RULES += (SwallowedCancellation, ExitInFinally, YieldInCancelScope, UnshieldedCleanupAwait,
+          YieldInContextManager)  # ASL700-ASL704
 RULES += (ThreadLockInCoroutine, AcquireWithoutRelease, LockCreatedPerUse, InconsistentLockOrder,
           ConditionWithoutLock)  # ASL500-ASL504
 RULES += (JoinWithoutTaskDone, TaskDoneSkipped, UnboundedQueue, GetWithoutTaskDone)  # ASL600-ASL603
