@@ -276,7 +276,13 @@ class SwallowedCancellation(Rule):
         and a bare `except:` whose handler can finish without raising (falling through, return,
         break, continue), and `contextlib.suppress()` of those classes around an await.
 
-        Not flagged: handlers that raise on every path (re-raising, or raising another exception);
+        Raising another exception in place of the cancellation defeats it as well (a timeout or
+        cancel scope never sees its own cancellation, a TaskGroup records a failure): flagged in a
+        handler for the cancellation class alone, and in trio and anyio code in broad handlers too.
+        In asyncio code a broad `except BaseException as e: raise Wrapped(...) from e` is a common
+        way to translate every error at an API boundary and is left alone.
+
+        Not flagged: handlers that re-raise on every path;
         handlers that use the Python 3.11+ `uncancel()`/`cancelling()` API, which decides
         deliberately; the standard pattern of cancelling *another* task and waiting for it
         (`task.cancel()` then `try: await task / except CancelledError: pass`, likewise with

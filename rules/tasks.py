@@ -207,6 +207,8 @@ class DanglingTask(Rule):
         what spawn() returns is flagged. A wrapper that keeps the task itself (adds it to a set or
         a list, stores it on an attribute, starts it in a task group) is not, nor are its callers.
         An awaited result of an async wrapper that is dropped is flagged the same way.
+        `await asyncio.create_task(c)` is not flagged: the await holds the task until it is done
+        (some peers flag it; nothing is lost there).
 
         The unsafe fix applies the pattern the asyncio documentation recommends: the task goes into
         a module-level set `_background_tasks` (added once per module), and a done callback removes
