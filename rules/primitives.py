@@ -1,0 +1,293 @@
+"""What the lock and queue rules (ASL5xx, ASL6xx, ASL801) share: the primitives they know, as data,
+and how they name one lock or queue so that two places in the code can be compared.
+
+Primitives are recognised only through the model's type tracking (a construction, an annotation,
+``self.x`` set in any method); a receiver of unknown type is never guessed at from its name.
+
+Identity: a lock or queue is named by where it lives, so that a project-wide source of facts can
+use the same names: ``pkg.mod.NAME`` for a module global (also when imported: the import resolves
+to the defining module), ``pkg.mod.Class.attr`` for an attribute set on ``self`` (named after the
+class, among the class and its bases in this file, that sets it), ``pkg.mod.func.<locals>.name`` for
+a local. A parameter has no identity: it is whatever the caller passes.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator, List, Optional, Sequence, Tuple
+
+import libcst as cst
+
+from asynclint.model import ClassInfo, Scope, SemanticModel, dotted_name
+
+# -- the primitives -----------------------------------------------------------------------------
+
+#: Locks that block the calling thread while they wait: in a coroutine, the event loop waits too.
+THREAD_LOCKS = frozenset({
+    "threading.Lock", "threading.RLock", "threading.Semaphore", "threading.BoundedSemaphore",
+    "threading.Condition", "multiprocessing.Lock", "multiprocessing.RLock", "multiprocessing.Semaphore",
+    "multiprocessing.BoundedSemaphore", "multiprocessing.Condition",
+})
+
+#: Locks and semaphores acquired with ``await x.acquire()`` and released with ``x.release()``.
+ASYNC_LOCKS = frozenset({
+    "asyncio.Lock", "asyncio.Semaphore", "asyncio.BoundedSemaphore", "asyncio.Condition",
+    "trio.Lock", "trio.StrictFIFOLock", "trio.Semaphore", "trio.CapacityLimiter", "trio.Condition",
+    "anyio.Lock", "anyio.Semaphore", "anyio.CapacityLimiter", "anyio.Condition",
+})
+
+#: Everything whose only purpose is to exclude: creating one per use excludes nothing.
+EXCLUDERS = THREAD_LOCKS | ASYNC_LOCKS
+
+#: Mutual exclusion (one holder at a time): taking two of them in opposite orders can deadlock.
+#: Semaphores and capacity limiters admit several holders and are left out.
+MUTEXES = frozenset({
+    "threading.Lock", "threading.RLock", "threading.Condition", "multiprocessing.Lock",
+    "multiprocessing.RLock", "multiprocessing.Condition",
+    "asyncio.Lock", "asyncio.Condition", "trio.Lock", "trio.StrictFIFOLock", "trio.Condition",
+    "anyio.Lock", "anyio.Condition",
+})
+
+#: Conditions, whose wait/notify need their lock held (RuntimeError otherwise).
+CONDITIONS = frozenset({
+    "threading.Condition", "multiprocessing.Condition", "asyncio.Condition", "trio.Condition", "anyio.Condition",
+})
+CONDITION_METHODS = frozenset({"wait", "wait_for", "notify", "notify_all", "notifyAll"})
+
+#: Events a task can await instead of polling a flag.
+ASYNC_EVENTS = frozenset({"asyncio.Event", "trio.Event", "anyio.Event"})
+
+#: Queues that count unfinished items: join() waits until task_done() was called for each put().
+#: asyncio's are awaited; the thread and process ones block (and are flagged the same way).
+JOINABLE_QUEUES = frozenset({
+    "asyncio.Queue", "asyncio.LifoQueue", "asyncio.PriorityQueue",
+    "queue.Queue", "queue.LifoQueue", "queue.PriorityQueue", "multiprocessing.JoinableQueue",
+})
+ASYNC_QUEUES = frozenset({"asyncio.Queue", "asyncio.LifoQueue", "asyncio.PriorityQueue"})
+
+#: The framework's own primitives, suggested in messages.
+ASYNC_LOCK = {"asyncio": "asyncio.Lock", "trio": "trio.Lock", "anyio": "anyio.Lock"}
+ASYNC_EVENT = {"asyncio": "asyncio.Event", "trio": "trio.Event", "anyio": "anyio.Event"}
+ASYNC_SLEEPS = frozenset({"asyncio.sleep", "trio.sleep", "anyio.sleep"})
+
+#: Decorators that turn a generator into a (sync) context manager, by last name part.
+CONTEXT_MANAGER_DECORATORS = frozenset({"contextmanager"})
+
+# -- naming a lock or queue ---------------------------------------------------------------------
+
+
+def scope_path(scope: Optional[Scope]) -> str:
+    """``Class.method`` for the scope's definitions, outermost first; empty at module level."""
+    parts: List[str] = []
+    while scope is not None and scope.kind != "module":
+        node = scope.node
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+            parts.append(node.name.value)
+        elif isinstance(node, cst.Lambda):
+            parts.append("<lambda>")
+        scope = scope.parent
+    return ".".join(reversed(parts))
+
+
+def identity(model: SemanticModel, node: cst.BaseExpression, scope: Optional[Scope] = None, _depth: int = 0) -> Optional[str]:
+    """The stable name of the object ``node`` refers to (see the module docstring), or None."""
+    if isinstance(node, cst.Name):
+        owner, bindings = model.lookup(node.value, scope)
+        if owner is None or not bindings:
+            return None
+        if any(b.kind == "import" for b in bindings):
+            return model.qualified_name(node, scope)
+        if any(b.kind == "param" for b in bindings):
+            return None
+        if owner.kind == "module":
+            return f"{model.module_name}.{node.value}"
+        if owner.kind == "class":
+            return None
+        if len(bindings) == 1 and bindings[0].kind == "assign" and isinstance(bindings[0].node, (cst.Name, cst.Attribute)):
+            if _depth < 4:  # an alias (``q = self._queue``) names what it was assigned from
+                return identity(model, bindings[0].node, owner, _depth + 1)
+            return None
+        return f"{model.module_name}.{scope_path(owner)}.<locals>.{node.value}"
+    if isinstance(node, cst.Attribute):
+        if isinstance(node.value, cst.Name):
+            cls = model.self_class(node.value, scope)
+            if cls is not None:
+                holder = defining_class(cls, node.attr.value) or cls
+                return f"{model.module_name}.{scope_path(holder.scope)}.{node.attr.value}"
+        qualname = model.qualified_name(node, scope)
+        if qualname is not None and not qualname.startswith("builtins."):
+            return qualname
+    return None
+
+
+def defining_class(cls: ClassInfo, attribute: str, depth: int = 0) -> Optional[ClassInfo]:
+    """The first class, in ``cls`` and its bases defined in this file, that sets ``attribute``."""
+    if depth > 8:
+        return None
+    if cls.attribute_bindings(attribute) or attribute in cls.scope.bindings():
+        return cls
+    for base in cls.bases():
+        found = defining_class(base, attribute, depth + 1)
+        if found is not None:
+            return found
+    return None
+
+
+def shown(node: cst.CSTNode) -> str:
+    """Short source text for a message."""
+    name = dotted_name(node)
+    if name is not None:
+        return name
+    text = cst.Module([]).code_for_node(node)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def same_object(model: SemanticModel, a: cst.BaseExpression, b: cst.BaseExpression,
+                scope_a: Optional[Scope] = None, scope_b: Optional[Scope] = None) -> bool:
+    """Whether two expressions certainly name the same lock or queue: same identity, or, within one
+    function, the same dotted text (a parameter used twice)."""
+    ident_a = identity(model, a, scope_a)
+    if ident_a is not None:
+        return ident_a == identity(model, b, scope_b)
+    text_a = dotted_name(a)
+    return text_a is not None and text_a == dotted_name(b)
+
+
+# -- walking a function ---------------------------------------------------------------------------
+
+_SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
+
+
+def walk(node: cst.CSTNode, *, into_scopes: bool = False) -> Iterator[cst.CSTNode]:
+    """``node`` and its descendants in source order; nested defs, lambdas and classes (code that
+    runs at another time) are skipped unless asked for."""
+    pending: List[cst.CSTNode] = [node]
+    while pending:
+        current = pending.pop()
+        yield current
+        children = [c for c in current.children if into_scopes or not isinstance(c, _SCOPES)]
+        pending.extend(reversed(children))
+
+
+def method_calls(node: cst.CSTNode, methods: frozenset) -> Iterator[Tuple[cst.Call, cst.BaseExpression]]:
+    """Calls ``<receiver>.<method>(...)`` under ``node`` (not in nested scopes), with the receiver."""
+    for child in walk(node):
+        if isinstance(child, cst.Call) and isinstance(child.func, cst.Attribute) and child.func.attr.value in methods:
+            yield child, child.func.value
+
+
+def body_statements(node: cst.CSTNode) -> Sequence[cst.BaseStatement]:
+    body = getattr(node, "body", None)
+    if isinstance(body, cst.IndentedBlock):
+        return body.body
+    return ()
+
+
+def enclosing_function_node(model: SemanticModel) -> Optional[cst.FunctionDef]:
+    function = model.enclosing_function()
+    if function is None or not isinstance(function.node, cst.FunctionDef):
+        return None
+    return function.node
+
+
+def held_with_items(model: SemanticModel) -> List[Tuple[cst.With, cst.BaseExpression]]:
+    """The ``with``/``async with`` items whose body holds the current node, outermost first,
+    up to the enclosing function (a nested def runs later, without them)."""
+    stack = model.stack
+    held: List[Tuple[cst.With, cst.BaseExpression]] = []
+    for position in range(len(stack) - 2, -1, -1):
+        node = stack[position]
+        if isinstance(node, (cst.FunctionDef, cst.Lambda)):
+            break
+        if isinstance(node, cst.With) and stack[position + 1] is node.body:
+            held.extend((node, item.item) for item in reversed(node.items))
+    held.reverse()
+    return held
+
+
+def statement_of(model: SemanticModel) -> Tuple[Optional[cst.BaseStatement], Optional[cst.BaseSuite], int]:
+    """The statement holding the current node, the block that lists it, and its place there."""
+    stack = model.stack
+    for position in range(len(stack) - 1, 0, -1):
+        node, parent = stack[position], stack[position - 1]
+        if isinstance(node, (cst.FunctionDef, cst.Lambda)) and position != len(stack) - 1:
+            break
+        if isinstance(node, cst.BaseStatement) and isinstance(parent, (cst.IndentedBlock, cst.Module)):
+            return node, parent, _position_in(parent.body, node)
+    return None, None, -1
+
+
+def _position_in(statements: Sequence[cst.CSTNode], node: cst.CSTNode) -> int:
+    for position, statement in enumerate(statements):
+        if statement is node:
+            return position
+    return -1
+
+
+def following_statements(model: SemanticModel, start: cst.BaseStatement) -> Iterator[cst.BaseStatement]:
+    """The statements that run after ``start`` (an ancestor statement of the current node): the
+    rest of its block, then, when that block is the body of a ``try``, ``if`` or ``with``, what
+    follows that compound statement, and so on out to the enclosing loop or function."""
+    stack = model.stack
+    position = _index(stack, start)
+    while position >= 2:
+        block = stack[position - 1]
+        if not isinstance(block, cst.IndentedBlock):
+            return
+        statements = block.body
+        yield from statements[_position_in(statements, stack[position]) + 1:]
+        position -= 2
+        while position > 0 and not (
+            isinstance(stack[position], cst.BaseStatement) and isinstance(stack[position - 1], cst.IndentedBlock)
+        ):
+            position -= 1
+        if position <= 0 or isinstance(stack[position], (cst.While, cst.For, cst.FunctionDef, cst.ClassDef)):
+            return
+
+
+def _index(stack: List[cst.CSTNode], node: cst.CSTNode) -> int:
+    for position in range(len(stack) - 1, -1, -1):
+        if stack[position] is node:
+            return position
+    return 0
+
+
+def enclosing_tries(model: SemanticModel) -> Iterator[cst.Try]:
+    """The ``try`` statements (up to the enclosing function) whose body holds the current node."""
+    stack = model.stack
+    for position in range(len(stack) - 2, -1, -1):
+        node = stack[position]
+        if isinstance(node, (cst.FunctionDef, cst.Lambda)):
+            return
+        if isinstance(node, cst.Try) and stack[position + 1] is node.body:
+            yield node
+
+
+def is_plain(statement: cst.CSTNode) -> bool:
+    """A statement that cannot raise in practice or leave the block: no call, await, return,
+    raise, break or continue (e.g. ``acquired = True``, ``count += 1``)."""
+    return not any(
+        isinstance(n, (cst.Call, cst.Await, cst.Return, cst.Raise, cst.Break, cst.Continue, cst.Subscript))
+        for n in walk(statement)
+    )
+
+
+def in_loop(model: SemanticModel) -> bool:
+    """The current node runs repeatedly: inside a for/while body (or comprehension) of its function."""
+    for node in model.ancestors():
+        if isinstance(node, (cst.FunctionDef, cst.Lambda)):
+            return False
+        if isinstance(node, (cst.For, cst.While, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)):
+            return True
+    return False
+
+
+def decorator_names(function: cst.FunctionDef) -> List[str]:
+    names = []
+    for decorator in function.decorators:
+        expression = decorator.decorator
+        if isinstance(expression, cst.Call):
+            expression = expression.func
+        name = dotted_name(expression)
+        if name:
+            names.append(name.rsplit(".", 1)[-1])
+    return names
