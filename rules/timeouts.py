@@ -232,6 +232,8 @@ SCOPE_ADVICE = {
 INTERPROCEDURAL = True
 CROSS_FILE = True
 #: Scopes that bound whenever they are entered (the index does not record scope arguments).
+#: How many levels of callers are followed.
+CALLER_DEPTH = 4
 REMOTE_TIMEOUT_SCOPES = frozenset(name for name, where in TIMEOUT_SCOPES.items() if where.position is not None)
 
 # -- helpers shared by the family -------------------------------------------------------------
@@ -425,6 +427,16 @@ class TimeoutRule(Rule):
 # -- call sites of coroutines, for the callers' timeouts -------------------------------------------
 
 
+@dataclass(frozen=True)
+class LocalSite:
+    """A call of one of this file's coroutines, seen during the traversal."""
+
+    bounded: bool  # awaited under a timeout of the calling coroutine, or through wait_for
+    awaited: bool  # awaited by the calling coroutine (directly, or through gather/shield)
+    caller: Optional[cst.FunctionDef]  # the calling coroutine, when it is an async def
+    caller_qualname: Optional[str]
+
+
 class CallSites:
     """Call sites of this file's coroutines, recorded during the traversal.
 
@@ -434,11 +446,11 @@ class CallSites:
     """
 
     def __init__(self) -> None:
-        self.sites: Dict[int, List[bool]] = {}
+        self.sites: Dict[int, List[LocalSite]] = {}
         self.escaped: Set[str] = set()
 
-    def add(self, definition: cst.FunctionDef, bounded: bool) -> None:
-        self.sites.setdefault(id(definition), []).append(bounded)
+    def add(self, definition: cst.FunctionDef, site: LocalSite) -> None:
+        self.sites.setdefault(id(definition), []).append(site)
 
     def escape(self, name: str) -> None:
         self.escaped.add(name)
@@ -447,8 +459,11 @@ class CallSites:
 class CallerAwareRule(TimeoutRule):
     """A rule whose findings are dropped when every caller of the enclosing coroutine bounds it.
 
-    Findings are held until the end of the module, when every call site in the file has been seen.
-    The other files' call sites come from the project index (``callers(qualname)``).
+    A caller bounds the coroutine when it awaits the call under a timeout scope or through
+    asyncio.wait_for, or when it awaits the call and is itself bounded by all its own callers
+    (followed up to ``CALLER_DEPTH`` levels; a cycle proves nothing). Findings are held until the
+    end of the module, when every call site in the file has been seen. The other files' call sites
+    come from the project index (``callers(qualname)``).
     """
 
     def __init__(self, run) -> None:
@@ -456,6 +471,7 @@ class CallerAwareRule(TimeoutRule):
         self._pending: List[Tuple[cst.CSTNode, str, Optional[cst.FunctionDef], Optional[str]]] = []
         self._sites = CallSites()
         self._coroutine_names: Optional[Set[str]] = None
+        self._verdicts: Dict[object, bool] = {}
 
     def hold(self, node: cst.CSTNode, message: str) -> None:
         function = self.model.enclosing_function()
@@ -466,9 +482,7 @@ class CallerAwareRule(TimeoutRule):
         parts = []
         scope = function
         while scope is not None and scope.kind != "module":
-            if scope.kind == "class":
-                parts.append(scope.node.name.value)
-            elif scope.kind == "function":
+            if scope.kind in ("class", "function"):
                 parts.append(scope.node.name.value)
             else:
                 return None
@@ -502,26 +516,31 @@ class CallerAwareRule(TimeoutRule):
         if callee is None or not isinstance(callee.node, cst.FunctionDef) or callee.node.name.value != name:
             self._sites.escape(name)
             return
-        self._sites.add(callee.node, self.call_is_bounded(node))
+        bounded, awaited = self.call_context(node)
+        function = self.model.enclosing_function()
+        caller = function.node if function is not None and function.is_async else None
+        self._sites.add(callee.node, LocalSite(bounded, awaited, caller, self._qualname_of(function) if caller else None))
 
-    def call_is_bounded(self, call: cst.Call) -> bool:
-        """The coroutine this call creates is awaited under a timeout of the calling coroutine."""
+    def call_context(self, call: cst.Call) -> Tuple[bool, bool]:
+        """(bounded, awaited): the coroutine this call creates is awaited by the calling coroutine,
+        and under one of its timeouts."""
         stack = self.model.stack
         position = len(stack) - 1
         node: cst.CSTNode = call
         while position > 0:
             parent = stack[position - 1]
             if isinstance(parent, cst.Await) or (isinstance(parent, cst.WithItem) and parent.item is node):
-                return self.model.in_coroutine and self.bounded_here(parent)
+                awaited = self.model.in_coroutine
+                return awaited and self.bounded_here(parent), awaited
             if isinstance(parent, cst.Arg) and position >= 2 and isinstance(stack[position - 2], cst.Call):
                 outer = stack[position - 2]
                 if self.wait_for_bounds(outer, parent):  # type: ignore[arg-type]
-                    return True
+                    return True, True
                 if self.model.qualified_name(outer.func) in AWAIT_THROUGH:  # type: ignore[attr-defined]
                     node, position = outer, position - 2
                     continue
-            return False
-        return False
+            return False, False
+        return False, False
 
     def visit_Name(self, node: cst.Name) -> None:
         if node.value not in self.coroutine_names():
@@ -543,35 +562,63 @@ class CallerAwareRule(TimeoutRule):
 
     def leave_Module(self, node: cst.Module) -> None:
         for finding, message, definition, qualname in self._pending:
-            if INTERPROCEDURAL and definition is not None and self.callers_bound(definition, qualname):
+            if INTERPROCEDURAL and definition is not None and self.callers_bound(definition, qualname, 0):
                 continue
             self.report(finding, message)
 
-    def callers_bound(self, definition: cst.FunctionDef, qualname: Optional[str]) -> bool:
-        """Every known call site of the coroutine awaits it under a timeout, and there is one.
+    def callers_bound(self, definition: cst.FunctionDef, qualname: Optional[str], depth: int) -> bool:
+        """Every known call site of this file's coroutine bounds it, and there is one."""
+        key = id(definition)
+        if key in self._verdicts:
+            return self._verdicts[key]
+        self._verdicts[key] = False  # while deciding: a cycle proves nothing
+        verdict = definition.name.value not in self._sites.escaped and depth <= CALLER_DEPTH
+        if verdict:
+            verdicts = [
+                site.bounded or (
+                    site.awaited and site.caller is not None
+                    and self.callers_bound(site.caller, site.caller_qualname, depth + 1)
+                )
+                for site in self._sites.sites.get(key, ())
+            ]
+            if qualname is not None and CROSS_FILE:
+                own_module = self.model.module_name + "."
+                verdicts.extend(
+                    self.remote_site_bounded(site, depth)
+                    for site in self.model.index.callers(qualname)
+                    if not site.caller.startswith(own_module)  # this file's were seen more precisely
+                )
+            verdict = bool(verdicts) and all(verdicts)
+        if depth == 0 or verdict:
+            self._verdicts[key] = verdict
+        else:
+            del self._verdicts[key]  # a deeper "no" may be a cycle cut short: decide again from the top
+        return verdict
 
-        This file's call sites are seen during the traversal; the other files' come from the
-        project index (``callers``), which records for each call whether it is awaited, the
-        ``with`` managers around it and the function its result is passed to."""
-        if definition.name.value in self._sites.escaped:
+    def remote_site_bounded(self, site, depth: int) -> bool:
+        """A call site recorded by the project index bounds its callee: wrapped in wait_for, awaited
+        under a timeout scope, or awaited by a function all of whose callers bound it. The index
+        does not record a scope's arguments, so scopes that bound only when given a deadline
+        (CancelScope) do not count."""
+        if site.wrapper in WAIT_FOR:
+            return True
+        if not site.awaited:
             return False
-        sites = list(self._sites.sites.get(id(definition), ()))
-        if qualname is not None and CROSS_FILE:
-            own_module = self.model.module_name + "."
-            for site in self.model.index.callers(qualname):
-                if site.caller.startswith(own_module):
-                    continue  # this file's calls were seen more precisely during the traversal
-                sites.append(remote_site_bounded(site))
-        return bool(sites) and all(sites)
+        if any(manager in REMOTE_TIMEOUT_SCOPES for manager in site.managers):
+            return True
+        return self.remote_callers_bound(site.caller, depth + 1)
 
-
-def remote_site_bounded(site) -> bool:
-    """A call site recorded by the project index is bounded: wrapped in wait_for, or awaited under
-    a timeout scope. The index does not record the scope's arguments, so scopes that bound only
-    when given a deadline (CancelScope) do not count."""
-    if site.wrapper in WAIT_FOR:
-        return True
-    return site.awaited and any(manager in REMOTE_TIMEOUT_SCOPES for manager in site.managers)
+    def remote_callers_bound(self, qualname: str, depth: int) -> bool:
+        if depth > CALLER_DEPTH or qualname in self._verdicts:
+            return self._verdicts.get(qualname, False)
+        self._verdicts[qualname] = False
+        sites = self.model.index.callers(qualname)
+        verdict = bool(sites) and all(self.remote_site_bounded(site, depth) for site in sites)
+        if verdict:
+            self._verdicts[qualname] = True
+        else:
+            del self._verdicts[qualname]
+        return verdict
 
 
 # -- ASL300 ---------------------------------------------------------------------------------------
@@ -728,8 +775,9 @@ class ConfiguredWithoutTimeout(TimeoutRule):
         fail_after(None)/move_on_after(None).
 
         Not reported: a call passing **kwargs (the timeout may be in them), and a timeout scope
-        given None but bound to a name (`async with asyncio.timeout(None) as cm:`), which is the
-        way to set its deadline later with cm.reschedule().
+        given None that is not simply entered: bound to a name (`async with asyncio.timeout(None)
+        as cm:`, the way to set its deadline later with cm.reschedule()), or built and returned by
+        a helper that gives a scope without deadline on purpose.
     """
     bad = """
         async def main():
@@ -797,12 +845,13 @@ class ConfiguredWithoutTimeout(TimeoutRule):
         return None
 
     def rescheduled_later(self, call: cst.Call, qualname: str) -> bool:
-        """A scope created without a deadline but named: its deadline can be set later."""
+        """A scope created without a deadline that is not simply entered: bound with `as` (its
+        deadline can be set later with reschedule()), or built by a helper that returns or stores a
+        scope that may or may not have a deadline."""
         if qualname not in TIMEOUT_SCOPES:
             return False
         parent = self.model.parent
-        return isinstance(parent, cst.WithItem) and parent.asname is not None
-
+        return not isinstance(parent, cst.WithItem) or parent.asname is not None
 
 
 # -- ASL302 ---------------------------------------------------------------------------------------

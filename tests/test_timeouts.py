@@ -79,3 +79,13 @@ def test_one_unbounded_caller_elsewhere_keeps_the_finding():
 
 def test_without_any_caller_the_await_is_reported():
     assert [code for _, code, _ in findings(HELPER, index=Callers())] == ["ASL300"]
+
+
+def test_a_caller_elsewhere_bounded_by_its_own_callers_counts():
+    index = Callers(
+        site("pkg.other.read_all", awaited=True),
+        CallSite("pkg.other.read_all", "pkg.main.run", "pkg/main.py", 3, 5, wrapper="asyncio.wait_for"),
+    )
+    assert findings(HELPER, index=index) == []
+    index = Callers(site("pkg.other.read_all", awaited=True))  # read_all itself has no caller
+    assert [code for _, code, _ in findings(HELPER, index=index)] == ["ASL300"]
