@@ -31,6 +31,7 @@ from .primitives import (
     same_object,
     shown,
     statement_of,
+    type_of,
     walk,
 )
 
@@ -127,7 +128,7 @@ class ThreadLockInCoroutine(Rule):
                     helper = shown(expression.func)
                     self.report(expression, self._message(lock_type, f"{helper}() holds {lock_text}"))
                 continue
-            lock_type = self.model.type_of(expression)
+            lock_type = type_of(self.model, expression)
             if lock_type in THREAD_LOCKS and _awaits_inside(node.body):
                 self.report(expression, self._message(lock_type, f"{shown(expression)} is held"))
 
@@ -136,7 +137,7 @@ class ThreadLockInCoroutine(Rule):
         if not (isinstance(func, cst.Attribute) and func.attr.value == "acquire") or not self.model.in_coroutine:
             return
         lock = func.value
-        lock_type = self.model.type_of(lock)
+        lock_type = type_of(self.model, lock)
         if lock_type not in THREAD_LOCKS or _non_blocking(node):
             return
         statement, _, _ = statement_of(self.model)
@@ -182,7 +183,7 @@ class ThreadLockInCoroutine(Rule):
                 continue
             for candidate in candidates:
                 if isinstance(candidate, cst.Name) and candidate.value in arguments:
-                    lock_type = self.model.type_of(arguments[candidate.value])
+                    lock_type = type_of(self.model, arguments[candidate.value])
                     text = shown(arguments[candidate.value])
                 else:
                     lock_type = self.model.type_of(candidate, scope)
@@ -259,7 +260,7 @@ class AcquireWithoutRelease(Rule):
         if not (isinstance(func, cst.Attribute) and func.attr.value == "acquire") or not self.model.in_coroutine:
             return
         lock = func.value
-        if self.model.type_of(lock) not in ASYNC_LOCKS:
+        if type_of(self.model, lock) not in ASYNC_LOCKS:
             return
         function = enclosing_function_node(self.model)
         if function is None:
@@ -383,7 +384,7 @@ class LockCreatedPerUse(Rule):
 
     def visit_With(self, node: cst.With) -> None:
         for item in node.items:
-            if isinstance(item.item, cst.Call) and self.model.type_of(item.item) in EXCLUDERS:
+            if isinstance(item.item, cst.Call) and type_of(self.model, item.item) in EXCLUDERS:
                 self.report(item.item, f"{shown(item.item.func)}() is created in the 'with' statement: no other "
                                        "code can hold it, so it excludes nothing; create it once and share it")
 
@@ -507,7 +508,7 @@ class InconsistentLockOrder(Rule):
         pushed = 0
         for item in node.items:
             expression = item.item
-            if self.model.type_of(expression) not in MUTEXES:
+            if type_of(self.model, expression) not in MUTEXES:
                 continue
             lock = identity(self.model, expression)
             if lock is None:
@@ -638,13 +639,13 @@ class ConditionWithoutLock(Rule):
         held = held_with_items(self.model)
         held_texts = {text for _, item in held for text in (dotted_name(item),) if text}
         for _, item in held:  # a condition held is its lock held, and so every condition on that lock
-            if self.model.type_of(item) in CONDITIONS:
+            if type_of(self.model, item) in CONDITIONS:
                 held_texts |= self._lock_names(item)
         self._call_sites.setdefault(name, []).append(held_texts)
         if name not in CONDITION_METHODS or not isinstance(func, cst.Attribute):
             return
         condition = func.value
-        if self.model.type_of(condition) not in CONDITIONS:
+        if type_of(self.model, condition) not in CONDITIONS:
             return
         accepted = self._lock_names(condition)
         if any(same_object(self.model, condition, item) for _, item in held) or accepted & held_texts:
