@@ -26,9 +26,10 @@ class BusyWaitPolling(Rule):
         wait(); for a condition over shared state, use a Condition and wait_for().
 
         Flagged: a while loop in a coroutine whose body only sleeps (the framework's sleep; logging,
-        pass and continue do no work), waiting on a flag this file sets from elsewhere: an
-        attribute of self that the class (or a base in the file) assigns, a global or nonlocal
-        rebound by some function, or an Event's is_set() (await its wait() instead). The form
+        pass and continue do no work), waiting on a flag this file's code sets: an attribute of
+        self that the class (or a base in the file) assigns, an attribute of an object whose class
+        the file defines, a global or nonlocal rebound by some function, or an Event's is_set()
+        (await its wait() instead). The form
         `while True: if flag: break; await sleep(...)` is the same loop. Not flagged: loops that do
         any other work per iteration (periodic jobs, retries with backoff, polling an external
         service through a call), conditions on a local variable or on time, and sync code.
