@@ -8,8 +8,10 @@ unknown type are never guessed from their names.
 
 from __future__ import annotations
 
+import re
+import weakref
 from dataclasses import dataclass
-from typing import Dict, Optional, Tuple
+from typing import Dict, FrozenSet, Optional, Tuple
 
 import libcst as cst
 
@@ -87,7 +89,12 @@ def _blocks_with(entry: Blocking, node: cst.Call, model: SemanticModel) -> bool:
         return False
     for condition in entry.nonblocking_when:
         argument = _argument(node, condition.keyword, condition.position)
-        if argument is not None and _literal(argument) in condition.literals:
+        if argument is None:
+            continue
+        if _literal(argument) in condition.literals or (condition.mentions and _mentions(argument, condition.mentions)):
+            return False
+    if entry.socket_method and isinstance(node.func, cst.Attribute):
+        if _made_non_blocking(model, node.func.value):
             return False
     if entry.file_argument is not None:
         argument = _argument(node, *entry.file_argument)
@@ -111,12 +118,54 @@ def _argument(node: cst.Call, keyword: str, position: Optional[int]) -> Optional
     return None
 
 
+def _mentions(node: cst.CSTNode, names: FrozenSet[str]) -> bool:
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, cst.Name) and current.value in names:
+            return True
+        pending.extend(current.children)
+    return False
+
+
+_NON_BLOCKING = re.compile(
+    r"(?<![\w.])([A-Za-z_][\w.]*)\s*\.\s*(?:setblocking\(\s*(?:False|0)\s*\)|settimeout\(\s*0(?:\.0*)?\s*\))"
+)
+#: Per file: id(function or module) -> the receivers it makes non-blocking.
+_NON_BLOCKING_SOCKETS: "weakref.WeakKeyDictionary[SemanticModel, Dict[int, FrozenSet[str]]]" = weakref.WeakKeyDictionary()
+
+
+def _made_non_blocking(model: SemanticModel, receiver: cst.BaseExpression) -> bool:
+    """The code around the call puts ``receiver`` in non-blocking mode (``sock.setblocking(False)``):
+    the enclosing function for a local name, the whole file for an attribute (``self._sock``)."""
+    function = model.enclosing_function()
+    region = function.node if isinstance(receiver, cst.Name) and function is not None else model.module
+    known = _NON_BLOCKING_SOCKETS.setdefault(model, {})
+    names = known.get(id(region))
+    if names is None:
+        code = region.code if isinstance(region, cst.Module) else model.module.code_for_node(region)
+        names = known[id(region)] = frozenset(_NON_BLOCKING.findall(code))
+    return model.module.code_for_node(receiver) in names
+
+
 def _literal(node: cst.BaseExpression) -> Optional[str]:
     if isinstance(node, cst.Name):
         return node.value
     if isinstance(node, (cst.Integer, cst.Float)):
         return node.value
     return None
+
+
+def _used_asynchronously(model: SemanticModel) -> bool:
+    """The call's result is awaited, or entered by ``async with``: whatever the receiver's declared
+    type says, the object is an async one (an AsyncSession annotated as Session, say)."""
+    if model.usage() is Usage.AWAITED:
+        return True
+    parent = model.parent
+    if isinstance(parent, cst.WithItem):
+        statement = next((a for a in model.ancestors() if isinstance(a, cst.With)), None)
+        return statement is not None and statement.asynchronous is not None
+    return False
 
 
 def _contains_await(node: cst.CSTNode) -> bool:
@@ -138,7 +187,7 @@ class BlockingCall(Rule):
     tokens = ("async",)
 
     def visit_Call(self, node: cst.Call) -> None:
-        if not self.model.in_coroutine:
+        if not self.model.in_coroutine or _used_asynchronously(self.model):
             return
         found = match_blocking_call(self.model, node)
         if found is None or found.entry.code != self.code:
@@ -323,7 +372,9 @@ class BlockingFilesystemQuery(BlockingCall):
         from the kernel's cache in microseconds, but on a network file system or a busy disk it
         waits like any other I/O. It has its own code so that a team can decide how strict to be.
         Pure path computations (os.path.join, normpath, basename, Path.with_suffix, PurePath) do
-        not touch the file system and are never flagged.
+        not touch the file system and are never flagged; nor are os.getcwd, Path.cwd/absolute,
+        os.path.abspath/relpath (the kernel knows the working directory without any I/O) and
+        expanduser/Path.home (they read $HOME).
 
         Use trio.Path/anyio.Path (awaitable exists(), stat()...), aiofiles.os.path, or a worker
         thread.

@@ -27,6 +27,8 @@ class NonBlockingWhen:
     keyword: str
     position: Optional[int]
     literals: FrozenSet[str]
+    #: ... or an expression naming one of these (``flags=socket.AI_NUMERICHOST | ...``).
+    mentions: FrozenSet[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,9 @@ class Blocking:
     file_argument: Optional[Tuple[str, int]] = None
     #: Blocks only when called with arguments: ``smtplib.SMTP(host)`` connects, ``SMTP()`` does not.
     needs_arguments: bool = False
+    #: A method of a socket, which returns at once when the file puts that socket in non-blocking
+    #: mode (``sock.setblocking(False)``, ``sock.settimeout(0)``): the loop's own sock_* pattern.
+    socket_method: bool = False
 
     def advice(self, framework: str) -> str:
         return self.instead.get(framework) or self.instead["asyncio"]
@@ -247,19 +252,19 @@ CATALOGUE.update(_entries(
 
 CATALOGUE.update(_entries(
     (
-        "os.stat", "os.lstat", "os.access", "os.getcwd", "os.getcwdb", "os.statvfs",
+        "os.stat", "os.lstat", "os.access", "os.statvfs",
         *(f"os.path.{name}" for name in (
             "exists", "lexists", "isfile", "isdir", "islink", "ismount", "isjunction", "getsize",
-            "getmtime", "getatime", "getctime", "samefile", "sameopenfile", "realpath", "abspath", "relpath",
-            "expanduser",  # without $HOME it asks the password database (NSS: maybe LDAP)
+            "getmtime", "getatime", "getctime", "samefile", "sameopenfile", "realpath",
         )),
         "shutil.disk_usage", "shutil.which",
         *_methods(("pathlib.Path",), (
             "exists", "is_file", "is_dir", "is_symlink", "is_mount", "is_socket", "is_fifo",
-            "is_block_device", "is_char_device", "is_junction", "stat", "lstat", "resolve", "absolute",
-            "owner", "group", "samefile", "expanduser",
+            "is_block_device", "is_char_device", "is_junction", "stat", "lstat", "resolve",
+            "owner", "group", "samefile",
         )),
-        "pathlib.Path.cwd", "pathlib.Path.home",
+        # Not listed: os.getcwd, Path.cwd/absolute, os.path.abspath/relpath (the kernel answers the
+        # working directory from memory) and expanduser/Path.home (they read $HOME).
     ),
     Blocking("ASL105", "queries the filesystem", FILESYSTEM),
 ))
@@ -281,14 +286,18 @@ CATALOGUE.update({
             "socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyname_ex", "socket.gethostbyaddr",
             "socket.getnameinfo", "socket.getfqdn",
         ),
-        Blocking("ASL106", "does a blocking DNS lookup", DNS),
+        Blocking("ASL106", "does a blocking DNS lookup", DNS, nonblocking_when=(
+            # numeric hosts only: resolved without asking a DNS server
+            NonBlockingWhen("flags", 5, frozenset(), frozenset({"AI_NUMERICHOST"})),
+            NonBlockingWhen("flags", 1, frozenset(), frozenset({"NI_NUMERICHOST"})),
+        )),
     ),
     "socket.create_connection": Blocking("ASL106", "connects a socket synchronously", CONNECT),
     **_entries(
         _methods(("socket.socket", "ssl.SSLSocket"), SOCKET_METHODS)
         + _methods(("ssl.SSLSocket",), ("read", "write", "do_handshake"))
         + ("socket.socket.makefile",),
-        Blocking("ASL106", "does blocking socket I/O", SOCKET_IO),
+        Blocking("ASL106", "does blocking socket I/O", SOCKET_IO, socket_method=True),
     ),
     **_entries(
         (
