@@ -8,9 +8,10 @@ import libcst as cst
 
 from asynclint import Fix, FixKind, Rule
 from asynclint.fixes import can_await_here, reference_expression
+from asynclint.knowledge import EVENT_LOOP
 from asynclint.model import ClassInfo, dotted_name
 
-from .async_protocols import LIBRARY_SUPPORT, AsyncProtocols, Support, async_only
+from .async_protocols import LIBRARY_SUPPORT, AsyncProtocols, async_only
 from .catalogue import LIBRARY_COROUTINES
 
 #: Tokens of files that can use an async object: coroutines and async generators ("async"), classes
@@ -245,6 +246,11 @@ SYNC_CALLING_METHODS = {
     "run_sync_soon": (0, None),
 }
 
+#: Receivers of SYNC_CALLING_METHODS, when the receiver's type is known.
+LOOPS_AND_FUTURES = frozenset({
+    EVENT_LOOP, "asyncio.Future", "asyncio.Task", "concurrent.futures.Future", "trio.lowlevel.TrioToken",
+})
+
 #: Wrappers whose first argument is the function that ends up being called.
 PARTIALS = frozenset({"functools.partial"})
 
@@ -309,12 +315,19 @@ class CoroutineFunctionPassedToSyncCaller(Rule):
         if not isinstance(func, cst.Attribute):
             return None
         method = func.attr.value
-        if method in SYNC_CALLING_METHODS:
-            return dotted_name(func) or method, SYNC_CALLING_METHODS[method]
         receiver_type = self.model.type_of(func.value)
+        if method in SYNC_CALLING_METHODS and self._may_be_loop_or_future(func.value, receiver_type):
+            return dotted_name(func) or method, SYNC_CALLING_METHODS[method]
         if receiver_type is not None and f"{receiver_type}.{method}" in SYNC_CALLERS:
             return dotted_name(func) or method, SYNC_CALLERS[f"{receiver_type}.{method}"]
         return None
+
+    def _may_be_loop_or_future(self, receiver: cst.BaseExpression, receiver_type: Optional[str]) -> bool:
+        """Method names are matched on unknown receivers too, but not on a class's own methods
+        (``self.call_later`` of a UI framework may await what it is given) nor on other known types."""
+        if receiver_type is not None:
+            return receiver_type in LOOPS_AND_FUTURES
+        return not (isinstance(receiver, cst.Name) and self.model.self_class(receiver) is not None)
 
     def _coroutine_function(self, expression: cst.BaseExpression) -> Optional[str]:
         """The name of the coroutine function ``expression`` is (or a lambda just calls), else None."""
@@ -366,6 +379,13 @@ def _names_parameter(function: cst.Lambda, func: cst.BaseExpression) -> bool:
     return root in names
 
 
+#: Frameworks that load plugin modules and await their module-level functions by name:
+#: root module -> prefix of those functions' names.
+FRAMEWORK_HOOK_PREFIXES = {
+    "homeassistant": "async_",  # integrations: async_setup_entry, async_get_config_entry_diagnostics...
+}
+
+
 class AsyncFunctionWithoutAwait(Rule):
     code = "ASL205"
     name = "async-without-await"
@@ -379,8 +399,12 @@ class AsyncFunctionWithoutAwait(Rule):
         Not flagged, because the async signature is required from outside: methods that override a
         method of a base class (or whose base classes are not all known), methods overridden in a
         subclass of the same file, protocol methods (__aenter__, __aexit__, __anext__...), decorated
-        functions (route handlers, fixtures, callbacks registered by a framework), async generators,
-        and stubs whose body is only a docstring, pass, ... or raise NotImplementedError.
+        functions (route handlers, fixtures, callbacks registered by a framework), functions the
+        file hands on uncalled (a callback, a table entry) or calls without awaiting on the spot
+        (the coroutine itself is wanted: return f(), wait_for(f(), 1)), functions defined twice
+        (an if/else or try/except ImportError alternative), module-level async_* functions of Home
+        Assistant integrations (the loader awaits them by name), async generators, and stubs whose
+        body is only a docstring, pass, ... or raise.
 
         Off by default: interfaces that expect async callables (handlers, hooks) are common and
         cannot always be seen from the file.
@@ -399,6 +423,7 @@ class AsyncFunctionWithoutAwait(Rule):
     def __init__(self, run) -> None:
         super().__init__(run)
         self._overridden: Optional[set] = None
+        self._uses: Optional[set] = None
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         if node.asynchronous is None or node.decorators:
@@ -408,9 +433,34 @@ class AsyncFunctionWithoutAwait(Rule):
             return
         if _is_stub(node) or _awaits(node):
             return
+        if name in self._value_uses() or self._redefined(name) or self._framework_hook(name):
+            return
         if self._required_by_class(node):
             return
         self.report(node.name, f"async def {name}() never awaits; it could be a plain def")
+
+    def _value_uses(self) -> set:
+        if self._uses is None:
+            self._uses = _names_used_as_awaitables(self.model.module)
+        return self._uses
+
+    def _redefined(self, name: str) -> bool:
+        """Defined more than once in its scope (if/else, try/except ImportError): the other
+        definition, which may await, fixes the signature."""
+        owner = self.model.scope.parent
+        return owner is not None and len(owner.bindings().get(name, [])) > 1
+
+    def _framework_hook(self, name: str) -> bool:
+        if self.model.scope.parent is not self.model.module_scope:
+            return False
+        imported = {self.model.module_name.split(".")[0]}
+        imported.update(
+            (binding.qualname or "").lstrip(".").split(".")[0]
+            for bindings in self.model.module_scope.bindings().values()
+            for binding in bindings
+            if binding.kind == "import"
+        )
+        return any(root in imported and name.startswith(prefix) for root, prefix in FRAMEWORK_HOOK_PREFIXES.items())
 
     def _required_by_class(self, node: cst.FunctionDef) -> bool:
         scope = self.model.scope.parent  # the function's own scope is current; its owner is next
@@ -487,7 +537,7 @@ def _class_functions(node: cst.ClassDef):
 
 
 def _is_stub(node: cst.FunctionDef) -> bool:
-    """Only a docstring, pass, ... or raise NotImplementedError: an interface, not an implementation."""
+    """Only a docstring, pass, ... or raise: an interface (or a stand-in), not an implementation."""
     body = node.body
     statements = body.body if isinstance(body, cst.IndentedBlock) else [body]
     for statement in statements:
@@ -499,17 +549,10 @@ def _is_stub(node: cst.FunctionDef) -> bool:
                 continue
             if isinstance(small, cst.Expr) and isinstance(small.value, (cst.Ellipsis, cst.SimpleString, cst.ConcatenatedString)):
                 continue
-            if isinstance(small, cst.Raise) and _raises_not_implemented(small):
-                continue
+            if isinstance(small, cst.Raise):
+                continue  # raise NotImplementedError, or an implementation that only refuses
             return False
     return True
-
-
-def _raises_not_implemented(node: cst.Raise) -> bool:
-    exception = node.exc
-    if isinstance(exception, cst.Call):
-        exception = exception.func
-    return isinstance(exception, cst.Name) and exception.value == "NotImplementedError"
 
 
 def _awaits(function: cst.FunctionDef) -> bool:
@@ -525,3 +568,48 @@ def _awaits(function: cst.FunctionDef) -> bool:
             continue
         pending.extend(node.children)
     return False
+
+
+def _names_used_as_awaitables(module: cst.Module) -> set:
+    """Names (last parts) of functions the file uses other than by awaiting a call at once:
+    passed, stored or returned uncalled (``watch(f)``, ``{"a": f}``), or called without awaiting
+    the result on the spot (``return f()``, ``wait_for(f(), 1)``). Such a function must stay a
+    coroutine function for whoever receives it. Matched by name, which errs towards silence."""
+    used: set = set()
+    pending = [(module, None)]
+    while pending:
+        node, parent = pending.pop()
+        children: list = []
+        if isinstance(node, cst.Call):
+            called = _last_part(node.func)
+            if called is not None and not isinstance(parent, cst.Await):
+                used.add(called)
+            if isinstance(node.func, cst.Attribute):
+                children.append(node.func.value)
+            elif not isinstance(node.func, cst.Name):
+                children.append(node.func)
+            children.extend(node.args)
+        elif isinstance(node, cst.Name):
+            used.add(node.value)
+        elif isinstance(node, cst.Attribute):
+            used.add(node.attr.value)
+            children.append(node.value)
+        elif isinstance(node, (cst.Import, cst.ImportFrom)):
+            pass
+        else:
+            skipped = _DEFINITION_NAMES.get(type(node))
+            children = [child for child in node.children if skipped is None or child is not getattr(node, skipped)]
+        pending.extend((child, node) for child in children)
+    return used
+
+
+#: Fields that name what a node defines, rather than use.
+_DEFINITION_NAMES = {cst.FunctionDef: "name", cst.ClassDef: "name", cst.Param: "name", cst.Arg: "keyword"}
+
+
+def _last_part(expression: cst.BaseExpression) -> Optional[str]:
+    if isinstance(expression, cst.Name):
+        return expression.value
+    if isinstance(expression, cst.Attribute):
+        return expression.attr.value
+    return None
