@@ -142,7 +142,13 @@ class AsyncProtocols:
                 else:
                     self._cache[key] = function_support(node)
             return self._cache[key]
-        # A definition the index describes without its syntax tree (another file, a library).
+        # A definition the index describes without its syntax tree (another file, a library):
+        # a function carries its ``support`` (function_support of its definition); a class the
+        # protocol names bound in its body and its bases' qualified names (None: unresolvable).
+        if symbol.kind == "class":
+            names = getattr(symbol, "protocol_names", None)
+            bases = getattr(symbol, "bases", None)
+            return None if names is None or bases is None else self._combine(names, bases, _depth)
         return getattr(symbol, "support", None)
 
     def of_expression(self, expression: cst.BaseExpression) -> Optional[Support]:
@@ -154,20 +160,27 @@ class AsyncProtocols:
         return self.support_of_symbol(symbol) if symbol is not None else None
 
     def _class_support(self, node: cst.ClassDef, depth: int) -> Optional[Support]:
-        own = {name for name in _class_body_names(node) if name in PROTOCOL_DUNDERS or name == "__getitem__"}
-        found = set(own)
-        if "__getitem__" in found:
-            found.discard("__getitem__")
-            found.add(ITER)  # the sequence protocol makes any __getitem__ class iterable
+        bases = []
         for base in node.bases:
             if base.keyword is not None:
                 continue  # metaclass=...: special methods are looked up on the class, not it
             expression = base.value.value if isinstance(base.value, cst.Subscript) else base.value
-            base_support = self.support(self.model.qualified_name(expression, self.model.module_scope), depth + 1)
+            bases.append(self.model.qualified_name(expression, self.model.module_scope))
+        return self._combine(protocol_names(node), bases, depth)
+
+    def _combine(self, names, bases, depth: int) -> Optional[Support]:
+        found = {ITER if name == "__getitem__" else name for name in names}  # __getitem__: sequence protocol
+        for base in bases:
+            base_support = self.support(base, depth + 1)
             if base_support is None:
                 return None  # an unknown base may define any of them
             found.update(base_support)
         return frozenset(found)
+
+
+def protocol_names(node: cst.ClassDef) -> FrozenSet[str]:
+    """Which of __enter__, __aenter__, __iter__, __aiter__ and __getitem__ the class body binds."""
+    return frozenset(name for name in _class_body_names(node) if name in PROTOCOL_DUNDERS or name == "__getitem__")
 
 
 def function_support(node: cst.FunctionDef) -> Optional[Support]:
