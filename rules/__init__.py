@@ -24,12 +24,13 @@ from .tasks import (
     WaitOnCoroutines,
 )
 from .timeouts import (
-    ConfiguredWithoutTimeout, NetworkWithoutTimeout, TimeoutParameter, TimeoutScopeWithoutAwait, UnboundedPrimitiveWait,
+    ConfiguredWithoutTimeout, NetworkWithoutTimeout, SessionWithDefaultTimeout, TimeoutParameter, TimeoutScopeWithoutAwait,
+    UnboundedPrimitiveWait,
 )
 
 RULES = (BlockingSleep, CoroutineNeverAwaited, DanglingTask)
 RULES += (NetworkWithoutTimeout, ConfiguredWithoutTimeout, TimeoutScopeWithoutAwait, UnboundedPrimitiveWait,
-          TimeoutParameter)
+          TimeoutParameter, SessionWithDefaultTimeout)  # ASL300-ASL305
 RULES += (SyncWithAsyncContextManager, SyncForAsyncIterable, GetEventLoopInCoroutine,
           CoroutineFunctionPassedToSyncCaller, AsyncFunctionWithoutAwait)
 RULES += BLOCKING_CALL_RULES  # ASL101-ASL109

@@ -231,9 +231,9 @@ SCOPE_ADVICE = {
 #: the callers in other files, from the project index, count too.
 INTERPROCEDURAL = True
 CROSS_FILE = True
-#: Scopes that bound whenever they are entered (the index does not record scope arguments).
 #: How many levels of callers are followed.
 CALLER_DEPTH = 4
+#: Scopes that bound whenever they are entered (the index does not record scope arguments).
 REMOTE_TIMEOUT_SCOPES = frozenset(name for name, where in TIMEOUT_SCOPES.items() if where.position is not None)
 
 # -- helpers shared by the family -------------------------------------------------------------
@@ -667,6 +667,12 @@ class NetworkWithoutTimeout(CallerAwareRule):
         server's own read timeout, a websocket handler that waits for the client by design) is
         still reported when it awaits a catalogued operation; mark the line with
         `# noqa: ASL300`, or disable the rule for those modules with per-file-ignores.
+
+        Opt-in: in library and protocol code most unbounded reads are deliberate (a connection's
+        reader loop waits for the next frame for as long as the connection lives, heartbeats
+        detect dead peers, the public entry point holds the deadline several calls up), and a
+        StreamReader annotation does not say whether a socket or a subprocess pipe is behind it.
+        Enable it for application code: `extend-select = ["ASL300"]`.
     """
     bad = """
         async def fetch_status(host):
@@ -681,6 +687,7 @@ class NetworkWithoutTimeout(CallerAwareRule):
                 writer.write(b"STATUS\\n")
                 return await reader.readline()
     """
+    default = False
     tokens = ("async",)
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -765,30 +772,28 @@ class ConfiguredWithoutTimeout(TimeoutRule):
         Some clients wait forever unless told otherwise, and most accept None as "no timeout".
         Either way every request made through them can hang on a peer that stops answering.
 
-        Reported, in any code (sync or async): aiohttp.ClientSession() without timeout= (its
-        default allows every request 5 minutes, rarely what a service wants); aiohttp.ClientTimeout()
-        and httpx.Timeout() with every field None; httpx clients and request functions, aiohttp
+        Reported, in any code (sync or async): aiohttp.ClientTimeout() and httpx.Timeout() with
+        every field None; httpx clients and request functions, aiohttp
         session requests, websockets.connect(open_timeout=None), asyncpg.connect/create_pool and
         aiomysql.connect with the timeout set to None; requests calls (requests.get(), a
         requests.Session's methods) without timeout= or with timeout=None, since requests has no
         default at all; asyncio.wait_for(aw, None); asyncio.timeout(None) and anyio's
         fail_after(None)/move_on_after(None).
 
-        Not reported: a call passing **kwargs (the timeout may be in them), and a timeout scope
+        Not reported: aiohttp.ClientSession() without timeout=, which gets aiohttp's default of
+        5 minutes per request (the opt-in ASL305 asks for an explicit one); a call passing
+        **kwargs (the timeout may be in them); and a timeout scope
         given None that is not simply entered: bound to a name (`async with asyncio.timeout(None)
         as cm:`, the way to set its deadline later with cm.reschedule()), or built and returned by
         a helper that gives a scope without deadline on purpose.
     """
     bad = """
-        async def main():
-            async with aiohttp.ClientSession() as session:
-                return await fetch_all(session)
+        def fetch_report(url):
+            return requests.get(url).json()
     """
     good = """
-        async def main():
-            timeout = aiohttp.ClientTimeout(total=30, sock_connect=5)
-            async with aiohttp.ClientSession(timeout=timeout) as session:
-                return await fetch_all(session)
+        def fetch_report(url):
+            return requests.get(url, timeout=(5, 30)).json()
     """
     tokens = ("aiohttp", "ClientSession", "ClientTimeout", "httpx", "requests", "timeout", "websockets",
               "asyncpg", "aiomysql", "wait_for", "fail_after", "move_on_after")
@@ -803,10 +808,7 @@ class ConfiguredWithoutTimeout(TimeoutRule):
         shown = dotted_name(call.func) or qualname
         if qualname is not None:
             if qualname in SESSIONS_WITHOUT_DEFAULT:
-                if argument(call, Deadline(None, "timeout")) is None and not passes_star_kwargs(call):
-                    return (f"{shown}() without timeout= allows each request aiohttp's default of 5 minutes; "
-                            "pass timeout=aiohttp.ClientTimeout(...)")
-                return None
+                return None  # without timeout=, aiohttp's 5-minute default applies: ASL305 (opt-in)
             if qualname in UNBOUNDED_WHEN_ALL_NONE:
                 if self.all_fields_none(call):
                     return f"{shown}() with every field None sets no timeout at all"
@@ -1098,8 +1100,48 @@ class TimeoutParameter(Rule):
                                    f"with '{advice}' instead")
 
 
+# -- ASL305 ---------------------------------------------------------------------------------------
+
+
+class SessionWithDefaultTimeout(TimeoutRule):
+    code = "ASL305"
+    name = "aiohttp-session-default-timeout"
+    message = "aiohttp.ClientSession() without timeout= relies on aiohttp's 5-minute default"
+    rationale = """
+        An aiohttp.ClientSession created without timeout= gives each request aiohttp's default
+        ClientTimeout(total=300, sock_connect=30): a request to a peer that stops answering holds
+        its coroutine (and whatever it holds) for five minutes, which is rarely what a service
+        wants, and a long download that legitimately takes longer fails. Choose the timeouts the
+        service needs and say so where the session is made.
+
+        Opt-in: many programs pass a timeout on every request instead, and five minutes is a bound.
+        A session created with **kwargs is not reported (the timeout may be in them).
+    """
+    bad = """
+        async def main():
+            async with aiohttp.ClientSession() as session:
+                return await fetch_all(session)
+    """
+    good = """
+        async def main():
+            timeout = aiohttp.ClientTimeout(total=30, sock_connect=5)
+            async with aiohttp.ClientSession(timeout=timeout) as session:
+                return await fetch_all(session)
+    """
+    default = False
+    tokens = ("ClientSession",)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if self.model.qualified_name(node.func) not in SESSIONS_WITHOUT_DEFAULT:
+            return
+        if argument(node, Deadline(None, "timeout")) is None and not passes_star_kwargs(node):
+            shown = dotted_name(node.func) or "ClientSession"
+            self.report(node, f"{shown}() without timeout= allows each request aiohttp's default of 5 minutes; "
+                              "pass timeout=aiohttp.ClientTimeout(...)")
+
+
 RULES = (NetworkWithoutTimeout, ConfiguredWithoutTimeout, TimeoutScopeWithoutAwait, UnboundedPrimitiveWait,
-         TimeoutParameter)
+         TimeoutParameter, SessionWithDefaultTimeout)
 
 __all__ = ["RULES", "NetworkWithoutTimeout", "ConfiguredWithoutTimeout", "TimeoutScopeWithoutAwait",
-           "UnboundedPrimitiveWait", "TimeoutParameter", "INTERPROCEDURAL", "CROSS_FILE"]
+           "UnboundedPrimitiveWait", "TimeoutParameter", "SessionWithDefaultTimeout", "INTERPROCEDURAL", "CROSS_FILE"]
