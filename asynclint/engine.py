@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import io
+import os
 import threading
 import dataclasses
 import re
@@ -335,7 +336,8 @@ class Linter:
                    rule_types: Sequence[Type[Rule]]) -> List[Finding]:
         index = overlay(self.index, text, path, settings.module_name)
         model = SemanticModel(module, module_name=settings.module_name, framework=settings.framework, index=index,
-                              settings={key: dict(table) for key, table in settings.catalogues})
+                              settings={key: dict(table) for key, table in settings.catalogues},
+                              is_package=os.path.basename(path) == "__init__.py")
         run = FileRun(model)
         framework = model.framework
         rules = [

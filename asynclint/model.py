@@ -255,9 +255,11 @@ class SemanticModel:
         framework: Optional[str] = None,
         index: ProjectIndex = EMPTY_INDEX,
         settings: Optional[Dict[str, Dict[str, str]]] = None,
+        is_package: bool = False,
     ) -> None:
         self.module = module
         self.module_name = module_name
+        self.is_package = is_package  # the file is a package's __init__.py
         self.index = index
         #: Ancestors of the node being visited, the node itself last.
         self.stack: List[cst.CSTNode] = []
@@ -410,10 +412,12 @@ class SemanticModel:
         """Resolve a relative import against this module's package."""
         if not qualname.startswith("."):
             return qualname
-        level = len(qualname) - len(qualname.lstrip("."))
+        rest = qualname.lstrip(".")
+        level = len(qualname) - len(rest)
+        if self.is_package:
+            level -= 1  # in a package's __init__, "." is the package itself
         package = self.module_name.split(".")
         anchor = package[: max(len(package) - level, 0)]
-        rest = qualname[level:]
         return ".".join([*anchor, rest] if rest else anchor) or rest
 
     def reference(self, qualname: str) -> Tuple[str, Tuple[str, ...]]:

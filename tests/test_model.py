@@ -298,3 +298,13 @@ def test_reference_reuses_aliases_and_asks_for_missing_imports():
     model = SemanticModel(cst.parse_module("import asyncio as aio\n"))
     assert model.reference("asyncio.sleep") == ("aio.sleep", ())
     assert model.reference("trio.sleep") == ("trio.sleep", ("trio",))
+
+
+def test_relative_imports_in_a_package_init_start_from_the_package():
+    module = cst.parse_module("from . import intent\nfrom .. import sibling\nintent.setup()\nsibling.go()\n")
+    model = SemanticModel(module, module_name="app.components.alexa", is_package=True)
+    calls = [node.body[0].value for node in module.body[2:]]
+    model.stack = [module]
+    assert [model.qualified_name(call.func) for call in calls] == ["app.components.alexa.intent.setup", "app.components.sibling.go"]
+    plain = SemanticModel(module, module_name="app.components.alexa")
+    assert plain.qualified_name(calls[0].func) == "app.components.intent.setup"
