@@ -3,12 +3,14 @@ cancel scopes, unshielded awaits in cleanup."""
 
 from __future__ import annotations
 
-from typing import Iterator, List, Optional, Sequence, Set, Tuple
+from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
 from asynclint import Fix, FixKind, Rule
 from asynclint.model import SemanticModel, dotted_name
+
+from .treewalk import child_nodes, walk
 
 # -- what the ASL7xx rules know, as data ----------------------------------------------------------
 
@@ -75,13 +77,7 @@ _LOOPS = (cst.For, cst.While)
 
 def _walk(node: cst.CSTNode, *, into_scopes: bool = False) -> Iterator[cst.CSTNode]:
     """Every node under ``node`` (itself included) in source order, not entering nested defs."""
-    pending: List[cst.CSTNode] = [node]
-    while pending:
-        current = pending.pop()
-        yield current
-        if not into_scopes and current is not node and isinstance(current, _NESTED_SCOPES):
-            continue
-        pending.extend(reversed(current.children))
+    return walk(node, into_scopes=into_scopes)
 
 
 def awaits_in(node: cst.CSTNode) -> bool:
@@ -155,7 +151,7 @@ def _exits_quietly(node: cst.CSTNode) -> bool:
         if current is not node and isinstance(current, _NESTED_SCOPES):
             continue
         inner_loop = in_loop or isinstance(current, _LOOPS)
-        for child in current.children:
+        for child in child_nodes(current):
             if isinstance(current, _LOOPS) and child is getattr(current, "orelse", None):
                 pending.append((child, in_loop))  # a loop's else runs after it: break there leaves
             else:
@@ -211,9 +207,23 @@ def _statement_raises(statement: cst.CSTNode, model: SemanticModel, reraised: Op
     return False
 
 
+_CANCELLED_CACHE: Dict[int, Tuple[cst.CSTNode, Set[str]]] = {}
+
+
 def cancelled_receivers(function: cst.CSTNode) -> Set[str]:
     """Dotted names of what this function cancels: ``t`` for ``t.cancel()``, and ``tasks`` for
     ``for t in tasks: t.cancel()``."""
+    cached = _CANCELLED_CACHE.get(id(function))
+    if cached is not None and cached[0] is function:
+        return cached[1]
+    if len(_CANCELLED_CACHE) > 1024:
+        _CANCELLED_CACHE.clear()
+    cancelled = _cancelled_receivers(function)
+    _CANCELLED_CACHE[id(function)] = (function, cancelled)
+    return cancelled
+
+
+def _cancelled_receivers(function: cst.CSTNode) -> Set[str]:
     cancelled: Set[str] = set()
     for node in _walk(function):
         if (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "cancel"):
@@ -464,7 +474,7 @@ class ExitInFinally(Rule):
                 self.report(current, f"'{keyword}' in a finally block discards the exception in flight, "
                                      "cancellation included")
                 continue
-            for child in current.children:
+            for child in child_nodes(current):
                 inner = in_loop or (isinstance(current, _LOOPS) and child is not getattr(current, "orelse", None))
                 pending.append((child, inner))
 

@@ -12,6 +12,7 @@ from asynclint.model import Binding, Scope, SemanticModel, dotted_name
 
 from .cancellation import cancelled_receivers
 from .catalogue import LIBRARY_COROUTINES, LOOP_TASK_SPAWNERS, TASK_SPAWNERS
+from .treewalk import walk
 
 # -- what the ASL4xx rules know, as data ----------------------------------------------------------
 
@@ -45,15 +46,7 @@ _NESTED_SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
 # -- small helpers over syntax trees ----------------------------------------------------------------
 
 
-def _walk(node: cst.CSTNode, *, into_scopes: bool = True) -> Iterator[cst.CSTNode]:
-    """Every node under ``node`` (itself included), in source order."""
-    pending: List[cst.CSTNode] = [node]
-    while pending:
-        current = pending.pop()
-        yield current
-        if not into_scopes and current is not node and isinstance(current, _NESTED_SCOPES):
-            continue
-        pending.extend(reversed(current.children))
+_walk = walk
 
 
 def _names(node: cst.CSTNode) -> Set[str]:
@@ -77,6 +70,8 @@ def spawner_name(model: SemanticModel, call: cst.Call, scope: Optional[Scope] = 
     if depth > 3:
         return None
     definition = None
+    if qualname is not None and not qualname.startswith(model.module_name + "."):
+        return None  # another module's function: the project index's question (see the report)
     if scope is None:
         callee = model.callee(call)
         definition = callee.node if callee is not None else None
@@ -426,13 +421,13 @@ class UnobservedTask(Rule):
             self._check(node.target, node.value)
 
     def _check(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
-        if not isinstance(value, cst.Call):
-            return
-        name = _unused_local(self.model, target)
-        if name is None:
+        if not isinstance(value, cst.Call) or not isinstance(target, cst.Name):
             return
         spawner = spawner_name(self.model, value)
         if spawner is None:
+            return
+        name = _unused_local(self.model, target)
+        if name is None:
             return
         callee = self.model.callee(value)
         if callee is not None and callee.is_async:
