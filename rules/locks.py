@@ -141,8 +141,11 @@ class ThreadLockInCoroutine(Rule):
         if lock_type not in THREAD_LOCKS or _non_blocking(node):
             return
         statement, _, _ = statement_of(self.model)
-        if statement is None:
-            return
+        function = enclosing_function_node(self.model)
+        if statement is None or function is None or not any(
+            same_object(self.model, lock, receiver) for _, receiver in method_calls(function, _RELEASE)
+        ):
+            return  # never released here: a fresh lock handed over, held for another function
         for following in following_statements(self.model, statement):
             if any(same_object(self.model, lock, receiver) for _, receiver in method_calls(following, _RELEASE)):
                 if _awaits_inside(following):

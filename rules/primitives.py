@@ -303,9 +303,14 @@ def is_plain(statement: cst.CSTNode) -> bool:
     """A statement that cannot raise in practice or leave the block: no call, await, return,
     raise, break or continue (e.g. ``acquired = True``, ``count += 1``)."""
     return not any(
-        isinstance(n, (cst.Call, cst.Await, cst.Return, cst.Raise, cst.Break, cst.Continue, cst.Subscript))
+        isinstance(n, (cst.Await, cst.Return, cst.Raise, cst.Break, cst.Continue, cst.Subscript))
+        or (isinstance(n, cst.Call) and not (isinstance(n.func, cst.Name) and n.func.value in _PLAIN_CALLS))
         for n in walk(statement)
     )
+
+
+#: Builtins that do not fail on the values code passes them in practice.
+_PLAIN_CALLS = frozenset({"len", "isinstance", "id"})
 
 
 def in_loop(model: SemanticModel) -> bool:

@@ -8,9 +8,12 @@ import libcst as cst
 
 from asynclint import Fix, FixKind, Rule, Usage
 
+from asynclint.model import dotted_name
+
 from .primitives import (
     ASYNC_QUEUES,
     JOINABLE_QUEUES,
+    body_statements,
     enclosing_function_node,
     enclosing_tries,
     following_statements,
@@ -22,6 +25,7 @@ from .primitives import (
     shown,
     statement_of,
     type_of,
+    walk,
 )
 
 _GETS = frozenset({"get", "get_nowait"})
@@ -208,7 +212,33 @@ class TaskDoneSkipped(Rule):
                 return True
             if is_plain(following):
                 continue
-            return isinstance(following, cst.Try) and self._marks_done(following, queue)
+            if isinstance(following, cst.With) and self._is_task_done(body_statements(following)[0], queue):
+                return True  # with contextlib.suppress(ValueError): queue.task_done()
+            if isinstance(following, cst.Try) and self._marks_done(following, queue):
+                return True
+            break
+        return self._delegated(statement, queue)
+
+    def _delegated(self, statement: cst.CSTNode, queue: cst.BaseExpression) -> bool:
+        """``item = await q.get()`` and ``item`` handed to a function of this file that calls
+        task_done() on the same queue (as written): that function marks it done."""
+        if not (isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.Assign)):
+            return False
+        target = statement.body[0].targets[0].target
+        function = enclosing_function_node(self.model)
+        if not isinstance(target, cst.Name) or function is None:
+            return False
+        text = dotted_name(queue)
+        for call in walk(function):
+            if not isinstance(call, cst.Call) or not any(
+                isinstance(arg.value, cst.Name) and arg.value.value == target.value for arg in call.args
+            ):
+                continue
+            callee = self.model.callee(call)
+            if callee is not None and isinstance(callee.node, cst.FunctionDef) and any(
+                dotted_name(receiver) == text for _, receiver in method_calls(callee.node, _TASK_DONE)
+            ):
+                return True
         return False
 
     def _marks_done(self, try_node: cst.Try, queue: cst.BaseExpression) -> bool:
