@@ -532,12 +532,14 @@ class SemanticModel:
 
     def _annotated_type(self, annotation: cst.BaseExpression, scope: Scope) -> Optional[str]:
         """The class an annotation names; ``Optional[X]`` and ``X | None`` name X."""
-        if isinstance(annotation, cst.Subscript) and len(annotation.slice) == 1:
-            if self.qualified_name(annotation.value, scope) in ("typing.Optional", "typing_extensions.Optional"):
-                index = annotation.slice[0].slice
-                if isinstance(index, cst.Index):
-                    return self._annotated_type(index.value, scope)
-            return None
+        if isinstance(annotation, cst.Subscript):
+            generic = self.qualified_name(annotation.value, scope)
+            if generic in ("typing.Optional", "typing_extensions.Optional"):
+                index = annotation.slice[0].slice if len(annotation.slice) == 1 else None
+                return self._annotated_type(index.value, scope) if isinstance(index, cst.Index) else None
+            if generic is None or generic.startswith(("typing.", "typing_extensions.")):
+                return None  # Union, Annotated, Callable...: not one class
+            return TYPE_ALIASES.get(generic, generic)  # ``asyncio.Queue[bytes]`` is an asyncio.Queue
         if isinstance(annotation, cst.BinaryOperation) and isinstance(annotation.operator, cst.BitOr):
             sides = [annotation.left, annotation.right]
             kept = [side for side in sides if not (isinstance(side, cst.Name) and side.value == "None")]

@@ -17,7 +17,6 @@ from typing import Iterator, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
-from asynclint.knowledge import TYPE_ALIASES
 from asynclint.model import ClassInfo, Scope, SemanticModel, dotted_name
 
 # -- the primitives -----------------------------------------------------------------------------
@@ -77,36 +76,9 @@ CONTEXT_MANAGER_DECORATORS = frozenset({"contextmanager"})
 
 
 def type_of(model: SemanticModel, node: cst.BaseExpression) -> Optional[str]:
-    """``model.type_of``, plus generic annotations: ``q: asyncio.Queue[bytes] = asyncio.Queue()``
-    types ``q`` as ``asyncio.Queue`` (the model reads a subscripted annotation as unknown)."""
-    known = model.type_of(node)
-    if known is not None:
-        return known
-    if isinstance(node, cst.Name):
-        owner, bindings = model.lookup(node.value)
-    elif isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name):
-        cls = model.self_class(node.value)
-        if cls is None:
-            return None
-        owner, bindings = cls.scope, cls.attribute_bindings(node.attr.value)
-    else:
-        return None
-    if owner is None or not bindings:
-        return None
-    annotation_scope = owner.parent or owner
-    types = set()
-    for binding in bindings:
-        annotation = binding.annotation
-        if isinstance(annotation, cst.Subscript):
-            generic = model.qualified_name(annotation.value, annotation_scope)
-            types.add(TYPE_ALIASES.get(generic, generic) if generic else None)
-        elif annotation is not None:
-            types.add(model._annotated_type(annotation, annotation_scope))  # the model's own reading
-        elif binding.kind == "assign" and isinstance(binding.node, cst.BaseExpression):
-            types.add(model.type_of(binding.node, owner))
-        else:
-            return None
-    return types.pop() if len(types) == 1 else None
+    """The type of a lock, queue or condition expression (generic annotations such as
+    ``asyncio.Queue[bytes]`` included, which the model reads as the generic class)."""
+    return model.type_of(node)
 
 
 # -- naming a lock or queue ---------------------------------------------------------------------
