@@ -135,8 +135,44 @@ def _is_raise_like(small: cst.BaseSmallStatement, model: SemanticModel, reraised
             return True
         return isinstance(small.exc, cst.Name) and small.exc.value == reraised
     if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
-        return model.qualified_name(small.value.func) in EXITS
+        return model.qualified_name(small.value.func) in EXITS or _never_returns(model, small.value)
     return False
+
+
+#: Return annotations of functions that never return normally.
+NO_RETURN_ANNOTATIONS = frozenset({"typing.NoReturn", "typing.Never", "typing_extensions.NoReturn",
+                                   "typing_extensions.Never", "NoReturn", "Never"})
+
+
+def _never_returns(model: SemanticModel, call: cst.Call) -> bool:
+    """A function of this file that always raises (``-> NoReturn``, or every path raises), like
+    ``self._convert_error(exc)`` helpers."""
+    try:
+        callee = model.callee(call)
+    except Exception:  # the model answers about the current node's scope; be conservative
+        return False
+    function = callee.node if callee is not None else None
+    if not isinstance(function, cst.FunctionDef):
+        return False
+    if function.returns is not None:
+        annotation = function.returns.annotation
+        if (dotted_name(annotation) or "") in NO_RETURN_ANNOTATIONS or model.qualified_name(annotation) in NO_RETURN_ANNOTATIONS:
+            return True
+    body = function.body.body if isinstance(function.body, cst.IndentedBlock) else ()
+    return bool(body) and all(isinstance(s, cst.SimpleStatementLine) or isinstance(s, (cst.If, cst.Try, cst.With))
+                              for s in body) and _raises_without_calls(body)
+
+
+def _raises_without_calls(body: Sequence[cst.BaseStatement]) -> bool:
+    """Every path of a helper's body raises; judged without following further calls."""
+    class _Plain:
+        def callee(self, call):  # pragma: no cover - never asked: calls are not followed here
+            return None
+
+        def qualified_name(self, node):
+            return None
+
+    return always_raises(body, _Plain())  # type: ignore[arg-type]
 
 
 def _exits_quietly(node: cst.CSTNode) -> bool:
@@ -254,6 +290,25 @@ def _awaits_only_cancelled(body: cst.CSTNode, cancelled: Set[str]) -> bool:
     return found
 
 
+#: Methods that hand an exception on to someone who will raise or report it.
+HANDING_ON_METHODS = frozenset({"append", "add", "set_exception", "put_nowait", "send_nowait", "throw"})
+
+
+def _hands_on(handler: cst.ExceptHandler) -> bool:
+    """The handler keeps the exception it caught for later (``errors.append(exc)``,
+    ``self._error = exc``, ``future.set_exception(exc)``): it is re-raised or reported elsewhere."""
+    if handler.name is None or not isinstance(handler.name.name, cst.Name):
+        return False
+    bound = handler.name.name.value
+    for node in _walk(handler.body):
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value in HANDING_ON_METHODS:
+            if any(isinstance(arg.value, cst.Name) and arg.value.value == bound for arg in node.args):
+                return True
+        if isinstance(node, cst.Assign) and isinstance(node.value, cst.Name) and node.value.value == bound:
+            return True
+    return False
+
+
 def _no_value(value: Optional[cst.BaseExpression]) -> bool:
     return value is None or (isinstance(value, cst.Name) and value.value == "None")
 
@@ -345,7 +400,7 @@ class SwallowedCancellation(Rule):
             if caught is None:
                 continue
             name, only = caught
-            if _mentions(handler, CANCEL_AWARE_ATTRIBUTES):
+            if _mentions(handler, CANCEL_AWARE_ATTRIBUTES) or _hands_on(handler):
                 continue
             if always_raises(_body(handler), self.model):
                 # Raising another exception in place of the cancellation defeats it too: flagged
