@@ -24,13 +24,13 @@ from .tasks import (
     WaitOnCoroutines,
 )
 from .timeouts import (
-    ConfiguredWithoutTimeout, NetworkWithoutTimeout, SessionWithDefaultTimeout, TimeoutParameter, TimeoutScopeWithoutAwait,
-    UnboundedPrimitiveWait,
+    ConfiguredWithoutTimeout, ExplicitNoTimeout, NetworkWithoutTimeout, SessionWithDefaultTimeout, TimeoutParameter,
+    TimeoutScopeWithoutAwait, UnboundedPrimitiveWait,
 )
 
 RULES = (BlockingSleep, CoroutineNeverAwaited, DanglingTask)
 RULES += (NetworkWithoutTimeout, ConfiguredWithoutTimeout, TimeoutScopeWithoutAwait, UnboundedPrimitiveWait,
-          TimeoutParameter, SessionWithDefaultTimeout)  # ASL300-ASL305
+          TimeoutParameter, SessionWithDefaultTimeout, ExplicitNoTimeout)  # ASL300-ASL306
 RULES += (SyncWithAsyncContextManager, SyncForAsyncIterable, GetEventLoopInCoroutine,
           CoroutineFunctionPassedToSyncCaller, AsyncFunctionWithoutAwait)
 RULES += BLOCKING_CALL_RULES  # ASL101-ASL109

@@ -766,26 +766,18 @@ class NetworkWithoutTimeout(CallerAwareRule):
 
 class ConfiguredWithoutTimeout(TimeoutRule):
     code = "ASL301"
-    name = "client-without-timeout"
-    message = "client or call configured with no timeout"
+    name = "request-without-timeout"
+    message = "requests call without a timeout"
     rationale = """
-        Some clients wait forever unless told otherwise, and most accept None as "no timeout".
-        Either way every request made through them can hang on a peer that stops answering.
+        requests has no default timeout at all: a call without timeout= waits for as long as the
+        server keeps the connection open without answering, which can be forever. In a worker, a
+        cron job or a webhook sender, that is a process that hangs silently.
 
-        Reported, in any code (sync or async): aiohttp.ClientTimeout() and httpx.Timeout() with
-        every field None; httpx clients and request functions, aiohttp
-        session requests, websockets.connect(open_timeout=None), asyncpg.connect/create_pool and
-        aiomysql.connect with the timeout set to None; requests calls (requests.get(), a
-        requests.Session's methods) without timeout= or with timeout=None, since requests has no
-        default at all; asyncio.wait_for(aw, None); asyncio.timeout(None) and anyio's
-        fail_after(None)/move_on_after(None).
-
-        Not reported: aiohttp.ClientSession() without timeout=, which gets aiohttp's default of
-        5 minutes per request (the opt-in ASL305 asks for an explicit one); a call passing
-        **kwargs (the timeout may be in them); and a timeout scope
-        given None that is not simply entered: bound to a name (`async with asyncio.timeout(None)
-        as cm:`, the way to set its deadline later with cm.reschedule()), or built and returned by
-        a helper that gives a scope without deadline on purpose.
+        Reported, in any code (sync or async): requests.get()/post()/... and the methods of a
+        requests.Session (recognised through its type) called without timeout= or with
+        timeout=None. A call passing **kwargs is not reported (the timeout may be in them).
+        Explicitly switching a timeout off in other clients is ASL306 (opt-in), a session left on
+        aiohttp's 5-minute default ASL305 (opt-in).
     """
     bad = """
         def fetch_report(url):
@@ -795,15 +787,18 @@ class ConfiguredWithoutTimeout(TimeoutRule):
         def fetch_report(url):
             return requests.get(url, timeout=(5, 30)).json()
     """
-    tokens = ("aiohttp", "ClientSession", "ClientTimeout", "httpx", "requests", "timeout", "websockets",
-              "asyncpg", "aiomysql", "wait_for", "fail_after", "move_on_after")
+    tokens = ("requests",)
+    #: Which findings this rule reports: omitted timeouts (False) or timeouts switched off with None.
+    explicit_none = False
 
     def visit_Call(self, node: cst.Call) -> None:
-        message = self.problem(node)
-        if message is not None:
-            self.report(node, message)
+        found = self.problem(node)
+        if found is not None and found[1] is self.explicit_none:
+            self.report(node, found[0])
 
-    def problem(self, call: cst.Call) -> Optional[str]:
+    def problem(self, call: cst.Call) -> Optional[Tuple[str, bool]]:
+        """The message for a call configured without a timeout, and whether the timeout is switched
+        off explicitly (ASL306) rather than missing from a client that has no default (ASL301)."""
         qualname = self.model.qualified_name(call.func)
         shown = dotted_name(call.func) or qualname
         if qualname is not None:
@@ -811,7 +806,7 @@ class ConfiguredWithoutTimeout(TimeoutRule):
                 return None  # without timeout=, aiohttp's 5-minute default applies: ASL305 (opt-in)
             if qualname in UNBOUNDED_WHEN_ALL_NONE:
                 if self.all_fields_none(call):
-                    return f"{shown}() with every field None sets no timeout at all"
+                    return f"{shown}() with every field None sets no timeout at all", True
                 return None
             if qualname in NEEDS_TIMEOUT:
                 return self.needs_timeout(call, shown)
@@ -819,7 +814,7 @@ class ConfiguredWithoutTimeout(TimeoutRule):
             if where is not None:
                 arg = argument(call, where)
                 if arg is not None and is_none(arg.value) and not self.rescheduled_later(call, qualname):
-                    return f"{shown}() with {where.keyword}=None never times out"
+                    return f"{shown}() with {where.keyword}=None never times out", True
                 return None
         if isinstance(call.func, cst.Attribute):
             receiver_type = self.model.type_of(call.func.value)
@@ -833,17 +828,17 @@ class ConfiguredWithoutTimeout(TimeoutRule):
             if where is not None:
                 arg = argument(call, where)
                 if arg is not None and is_none(arg.value):
-                    return f"{shown}() with {where.keyword}=None never times out"
+                    return f"{shown}() with {where.keyword}=None never times out", True
         return None
 
-    def needs_timeout(self, call: cst.Call, shown: Optional[str]) -> Optional[str]:
+    def needs_timeout(self, call: cst.Call, shown: Optional[str]) -> Optional[Tuple[str, bool]]:
         arg = argument(call, Deadline(None, "timeout"))
         if arg is None:
             if passes_star_kwargs(call):
                 return None
-            return f"{shown}() without timeout= waits forever on a server that does not answer"
+            return f"{shown}() without timeout= waits forever on a server that does not answer", False
         if is_none(arg.value):
-            return f"{shown}() with timeout=None waits forever on a server that does not answer"
+            return f"{shown}() with timeout=None waits forever on a server that does not answer", False
         return None
 
     def rescheduled_later(self, call: cst.Call, qualname: str) -> bool:
@@ -854,6 +849,43 @@ class ConfiguredWithoutTimeout(TimeoutRule):
             return False
         parent = self.model.parent
         return not isinstance(parent, cst.WithItem) or parent.asname is not None
+
+
+class ExplicitNoTimeout(ConfiguredWithoutTimeout):
+    code = "ASL306"
+    name = "timeout-switched-off"
+    message = "client or call configured with its timeout switched off"
+    rationale = """
+        Most clients accept None as "no timeout", and a request made that way can hang on a peer
+        that stops answering. Sometimes that is the intent (a proxy streaming a response of any
+        length, a wait_for kept only for its cancellation behaviour), so this rule is opt-in.
+
+        Reported, in any code: aiohttp.ClientTimeout() and httpx.Timeout() with every field None;
+        timeout=None on httpx clients and request functions and on aiohttp session requests;
+        websockets.connect(open_timeout=None); asyncpg.connect/create_pool(timeout=None);
+        aiomysql.connect(connect_timeout=None); asyncio.wait_for(aw, None); a with statement
+        entering asyncio.timeout(None), async_timeout.timeout(None) or anyio's
+        fail_after(None)/move_on_after(None).
+
+        Not reported: a call passing **kwargs; and a timeout scope given None that is not simply
+        entered: bound to a name (`async with asyncio.timeout(None) as cm:`, the way to set its
+        deadline later with cm.reschedule()), or built and returned by a helper that gives a
+        scope without deadline on purpose.
+    """
+    bad = """
+        async def fetch(url):
+            async with httpx.AsyncClient(timeout=None) as client:
+                return await client.get(url)
+    """
+    good = """
+        async def fetch(url):
+            async with httpx.AsyncClient(timeout=httpx.Timeout(10, connect=5)) as client:
+                return await client.get(url)
+    """
+    default = False
+    tokens = ("aiohttp", "ClientTimeout", "httpx", "timeout", "websockets", "asyncpg", "aiomysql", "wait_for",
+              "fail_after", "move_on_after")
+    explicit_none = True
 
 
 # -- ASL302 ---------------------------------------------------------------------------------------
@@ -1045,8 +1077,8 @@ class UnboundedPrimitiveWait(CallerAwareRule):
         if not isinstance(expression, (cst.Name, cst.Attribute)) or not self.model.in_coroutine:
             return
         if self.model.type_of(expression) in AWAITED_PRIMITIVES and not self.bounded_here():
-            self.hold(node, f"awaiting future {dotted_name(expression) or ''} with no timeout: if nothing resolves it, "
-                            f"this coroutine hangs; wrap it in '{self.scope_advice()}'")
+            self.hold(node, f"awaiting the future '{dotted_name(expression) or ''}' with no timeout: if nothing "
+                            f"resolves it, this coroutine hangs; wrap it in '{self.scope_advice()}'")
 
 
 # -- ASL304 ---------------------------------------------------------------------------------------
@@ -1141,7 +1173,8 @@ class SessionWithDefaultTimeout(TimeoutRule):
 
 
 RULES = (NetworkWithoutTimeout, ConfiguredWithoutTimeout, TimeoutScopeWithoutAwait, UnboundedPrimitiveWait,
-         TimeoutParameter, SessionWithDefaultTimeout)
+         TimeoutParameter, SessionWithDefaultTimeout, ExplicitNoTimeout)
 
 __all__ = ["RULES", "NetworkWithoutTimeout", "ConfiguredWithoutTimeout", "TimeoutScopeWithoutAwait",
-           "UnboundedPrimitiveWait", "TimeoutParameter", "SessionWithDefaultTimeout", "INTERPROCEDURAL", "CROSS_FILE"]
+           "UnboundedPrimitiveWait", "TimeoutParameter", "SessionWithDefaultTimeout", "ExplicitNoTimeout",
+           "INTERPROCEDURAL", "CROSS_FILE"]
