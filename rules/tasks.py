@@ -21,7 +21,7 @@ GATHERS = frozenset({"asyncio.gather", "asyncio.tasks.gather"})
 #: asyncio.wait under its spellings (it refuses bare coroutines since Python 3.11).
 WAITS = frozenset({"asyncio.wait", "asyncio.tasks.wait"})
 #: The types of values that are tasks or futures: awaiting or cancelling one observes it.
-TASK_TYPES = frozenset({"asyncio.Task", "asyncio.Future"})
+TASK_TYPES = frozenset({"asyncio.Task"})
 #: Types that own the tasks they start, and the methods that start them.
 TASK_OWNER_TYPES = frozenset({"asyncio.TaskGroup", "trio.Nursery", "anyio.abc.TaskGroup"})
 TASK_OWNER_SPAWN_METHODS = frozenset({"create_task", "start_soon"})
@@ -451,7 +451,11 @@ class GatherExceptionsDropped(Rule):
 
         Inspect the results (`for result in results: if isinstance(result, Exception): log...`), or
         let gather raise (drop return_exceptions) or use a TaskGroup. A gather with
-        return_exceptions=False, or whose result is used, is not flagged.
+        return_exceptions=False, or whose result is used, is not flagged, nor is a gather over
+        tasks the function has just cancelled (waiting for them to finish).
+
+        Opt-in: on real code most dropped results are deliberate best-effort shutdowns
+        (`await gather(*(c.close() for c in conns), return_exceptions=True)`).
     """
     bad = """
         async def refresh_all(feeds):
@@ -464,6 +468,7 @@ class GatherExceptionsDropped(Rule):
                 if isinstance(result, Exception):
                     log.warning("refreshing %s failed", feed, exc_info=result)
     """
+    default = False
     tokens = ("gather",)
 
     def visit_Call(self, node: cst.Call) -> None:
