@@ -52,12 +52,6 @@ CANCEL_SCOPE_TYPES = frozenset({"asyncio.TaskGroup", "trio.Nursery", "anyio.abc.
 #: body of the `with` block, run by the same task, so it may sit inside a scope.
 CONTEXT_MANAGER_DECORATORS = frozenset({"asynccontextmanager", "contextmanager", "fixture", "yield_fixture"})
 
-#: Scopes that accept `shield=True` (trio and anyio): an await inside a shielded one survives
-#: the cancellation that is being cleaned up after.
-SHIELDABLE_SCOPES = frozenset({
-    "trio.CancelScope", "trio.move_on_after", "trio.move_on_at", "trio.fail_after", "trio.fail_at",
-    "anyio.CancelScope", "anyio.move_on_after", "anyio.fail_after",
-})
 #: asyncio: a timeout bounds cleanup (asyncio delivers a cancellation once, so the await itself
 #: is not cancelled again, but may hang).
 ASYNCIO_TIMEOUT_SCOPES = frozenset({
@@ -67,6 +61,7 @@ ASYNCIO_TIMEOUT_SCOPES = frozenset({
 ASYNCIO_BOUNDED_AWAITS = frozenset({"asyncio.wait_for", "asyncio.shield", "asyncio.tasks.wait_for", "asyncio.tasks.shield"})
 #: Awaits that are safe in cleanup: closing a resource is built to work when cancelled.
 CLEANUP_SAFE_METHODS = frozenset({"aclose"})
+CLEANUP_SAFE_FUNCTIONS = frozenset({"aclose_forcefully"})  # trio's and anyio's
 
 _NESTED_SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
 _LOOPS = (cst.For, cst.While)
@@ -674,6 +669,8 @@ class UnshieldedCleanupAwait(Rule):
             func = awaited.func
             if isinstance(func, cst.Attribute) and func.attr.value in CLEANUP_SAFE_METHODS:
                 return
+            if (self.model.qualified_name(func) or "").rsplit(".", 1)[-1] in CLEANUP_SAFE_FUNCTIONS:
+                return
             if self.model.qualified_name(func) in ASYNCIO_BOUNDED_AWAITS and self.model.framework == "asyncio":
                 return
         framework = self.model.framework
@@ -697,10 +694,10 @@ class UnshieldedCleanupAwait(Rule):
             if not isinstance(call, cst.Call):
                 continue
             qualname = self.model.qualified_name(call.func)
-            if qualname in SHIELDABLE_SCOPES:
-                shield = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == "shield"), None)
-                if shield is not None and not (isinstance(shield, cst.Name) and shield.value == "False"):
-                    return True
+            # Any scope opened with shield=True (trio's and anyio's, under whatever import path).
+            shield = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == "shield"), None)
+            if shield is not None and not (isinstance(shield, cst.Name) and shield.value == "False"):
+                return True
             if framework == "asyncio" and qualname in ASYNCIO_TIMEOUT_SCOPES:
                 return True
         return False
