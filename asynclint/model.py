@@ -54,6 +54,7 @@ class Binding:
     qualname: Optional[str] = None  # for imports: what the name refers to
     annotation: Optional[cst.BaseExpression] = None
     position: int = 0  # for unpack: which element of the value's tuple the name receives
+    method: Optional[cst.FunctionDef] = None  # for self.<attr>: the method whose code binds it
 
 
 class Scope:
@@ -511,7 +512,9 @@ class SemanticModel:
             if binding.annotation is not None:
                 types.add(self._annotated_type(binding.annotation, owner.parent or owner))
             elif binding.kind == "assign" and isinstance(binding.node, cst.BaseExpression):
-                types.add(self._type_of(binding.node, owner, depth + 1))
+                # ``self.x = writer`` reads ``writer`` in the method that binds it, not the class.
+                where = Scope("function", binding.method, owner) if binding.method is not None else owner
+                types.add(self._type_of(binding.node, where, depth + 1))
             elif binding.kind == "unpack" and binding.node is not None:
                 value = binding.node
                 if isinstance(value, (cst.Tuple, cst.List)) and binding.position < len(value.elements):
@@ -710,11 +713,11 @@ def _collect_self_attributes(node: cst.ClassDef) -> Dict[str, List[Binding]]:
         for small in _small_statements(_body_of(statement)):
             if isinstance(small, cst.Assign):
                 for target in small.targets:
-                    _add_attribute(found, target.target, receiver, Binding("assign", small.value))
+                    _add_attribute(found, target.target, receiver, Binding("assign", small.value, method=statement))
             elif isinstance(small, cst.AnnAssign):
                 _add_attribute(
                     found, small.target, receiver,
-                    Binding("assign", small.value, annotation=small.annotation.annotation),
+                    Binding("assign", small.value, annotation=small.annotation.annotation, method=statement),
                 )
             elif isinstance(small, cst.AugAssign):
                 _add_attribute(found, small.target, receiver, Binding("other"))

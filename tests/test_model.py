@@ -308,3 +308,24 @@ def test_relative_imports_in_a_package_init_start_from_the_package():
     assert [model.qualified_name(call.func) for call in calls] == ["app.components.alexa.intent.setup", "app.components.sibling.go"]
     plain = SemanticModel(module, module_name="app.components.alexa")
     assert plain.qualified_name(calls[0].func) == "app.components.intent.setup"
+
+
+def test_self_attributes_bound_from_a_local_of_the_method(monkeypatch):
+    from asynclint import knowledge
+
+    monkeypatch.setitem(knowledge.AWAITED_TYPES, "lib.connect", ("lib.Reader", "lib.Writer"))
+    answers = probe(
+        """
+        import lib
+
+        class Connection:
+            async def open(self):
+                reader, writer = await lib.connect()
+                self._writer = writer
+
+            async def send(self):
+                self._writer.probe()
+        """,
+        receiver_type,
+    )
+    assert answers["self._writer.probe()"] == "lib.Writer"
