@@ -261,9 +261,10 @@ class CoroutineFunctionPassedToSyncCaller(Rule):
     message = "a coroutine function is passed to an API that calls it synchronously: its coroutine never runs"
     rationale = """
         loop.call_soon(), call_later(), call_at(), call_soon_threadsafe(), run_in_executor(),
-        asyncio.to_thread(), threading.Thread(target=...), threading.Timer, add_done_callback(),
-        loop.add_signal_handler(), signal.signal() and atexit.register() call their callback like a
-        plain function. Given an async function, that call only creates a coroutine object, which
+        add_signal_handler(), add_reader()/add_writer(), add_done_callback(), asyncio.to_thread(),
+        trio's and anyio's to_thread.run_sync(), threading.Thread(target=...), threading.Timer,
+        executor.submit(), signal.signal() and atexit.register() call their callback like a plain
+        function. Given an async function, that call only creates a coroutine object, which
         is then dropped: the body never runs (Python at most warns "coroutine ... was never
         awaited", often long after the fact).
 
@@ -272,7 +273,9 @@ class CoroutineFunctionPassedToSyncCaller(Rule):
         and lambdas whose body just calls one of them.
 
         Not flagged: sync functions, and lambdas that schedule the coroutine properly, such as
-        lambda: asyncio.create_task(refresh()). To run a coroutine from a callback, schedule it
+        lambda: asyncio.create_task(refresh()). The loop and future method names are matched on
+        receivers of unknown type, but not on a class's own methods (self.call_later of a UI
+        framework may well await what it is given) nor on receivers of another known type. To run a coroutine from a callback, schedule it
         with asyncio.create_task() (or asyncio.run_coroutine_threadsafe() from another thread); in
         a thread, run it with asyncio.run().
     """
