@@ -130,6 +130,8 @@ def _mentions(node: cst.CSTNode, names: FrozenSet[str]) -> bool:
 
 _NON_BLOCKING = re.compile(
     r"(?<![\w.])([A-Za-z_][\w.]*)\s*\.\s*(?:setblocking\(\s*(?:False|0)\s*\)|settimeout\(\s*0(?:\.0*)?\s*\))"
+    # waiting for readiness first is the non-blocking socket pattern (trio, anyio, loop.sock_*)
+    r"|wait_(?:readable|writable)\(\s*([A-Za-z_][\w.]*)\s*\)"
 )
 #: Per file: id(function or module) -> the receivers it makes non-blocking.
 _NON_BLOCKING_SOCKETS: "weakref.WeakKeyDictionary[SemanticModel, Dict[int, FrozenSet[str]]]" = weakref.WeakKeyDictionary()
@@ -144,7 +146,7 @@ def _made_non_blocking(model: SemanticModel, receiver: cst.BaseExpression) -> bo
     names = known.get(id(region))
     if names is None:
         code = region.code if isinstance(region, cst.Module) else model.module.code_for_node(region)
-        names = known[id(region)] = frozenset(_NON_BLOCKING.findall(code))
+        names = known[id(region)] = frozenset(name for pair in _NON_BLOCKING.findall(code) for name in pair if name)
     return model.module.code_for_node(receiver) in names
 
 
@@ -187,10 +189,10 @@ class BlockingCall(Rule):
     tokens = ("async",)
 
     def visit_Call(self, node: cst.Call) -> None:
-        if not self.model.in_coroutine or _used_asynchronously(self.model):
+        if not self.model.in_coroutine:
             return
         found = match_blocking_call(self.model, node)
-        if found is None or found.entry.code != self.code:
+        if found is None or found.entry.code != self.code or _used_asynchronously(self.model):
             return
         entry = found.entry
         if found.note is not None:
