@@ -93,8 +93,8 @@ def _blocks_with(entry: Blocking, node: cst.Call, model: SemanticModel) -> bool:
             continue
         if _literal(argument) in condition.literals or (condition.mentions and _mentions(argument, condition.mentions)):
             return False
-    if entry.socket_method and isinstance(node.func, cst.Attribute):
-        if _made_non_blocking(model, node.func.value):
+    if entry.settled_by and isinstance(node.func, cst.Attribute):
+        if _settled(model, node.func.value, entry.settled_by):
             return False
     if entry.file_argument is not None:
         argument = _argument(node, *entry.file_argument)
@@ -128,26 +128,32 @@ def _mentions(node: cst.CSTNode, names: FrozenSet[str]) -> bool:
     return False
 
 
-_NON_BLOCKING = re.compile(
-    r"(?<![\w.])([A-Za-z_][\w.]*)\s*\.\s*(?:setblocking\(\s*(?:False|0)\s*\)|settimeout\(\s*0(?:\.0*)?\s*\))"
-    # waiting for readiness first is the non-blocking socket pattern (trio, anyio, loop.sock_*)
-    r"|wait_(?:readable|writable)\(\s*([A-Za-z_][\w.]*)\s*\)"
-)
-#: Per file: id(function or module) -> the receivers it makes non-blocking.
-_NON_BLOCKING_SOCKETS: "weakref.WeakKeyDictionary[SemanticModel, Dict[int, FrozenSet[str]]]" = weakref.WeakKeyDictionary()
+class _RegionTexts:
+    """Per file: the source text of the functions searched, and the answers already found."""
+
+    def __init__(self) -> None:
+        self.texts: Dict[int, str] = {}
+        self.answers: Dict[Tuple[int, str, Tuple[str, ...]], bool] = {}
 
 
-def _made_non_blocking(model: SemanticModel, receiver: cst.BaseExpression) -> bool:
-    """The code around the call puts ``receiver`` in non-blocking mode (``sock.setblocking(False)``):
-    the enclosing function for a local name, the whole file for an attribute (``self._sock``)."""
+_SETTLED: "weakref.WeakKeyDictionary[SemanticModel, _RegionTexts]" = weakref.WeakKeyDictionary()
+
+
+def _settled(model: SemanticModel, receiver: cst.BaseExpression, patterns: Tuple[str, ...]) -> bool:
+    """The code around the call shows ``receiver`` is settled (see ``Blocking.settled_by``): the
+    enclosing function is searched for a local name, the whole file for an attribute (``self._sock``)."""
     function = model.enclosing_function()
     region = function.node if isinstance(receiver, cst.Name) and function is not None else model.module
-    known = _NON_BLOCKING_SOCKETS.setdefault(model, {})
-    names = known.get(id(region))
-    if names is None:
-        code = region.code if isinstance(region, cst.Module) else model.module.code_for_node(region)
-        names = known[id(region)] = frozenset(name for pair in _NON_BLOCKING.findall(code) for name in pair if name)
-    return model.module.code_for_node(receiver) in names
+    written = model.module.code_for_node(receiver)
+    cache = _SETTLED.setdefault(model, _RegionTexts())
+    key = (id(region), written, patterns)
+    if key not in cache.answers:
+        text = cache.texts.get(id(region))
+        if text is None:
+            text = cache.texts[id(region)] = model.module.code_for_node(region)
+        receiver_pattern = rf"(?<![\w.]){re.escape(written)}"
+        cache.answers[key] = any(re.search(p.replace("{receiver}", receiver_pattern), text) for p in patterns)
+    return cache.answers[key]
 
 
 def _literal(node: cst.BaseExpression) -> Optional[str]:

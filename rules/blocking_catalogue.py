@@ -46,9 +46,10 @@ class Blocking:
     file_argument: Optional[Tuple[str, int]] = None
     #: Blocks only when called with arguments: ``smtplib.SMTP(host)`` connects, ``SMTP()`` does not.
     needs_arguments: bool = False
-    #: A method of a socket, which returns at once when the file puts that socket in non-blocking
-    #: mode (``sock.setblocking(False)``, ``sock.settimeout(0)``): the loop's own sock_* pattern.
-    socket_method: bool = False
+    #: Code that shows the receiver is already settled, so the call returns at once: regular
+    #: expressions in which ``{receiver}`` stands for the receiver as written (``sock``,
+    #: ``self._sock``), searched in the enclosing function (the whole file for an attribute).
+    settled_by: Tuple[str, ...] = ()
 
     def advice(self, framework: str) -> str:
         return self.instead.get(framework) or self.instead["asyncio"]
@@ -275,6 +276,13 @@ SOCKET_METHODS = (
     "connect", "connect_ex", "accept", "recv", "recv_into", "recvfrom", "recvfrom_into", "recvmsg",
     "recvmsg_into", "send", "sendall", "sendto", "sendmsg", "sendfile",
 )
+#: A socket in non-blocking mode, or one the code waits on for readiness (trio, anyio, loop.sock_*),
+#: raises BlockingIOError instead of waiting.
+NON_BLOCKING_SOCKET = (
+    r"{receiver}\s*\.\s*setblocking\(\s*(False|0)\s*\)",
+    r"{receiver}\s*\.\s*settimeout\(\s*0(\.0*)?\s*\)",
+    r"wait_(readable|writable)\(\s*{receiver}\s*\)",
+)
 SMTP_TYPES = ("smtplib.SMTP", "smtplib.SMTP_SSL", "smtplib.LMTP")
 FTP_TYPES = ("ftplib.FTP", "ftplib.FTP_TLS")
 POP_TYPES = ("poplib.POP3", "poplib.POP3_SSL")
@@ -297,7 +305,7 @@ CATALOGUE.update({
         _methods(("socket.socket", "ssl.SSLSocket"), SOCKET_METHODS)
         + _methods(("ssl.SSLSocket",), ("read", "write", "do_handshake"))
         + ("socket.socket.makefile",),
-        Blocking("ASL106", "does blocking socket I/O", SOCKET_IO, socket_method=True),
+        Blocking("ASL106", "does blocking socket I/O", SOCKET_IO, settled_by=NON_BLOCKING_SOCKET),
     ),
     **_entries(
         (
@@ -427,10 +435,11 @@ CATALOGUE.update({
     "threading.Condition.wait_for": Blocking(
         "ASL108", "waits for another thread", THREAD_WAIT, nonblocking_when=(_zero("timeout", 1),),
     ),
+    # Joining a thread the code has seen finish (`while t.is_alive(): await sleep(...)`) is instant.
     **_entries(
         ("threading.Thread.join", "multiprocessing.Process.join"),
         Blocking("ASL108", "waits for a thread or process to finish", THREAD_WAIT,
-                 nonblocking_when=(_zero("timeout", 0),)),
+                 nonblocking_when=(_zero("timeout", 0),), settled_by=(r"{receiver}\s*\.\s*is_alive\(\s*\)",)),
     ),
     # Queue.put blocks only on a bounded, full queue, which the type does not tell: not listed.
     **_entries(
@@ -442,9 +451,11 @@ CATALOGUE.update({
         _methods(JOINABLE_THREAD_QUEUES, ("join",)),
         Blocking("ASL108", "waits for other threads to process the queue", QUEUE_WAIT),
     ),
+    # The result of a future the code checked with done() is already there.
     **_entries(
         ("concurrent.futures.Future.result", "concurrent.futures.Future.exception"),
-        Blocking("ASL108", "waits for another thread", FUTURE_WAIT, nonblocking_when=(_zero("timeout", 0),)),
+        Blocking("ASL108", "waits for another thread", FUTURE_WAIT, nonblocking_when=(_zero("timeout", 0),),
+                 settled_by=(r"{receiver}\s*\.\s*done\(\s*\)",)),
     ),
     **_entries(
         ("concurrent.futures.wait", "concurrent.futures.as_completed"),
