@@ -31,7 +31,7 @@ import libcst as cst
 from .knowledge import COROUTINE_PRESERVING_DECORATORS, FACTORY_TYPES
 
 #: Bumped whenever the outline format changes, so stale caches are ignored.
-OUTLINE_VERSION = 3
+OUTLINE_VERSION = 4
 _MAX_DEPTH = 8
 _BUILTINS = frozenset(dir(builtins))
 
@@ -64,6 +64,8 @@ class Symbol:
     async_generator: bool = False
     decorators: Tuple[str, ...] = ()  # qualified (or dotted) names of the decorators
     members: frozenset = frozenset()  # for classes: the names of the methods defined in the body
+    bases: Tuple[Optional[str], ...] = ()  # for classes: qualified names of the bases (None: unresolvable)
+    generator: bool = False  # for functions: the body yields (a generator or an async generator)
 
 
 class ProjectIndex:
@@ -122,6 +124,7 @@ class FunctionOutline:
     async_generator: bool
     decorators: Tuple[str, ...]
     calls: List[Tuple] = field(default_factory=list)  # (target, line, column, awaited, managers, wrapper, returned)
+    generator: bool = False
 
 
 @dataclass
@@ -324,6 +327,7 @@ class _Outliner:
             is_async and walker.yields,
             decorators,
             walker.calls,
+            walker.yields,
         )
         return walker.attributes
 
@@ -563,7 +567,8 @@ class OutlineIndex(ProjectIndex):
                 return self._function_symbol(module, module.functions[head])
             cls = module.classes[head]
             return Symbol(f"{module.name}.{head}", "class", False, None, module.path, cls.line,
-                          decorators=cls.decorators, members=cls.members)
+                          decorators=cls.decorators, members=cls.members,
+                          bases=tuple(None if base == "?" else base for base in cls.bases))
         if head in module.classes and len(rest) >= 1:
             method = self.method(f"{module.name}.{head}", rest[0])
             if method is not None and len(rest) == 1:
@@ -576,7 +581,7 @@ class OutlineIndex(ProjectIndex):
     def _function_symbol(self, module: ModuleOutline, function: FunctionOutline) -> Symbol:
         return Symbol(
             f"{module.name}.{function.qualname}", function.kind, function.is_async, None, module.path,
-            function.line, function.async_generator, function.decorators,
+            function.line, function.async_generator, function.decorators, generator=function.generator,
         )
 
     def _class(self, class_qualname: str) -> Optional[Tuple[ModuleOutline, ClassOutline]]:

@@ -146,10 +146,9 @@ class AsyncProtocols:
         # a function carries its ``support`` (function_support of its definition); a class the
         # protocol names bound in its body and its bases' qualified names (None: unresolvable).
         if symbol.kind == "class":
-            names = getattr(symbol, "protocol_names", None)
-            bases = getattr(symbol, "bases", None)
-            return None if names is None or bases is None else self._combine(names, bases, _depth)
-        return getattr(symbol, "support", None)
+            names = frozenset(name for name in symbol.members if name in PROTOCOL_DUNDERS or name == "__getitem__")
+            return self._combine(names, symbol.bases, _depth)
+        return indexed_function_support(symbol)
 
     def of_expression(self, expression: cst.BaseExpression) -> Optional[Support]:
         """What the value of ``expression`` supports, as far as its type or its callee is known."""
@@ -195,6 +194,17 @@ def function_support(node: cst.FunctionDef) -> Optional[Support]:
     if not contains_yield(node):
         return None
     return _ASYNC_ITER if node.asynchronous is not None else _SYNC_ITER
+
+
+def indexed_function_support(symbol: Symbol) -> Optional[Support]:
+    """function_support for a definition the index describes (another file, a library)."""
+    decorators = [name.rsplit(".", 1)[-1] for name in symbol.decorators]
+    known = [CONTEXT_MANAGER_DECORATORS[name] for name in decorators if name in CONTEXT_MANAGER_DECORATORS]
+    if known:
+        return known[0] if len(known) == len(decorators) - _count_transparent(decorators) else None
+    if any(name not in TRANSPARENT_DECORATORS for name in decorators) or not symbol.generator:
+        return None
+    return _ASYNC_ITER if symbol.async_generator else _SYNC_ITER
 
 
 def _count_transparent(names) -> int:

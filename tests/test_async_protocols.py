@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import textwrap
-from dataclasses import dataclass
-from typing import FrozenSet, Optional, Tuple
 
 import libcst as cst
 
-from asynclint.index import ProjectIndex, Symbol
+from asynclint.index import ProjectIndex
 from asynclint.model import SemanticModel
 from asynclint.rules.async_protocols import AENTER, AITER, ENTER, ITER, AsyncProtocols, async_only, function_support
 
@@ -64,29 +62,50 @@ def test_functions_by_form():
     assert support("@wrapper\nasync def f():\n    yield 1\n") is None
 
 
-@dataclass(frozen=True)
-class IndexedSymbol(Symbol):
-    """What the project index is asked to attach to definitions of other files."""
-
-    support: Optional[FrozenSet[str]] = None
-    protocol_names: Optional[FrozenSet[str]] = None
-    bases: Optional[Tuple[Optional[str], ...]] = None
+OTHER_FILE = """
+import contextlib
+from unknown import Mystery
 
 
-class FakeIndex(ProjectIndex):
-    SYMBOLS = {
-        "pkg.db.Pool": IndexedSymbol("pkg.db.Pool", "class", protocol_names=frozenset({AENTER}), bases=("builtins.object",)),
-        "pkg.db.Traced": IndexedSymbol("pkg.db.Traced", "class", protocol_names=frozenset(), bases=("pkg.db.Pool",)),
-        "pkg.db.Opaque": IndexedSymbol("pkg.db.Opaque", "class", protocol_names=frozenset({AENTER}), bases=(None,)),
-        "pkg.db.rows": IndexedSymbol("pkg.db.rows", "function", support=frozenset({AITER})),
-    }
+class Pool:
+    async def __aenter__(self):
+        return self
 
-    def lookup(self, qualname):
-        return self.SYMBOLS.get(qualname)
+    async def __aexit__(self, *exc):
+        pass
+
+
+class Traced(Pool):
+    pass
+
+
+class Opaque(Mystery):
+    async def __aenter__(self):
+        return self
+
+
+async def rows():
+    yield 1
+
+
+@contextlib.asynccontextmanager
+async def transaction():
+    yield
+
+
+def numbers():
+    yield 1
+"""
 
 
 def test_definitions_described_by_the_index():
-    known = protocols("", FakeIndex())
+    from asynclint.index import OutlineIndex, outline
+
+    index = OutlineIndex([outline(OTHER_FILE.encode(), "pkg/db.py", "pkg.db")])
+    known = protocols("", index)
+    assert async_only(known.support("pkg.db.Pool"), "with")
     assert async_only(known.support("pkg.db.Traced"), "with")
-    assert known.support("pkg.db.Opaque") is None
+    assert known.support("pkg.db.Opaque") is None  # an unresolvable base may bring __enter__
     assert async_only(known.support("pkg.db.rows"), "for")
+    assert async_only(known.support("pkg.db.transaction"), "with")
+    assert not async_only(known.support("pkg.db.numbers"), "for")
