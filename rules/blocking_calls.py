@@ -96,6 +96,8 @@ def _blocks_with(entry: Blocking, node: cst.Call, model: SemanticModel) -> bool:
     if entry.settled_by and isinstance(node.func, cst.Attribute):
         if _settled(model, node.func.value, entry.settled_by):
             return False
+    if entry.raised_instead and _catches(model, entry.raised_instead):
+        return False
     if entry.file_argument is not None:
         argument = _argument(node, *entry.file_argument)
         return argument is not None and model.type_of(argument) in FILE_TYPES
@@ -124,7 +126,23 @@ def _mentions(node: cst.CSTNode, names: FrozenSet[str]) -> bool:
         current = pending.pop()
         if isinstance(current, cst.Name) and current.value in names:
             return True
+        if isinstance(current, cst.Attribute) and current.attr.value in names:
+            return True  # ssl.SSLWantReadError
         pending.extend(current.children)
+    return False
+
+
+def _catches(model: SemanticModel, exceptions: FrozenSet[str]) -> bool:
+    """The current node is in the body of a ``try`` (in the same function) that catches one of these."""
+    child: Optional[cst.CSTNode] = None
+    for ancestor in model.ancestors():
+        if isinstance(ancestor, (cst.FunctionDef, cst.Lambda)):
+            return False
+        if isinstance(ancestor, (cst.Try, cst.TryStar)) and child is ancestor.body:
+            for handler in ancestor.handlers:
+                if handler.type is not None and _mentions(handler.type, exceptions):
+                    return True
+        child = ancestor
     return False
 
 

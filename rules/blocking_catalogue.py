@@ -50,6 +50,9 @@ class Blocking:
     #: expressions in which ``{receiver}`` stands for the receiver as written (``sock``,
     #: ``self._sock``), searched in the enclosing function (the whole file for an attribute).
     settled_by: Tuple[str, ...] = ()
+    #: Exceptions that only a non-waiting form raises: a call in a ``try`` that catches one of them
+    #: is written for that form (``except BlockingIOError`` around a non-blocking socket's recv).
+    raised_instead: FrozenSet[str] = frozenset()
 
     def advice(self, framework: str) -> str:
         return self.instead.get(framework) or self.instead["asyncio"]
@@ -283,6 +286,7 @@ NON_BLOCKING_SOCKET = (
     r"{receiver}\s*\.\s*settimeout\(\s*0(\.0*)?\s*\)",
     r"wait_(readable|writable)\(\s*{receiver}\s*\)",
 )
+NON_BLOCKING_SOCKET_ERRORS = frozenset({"BlockingIOError", "SSLWantReadError", "SSLWantWriteError"})
 SMTP_TYPES = ("smtplib.SMTP", "smtplib.SMTP_SSL", "smtplib.LMTP")
 FTP_TYPES = ("ftplib.FTP", "ftplib.FTP_TLS")
 POP_TYPES = ("poplib.POP3", "poplib.POP3_SSL")
@@ -305,7 +309,8 @@ CATALOGUE.update({
         _methods(("socket.socket", "ssl.SSLSocket"), SOCKET_METHODS)
         + _methods(("ssl.SSLSocket",), ("read", "write", "do_handshake"))
         + ("socket.socket.makefile",),
-        Blocking("ASL106", "does blocking socket I/O", SOCKET_IO, settled_by=NON_BLOCKING_SOCKET),
+        Blocking("ASL106", "does blocking socket I/O", SOCKET_IO, settled_by=NON_BLOCKING_SOCKET,
+                 raised_instead=NON_BLOCKING_SOCKET_ERRORS),
     ),
     **_entries(
         (
