@@ -19,6 +19,10 @@ from .catalogue import BLOCKING_SLEEPS
 #: How many project functions deep a chain is followed.
 MAX_CHAIN = 6
 
+#: A function under one of these decorators runs its body once per distinct argument: whatever
+#: it blocks on, it blocks on once (SSL contexts and settings loaded at first use), not per call.
+CACHING_DECORATORS = frozenset({"cache", "lru_cache", "cached", "cached_property", "memoize"})
+
 #: Codes whose catalogue entries count as blocking in a helper. Entries that block only for some
 #: arguments (``q.get(block=False)``...) are left out: the index does not keep arguments. The
 #: metadata queries (ASL105) are opt-in on their own, so they do not make a helper blocking either.
@@ -70,7 +74,14 @@ def blocking_chain(index: ProjectIndex, qualname: str, configured: dict, _depth:
         return None  # a cycle or a deep chain: say nothing rather than something uncertain
     visiting.add(qualname)
     found: Optional[Chain] = None
+    symbol = index.lookup(qualname)
+    if symbol is not None and any(d.rsplit(".", 1)[-1] in CACHING_DECORATORS for d in symbol.decorators):
+        memo[key] = None
+        visiting.discard(qualname)
+        return None
     sites = index.calls(qualname)
+    if any(site.target.endswith(".setblocking") for site in sites):
+        sites = tuple(site for site in sites if not site.target.startswith("socket."))  # a non-blocking socket
     for site in sites:
         if _blocks_directly(site.target, configured):
             found = Chain((qualname,), site.target, site)
@@ -110,6 +121,10 @@ class BlockingHelper(BlockingCall):
         count. Functions handed to asyncio.to_thread(), run_in_executor() or a nested def are
         not called by the coroutine, so they are not reported; neither are library functions,
         whose internals are the library's business.
+
+        Helpers whose result is cached (functools.cache, lru_cache, cached_property) block once
+        at most and are not followed, nor are socket calls in a function that makes its socket
+        non-blocking.
 
         Fix: run the helper in a worker thread (`await asyncio.to_thread(load_settings)`, trio
         and anyio: `to_thread.run_sync`), or make the helper async all the way down. The fix is
