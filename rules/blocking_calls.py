@@ -20,7 +20,7 @@ from asynclint.fixes import awaited, can_await_here, reference_expression
 from asynclint.model import SemanticModel, dotted_name
 
 from .blocking_catalogue import (
-    FILE_TYPES, HTTP_CLIENT, TO_THREAD, Blocking, NonBlockingWhen, blocking_entry, blocking_method,
+    FILE_TYPES, HTTP_CLIENT, TO_THREAD, Blocking, blocking_entry, blocking_method,
 )
 
 #: Where the calls a project declares blocking (config ``blocking-calls``) are reported when the
@@ -52,26 +52,20 @@ def match_blocking_call(model: SemanticModel, node: cst.Call) -> Optional[Blocki
 _LAST_MATCH: list = [None, None, None]  # every ASL10x rule asks about the same call in turn
 
 
-def _configured(model: SemanticModel) -> Dict[str, str]:
-    setting = getattr(model, "setting", None)
-    return setting("blocking-calls") if setting is not None else {}
-
-
 def _match(model: SemanticModel, node: cst.Call) -> Optional[BlockingMatch]:
     func = node.func
-    configured = _configured(model)
+    configured = model.setting("blocking-calls")
     entry: Optional[Blocking] = None
-    names: Tuple[str, ...] = ()
-    qualname = model.qualified_name(func)
-    if qualname is not None:
-        entry = blocking_entry(qualname)
-        names = (qualname,)
-    elif isinstance(func, cst.Attribute):
+    name = model.qualified_name(func)
+    if name is not None:
+        entry = blocking_entry(name)
+    if entry is None and name not in configured and isinstance(func, cst.Attribute):
+        # a method: `session.get()` with `session = requests.Session()`, `mod.client.get()`...
         receiver_type = model.type_of(func.value)
         if receiver_type is not None:
+            name = f"{receiver_type}.{func.attr.value}"
             entry = blocking_method(receiver_type, func.attr.value)
-            names = (f"{receiver_type}.{func.attr.value}",)
-    note = next((configured[name] for name in names if name in configured), None)
+    note = configured.get(name) if name is not None else None
     if note is not None and entry is None:
         entry = _CONFIGURED
     if entry is None or not _blocks_with(entry, node, model):
@@ -79,7 +73,7 @@ def _match(model: SemanticModel, node: cst.Call) -> Optional[BlockingMatch]:
     shown = dotted_name(func)
     if shown is None:
         written = model.module.code_for_node(func)
-        shown = written if len(written) <= 40 and "\n" not in written else names[0]
+        shown = written if len(written) <= 40 and "\n" not in written else str(name)
     return BlockingMatch(entry, shown, note)
 
 
@@ -534,4 +528,4 @@ BLOCKING_CALL_RULES = (
     BlockingNetworkCall, BlockingDatabaseCall, BlockingThreadWait, NestedEventLoop,
 )
 
-__all__ = ["BLOCKING_CALL_RULES", "BlockingCall", "BlockingMatch", "match_blocking_call", "NonBlockingWhen"]
+__all__ = ["BLOCKING_CALL_RULES", "BlockingCall", "BlockingMatch", "match_blocking_call"]
