@@ -50,7 +50,8 @@ CANCEL_SCOPES = frozenset({
 CANCEL_SCOPE_TYPES = frozenset({"asyncio.TaskGroup", "trio.Nursery", "anyio.abc.TaskGroup"})
 #: Decorators of generators that implement a context manager or a fixture: their yield is the
 #: body of the `with` block, run by the same task, so it may sit inside a scope.
-CONTEXT_MANAGER_DECORATORS = frozenset({"asynccontextmanager", "contextmanager", "fixture", "yield_fixture"})
+#: trio.as_safe_channel runs the generator in a task of its own, which makes the scope safe.
+CONTEXT_MANAGER_DECORATORS = frozenset({"asynccontextmanager", "contextmanager", "fixture", "yield_fixture", "as_safe_channel"})
 
 #: asyncio: a timeout bounds cleanup (asyncio delivers a cancellation once, so the await itself
 #: is not cancelled again, but may hang).
