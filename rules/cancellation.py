@@ -113,7 +113,10 @@ def cancellation_caught(model: SemanticModel, handler) -> Optional[Tuple[str, bo
 def cancellation_class(model: SemanticModel, expression: cst.BaseExpression) -> Optional[str]:
     """The name of the cancellation class (or BaseException) ``expression`` denotes, else None."""
     if isinstance(expression, cst.Call):
-        if model.qualified_name(expression.func) in CANCELLATION_CLASS_GETTERS and not expression.args:
+        getter = model.qualified_name(expression.func) or ""
+        # anyio's own modules import it from where it is defined
+        if not expression.args and (getter in CANCELLATION_CLASS_GETTERS or (
+                getter.startswith("anyio.") and getter.endswith(".get_cancelled_exc_class"))):
             return "anyio.get_cancelled_exc_class()"
         return None
     qualname = model.qualified_name(expression)
@@ -298,8 +301,8 @@ def _hands_on(handler: cst.ExceptHandler) -> bool:
     bound = handler.name.name.value
     for node in _walk(handler.body):
         if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value in HANDING_ON_METHODS:
-            if any(isinstance(arg.value, cst.Name) and arg.value.value == bound for arg in node.args):
-                return True
+            if any(isinstance(n, cst.Name) and n.value == bound for arg in node.args for n in _walk(arg.value)):
+                return True  # errors.append(exc), holder.append(Error(exc))
         if isinstance(node, cst.Assign) and isinstance(node.value, cst.Name) and node.value.value == bound:
             return True
     return False
@@ -398,6 +401,9 @@ class SwallowedCancellation(Rule):
             name, only = caught
             if _mentions(handler, CANCEL_AWARE_ATTRIBUTES) or _hands_on(handler):
                 continue
+            if any(cancellation_caught(self.model, h) is not None and h.type is not None
+                   and always_raises(_body(h), self.model) for h in node.handlers[:position]):
+                continue  # an earlier handler already re-raises the cancellation
             if always_raises(_body(handler), self.model):
                 # Raising another exception in place of the cancellation defeats it too: flagged
                 # where the handler is for the cancellation class alone, and on trio and anyio,
