@@ -62,7 +62,7 @@ ASYNCIO_TIMEOUT_SCOPES = frozenset({
 ASYNCIO_BOUNDED_AWAITS = frozenset({"asyncio.wait_for", "asyncio.shield", "asyncio.tasks.wait_for", "asyncio.tasks.shield"})
 #: Awaits that are safe in cleanup: closing a resource is built to work when cancelled.
 CLEANUP_SAFE_METHODS = frozenset({"aclose"})
-X
+CLEANUP_SAFE_FUNCTIONS = frozenset({"aclose_forcefully", "cancel_shielded_checkpoint"})  # trio's and anyio's
 
 _NESTED_SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
 _LOOPS = (cst.For, cst.While)
