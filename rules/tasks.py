@@ -71,7 +71,7 @@ def spawner_name(model: SemanticModel, call: cst.Call, scope: Optional[Scope] = 
         return None
     definition = None
     if qualname is not None and not qualname.startswith(model.module_name + "."):
-        return None  # another module's function: the project index's question (see the report)
+        return indexed_spawner(model.index, qualname)  # another file of the project
     if scope is None:
         callee = model.callee(call)
         definition = callee.node if callee is not None else None
@@ -81,6 +81,26 @@ def spawner_name(model: SemanticModel, call: cst.Call, scope: Optional[Scope] = 
     if isinstance(definition, cst.FunctionDef) and returns_unkept_task(model, definition, depth + 1):
         return definition.name.value
     return None
+
+
+def indexed_spawner(index, qualname: str, depth: int = 0) -> Optional[str]:
+    """The name of a project function in another file that returns the task it starts without
+    keeping it (``return asyncio.create_task(c)``, or a call of another such function), from
+    the project index; None otherwise. Only the direct ``return <spawn>(...)`` form is known there."""
+    if depth > 3 or not index.is_project(qualname):
+        return None
+    key = ("indexed-spawner", qualname)
+    memo = index.memo
+    if key not in memo:
+        memo[key] = None  # a recursion guard until the answer is known
+        symbol = index.lookup(qualname)
+        for site in index.calls(qualname):
+            if site.returned and not site.awaited and (
+                site.target in TASK_SPAWNERS or indexed_spawner(index, site.target, depth + 1)
+            ):
+                memo[key] = symbol.qualname.rsplit(".", 1)[-1] if symbol is not None else qualname
+                break
+    return memo[key]  # type: ignore[return-value]
 
 
 _WRAPPER_CACHE: Dict[int, Tuple[cst.FunctionDef, bool]] = {}
@@ -223,7 +243,7 @@ class DanglingTask(Rule):
             task.add_done_callback(_background_tasks.discard)
     """
     fix_kind = FixKind.UNSAFE
-    tokens = ("create_task", "ensure_future")
+    tokens = ("create_task", "ensure_future", "async")  # "async": wrappers in other files spawn too
 
     def visit_Call(self, node: cst.Call) -> None:
         usage = self.model.usage()

@@ -203,3 +203,52 @@ def test_installed_libraries_are_indexed_lazily_and_cached_by_distribution(tmp_p
     (site / "fakehttp" / "client.pyi").unlink()
     assert cached.module("fakehttp.client").classes["ClientSession"].members == {"close", "request"}  # from the cache
     assert OutlineIndex([], LibraryIndex(None, [str(tmp_path / "missing")])).lookup("fakehttp.ClientSession") is None
+
+
+def test_task_wrappers_and_blocking_helpers_in_other_files(tmp_path):
+    write(tmp_path / "app" / "__init__.py", "")
+    write(tmp_path / "app" / "util.py", textwrap.dedent("""
+        import asyncio
+
+
+        def spawn(coro):
+            return asyncio.create_task(coro)
+
+
+        def spawn_twice(coro):
+            return spawn(coro)
+
+
+        def keep(coro, tasks):
+            task = asyncio.create_task(coro)
+            tasks.add(task)
+            return task
+
+
+        def read_settings(path):
+            with open(path) as handle:
+                return handle.read()
+    """).lstrip())
+    write(tmp_path / "app" / "main.py", textwrap.dedent("""
+        from app.util import keep, read_settings, spawn
+        from app import util
+
+
+        async def work():
+            pass
+
+
+        async def main(tasks):
+            spawn(work())
+            util.spawn_twice(work())
+            keep(work(), tasks)
+            settings = read_settings("app.toml")
+            return settings
+    """).lstrip())
+    result = run("check", "--no-cache", "--select", "ASL400,ASL110", "app")
+    assert [(path, line, code) for path, line, _, code, _ in finding_lines(result.stdout)] == [
+        ("app/main.py", 10, "ASL400"),
+        ("app/main.py", 11, "ASL400"),
+        ("app/main.py", 13, "ASL110"),
+    ]
+    assert "read_settings() -> open() (app/util.py:19)" in result.stdout
