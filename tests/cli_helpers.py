@@ -43,13 +43,14 @@ MIXED = textwrap.dedent(
 
 
     async def work():
-        pass
+        await asyncio.sleep(0)
 
 
     async def f():
         time.sleep(1)
         work()
         asyncio.create_task(work())
+        await asyncio.sleep(0)
     """
 )
 CLEAN = "import asyncio\n\n\nasync def f():\n    await asyncio.sleep(1)\n"

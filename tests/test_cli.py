@@ -145,7 +145,7 @@ def test_json_format_objects_have_exactly_the_documented_keys(tmp_path):
     assert by_code["ASL100"]["name"] == "blocking-sleep"
     assert by_code["ASL100"]["fix"]["applicability"] == "safe"
     assert by_code["ASL200"]["fix"]["applicability"] == "unsafe"
-    assert by_code["ASL400"]["fix"] is None
+    assert by_code["ASL400"]["fix"]["applicability"] == "unsafe"
     # 1-based positions, end exclusive: the span is exactly the call.
     sleep = by_code["ASL100"]
     assert (sleep["line"], sleep["column"], sleep["end_line"]) == (10, 5, 10)
@@ -433,7 +433,7 @@ def test_rules_json(tmp_path):
     assert by_code["ASL100"]["name"] == "blocking-sleep"
     assert by_code["ASL100"]["fix"] == "safe"
     assert by_code["ASL200"]["fix"] == "unsafe"
-    assert by_code["ASL400"]["fix"] == "none"
+    assert by_code["ASL400"]["fix"] == "unsafe"
     for item in data:
         assert item["message"]
         assert isinstance(item["default"], bool)

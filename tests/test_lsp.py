@@ -226,12 +226,12 @@ def test_server_session(start, tmp_path):
     assert "    await asyncio.sleep(1)\n" in fixed
     assert fixed == SOURCE.replace("time.sleep(1)", "await asyncio.sleep(1)")
 
-    # No quick fix where nothing is fixable; the dangling task has no fix.
+    # An unsafe fix is offered too, but never as the preferred one.
     actions = client.request("textDocument/codeAction", {
         "textDocument": {"uri": uri}, "range": by_code["ASL400"]["range"],
         "context": {"diagnostics": [by_code["ASL400"]], "only": ["quickfix"]},
     })
-    assert actions == []
+    assert [(a["title"].endswith("(unsafe)"), a["isPreferred"]) for a in actions] == [(True, False)]
 
     # Fix all: every safe fix, as `asynclint check --fix` would write it.
     actions = client.request("textDocument/codeAction", {
