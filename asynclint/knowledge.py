@@ -74,6 +74,9 @@ FACTORY_TYPES.update({
 
 AWAITED_TYPES: dict = {}
 
+#: ``await runner(f, *args)`` runs ``f(*args)`` in a worker thread and gives its result.
+THREAD_RUNNERS = frozenset({"asyncio.to_thread", "trio.to_thread.run_sync", "anyio.to_thread.run_sync"})
+
 MEMBER_TYPES: dict = {}
 
 #: Annotations name the type itself; these aliases name the same class.

@@ -26,7 +26,9 @@ from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 import libcst as cst
 
 from .index import EMPTY_INDEX, ProjectIndex, Symbol
-from .knowledge import AWAITED_TYPES, COROUTINE_PRESERVING_DECORATORS, FACTORY_TYPES, MEMBER_TYPES, TYPE_ALIASES
+from .knowledge import (
+    AWAITED_TYPES, COROUTINE_PRESERVING_DECORATORS, FACTORY_TYPES, MEMBER_TYPES, THREAD_RUNNERS, TYPE_ALIASES,
+)
 
 _BUILTINS = frozenset(dir(builtins))
 _MAX_DEPTH = 8  # how far type inference and base-class lookups follow chains
@@ -471,6 +473,9 @@ class SemanticModel:
             inner = node.expression
             if isinstance(inner, cst.Call):
                 callee = self.qualified_name(inner.func, scope)
+                if callee in THREAD_RUNNERS and inner.args and not inner.args[0].star:
+                    # ``await asyncio.to_thread(open, p)`` gives what ``open(p)`` gives
+                    return self._type_of(inner.with_changes(func=inner.args[0].value, args=inner.args[1:]), scope, depth + 1)
                 if callee is not None:
                     return AWAITED_TYPES.get(callee)
                 if isinstance(inner.func, cst.Attribute):
