@@ -289,6 +289,17 @@ def _awaits_only_cancelled(body: cst.CSTNode, cancelled: Set[str]) -> bool:
     return found
 
 
+def _awaits_a_task_object(body: cst.CSTNode) -> bool:
+    """The try body is one ``await <name or attribute>``: waiting for a task or future that already
+    exists, whose own cancellation is what a handler there usually expects."""
+    statements = getattr(body, "body", ())
+    if len(statements) != 1 or not isinstance(statements[0], cst.SimpleStatementLine):
+        return False
+    (small,) = statements[0].body if len(statements[0].body) == 1 else (None,)
+    value = small.value if isinstance(small, (cst.Expr, cst.Assign)) else None
+    return isinstance(value, cst.Await) and isinstance(value.expression, (cst.Name, cst.Attribute))
+
+
 #: Methods that hand an exception on to someone who will raise or report it.
 HANDING_ON_METHODS = frozenset({"append", "add", "set_exception", "put_nowait", "send_nowait", "throw"})
 
@@ -355,6 +366,13 @@ class SwallowedCancellation(Rule):
         (a peer that follows trio's rules flags those too; asynclint does not, because nothing in a
         sync function can be cancelled). `concurrent.futures.CancelledError` is not asyncio's
         cancellation since Python 3.8, so catching it is not flagged.
+        Nor is a try whose body only awaits an existing task or future (`await self._task`): the
+        CancelledError caught there is most often that task's own, cancelled by its owner.
+
+        On by default for trio and anyio code, where a swallowed Cancelled always breaks the cancel
+        scope that sent it. In asyncio code select it explicitly: on real asyncio projects about
+        one finding in five is deliberate (a background task ending quietly at its top level, a
+        CancelledError that comes from an awaited job's result rather than from this task).
 
         The unsafe fix adds `raise` at the end of a handler that catches only the cancellation
         class, and, for a bare except, BaseException or a tuple, inserts a handler before it that
@@ -381,6 +399,7 @@ class SwallowedCancellation(Rule):
                 await process(item)
     """
     fix_kind = FixKind.UNSAFE
+    default_frameworks = frozenset({"trio", "anyio"})
     tokens = ("except", "suppress")
 
     def visit_Try(self, node: cst.Try) -> None:
@@ -394,6 +413,7 @@ class SwallowedCancellation(Rule):
             return
         function = _enclosing_function(self.model)
         cancelled_tasks = _awaits_only_cancelled(node.body, cancelled_receivers(function)) if function else False
+        cancelled_tasks = cancelled_tasks or _awaits_a_task_object(node.body)
         for position, handler in enumerate(node.handlers):
             caught = cancellation_caught(self.model, handler)
             if caught is None:
