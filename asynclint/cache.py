@@ -18,6 +18,7 @@ from typing import Dict, Iterable, List, Optional, Tuple, Type
 
 from . import __version__
 from .engine import FileSettings
+from .index import ensure_cache_directory
 from .rule import Finding, Rule
 
 CACHE_DIR = ".asynclint_cache"
@@ -99,11 +100,7 @@ class FindingsCache:
         if not self.dirty:
             return
         try:
-            os.makedirs(self.directory, exist_ok=True)
-            ignore = os.path.join(self.directory, ".gitignore")
-            if not os.path.exists(ignore):
-                with open(ignore, "w", encoding="utf-8") as handle:
-                    handle.write("# created by asynclint\n*\n")
+            ensure_cache_directory(self.directory)
             fd, temp = tempfile.mkstemp(prefix=".findings-", dir=self.directory)
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 json.dump({"code": self.code, "files": self.entries}, handle, separators=(",", ":"))

@@ -751,6 +751,15 @@ def overlay(base: ProjectIndex, text: str, path: str, module: str) -> ProjectInd
     return FileOverlay(base, text, path, module)
 
 
+def ensure_cache_directory(directory: str) -> None:
+    """Create a cache directory that tells git to ignore it (raises OSError)."""
+    os.makedirs(directory, exist_ok=True)
+    ignore = os.path.join(directory, ".gitignore")
+    if not os.path.exists(ignore):
+        with open(ignore, "w", encoding="utf-8") as handle:
+            handle.write("# created by asynclint\n*\n")
+
+
 # -- building, with a cache by content hash ----------------------------------------------------
 
 
@@ -774,7 +783,7 @@ class OutlineCache:
         if self.path is None or self.used.keys() == self.entries.keys():
             return
         try:
-            os.makedirs(os.path.dirname(self.path), exist_ok=True)
+            ensure_cache_directory(os.path.dirname(self.path))
             temporary = f"{self.path}.{os.getpid()}.tmp"
             with open(temporary, "wb") as handle:
                 pickle.dump(self.used, handle, protocol=4)
@@ -929,6 +938,7 @@ class LibraryIndex:
             return
         for key in sorted(self.dirty):
             try:
+                ensure_cache_directory(os.path.dirname(self.directory))
                 os.makedirs(self.directory, exist_ok=True)
                 path = os.path.join(self.directory, f"{key}.pickle")
                 temporary = f"{path}.{os.getpid()}.tmp"

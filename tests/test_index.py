@@ -252,3 +252,10 @@ def test_task_wrappers_and_blocking_helpers_in_other_files(tmp_path):
         ("app/main.py", 13, "ASL110"),
     ]
     assert "read_settings() -> open() (app/util.py:19)" in result.stdout
+
+
+def test_the_outline_cache_ignores_itself_for_git_even_when_fixing(tmp_path):
+    write(tmp_path / "app.py", "import time\n\n\nasync def f():\n    time.sleep(1)\n")
+    run("check", "--fix", "app.py")
+    assert (tmp_path / ".asynclint_cache" / ".gitignore").read_text().splitlines()[-1] == "*"
+    assert any((tmp_path / ".asynclint_cache").glob("outlines-*.pickle"))
