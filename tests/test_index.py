@@ -152,10 +152,12 @@ def test_rules_see_across_files(tmp_path):
     ]
 
 
-def test_the_findings_cache_is_invalidated_by_a_change_in_another_file(tmp_path):
+def test_the_findings_cache_is_invalidated_by_a_change_in_another_file(tmp_path, monkeypatch):
+    monkeypatch.delenv("ASYNCLINT_NO_CACHE")
     write(tmp_path / "lib.py", "def work():\n    pass\n")
     write(tmp_path / "app.py", "from lib import work\n\nasync def main():\n    work()\n")
     assert run("check", "--select", "ASL200", "app.py", "lib.py").exit_code == 0
+    assert (tmp_path / ".asynclint_cache" / "findings-v1.json").exists()
     write(tmp_path / "lib.py", "async def work():\n    pass\n")
     result = run("check", "--select", "ASL200", "app.py", "lib.py")
     assert [(path, line, code) for path, line, _, code, _ in finding_lines(result.stdout)] == [("app.py", 4, "ASL200")]
@@ -254,7 +256,8 @@ def test_task_wrappers_and_blocking_helpers_in_other_files(tmp_path):
     assert "read_settings() -> open() (app/util.py:19)" in result.stdout
 
 
-def test_the_outline_cache_ignores_itself_for_git_even_when_fixing(tmp_path):
+def test_the_outline_cache_ignores_itself_for_git_even_when_fixing(tmp_path, monkeypatch):
+    monkeypatch.delenv("ASYNCLINT_NO_CACHE")
     write(tmp_path / "app.py", "import time\n\n\nasync def f():\n    time.sleep(1)\n")
     run("check", "--fix", "app.py")
     assert (tmp_path / ".asynclint_cache" / ".gitignore").read_text().splitlines()[-1] == "*"
