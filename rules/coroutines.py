@@ -69,11 +69,14 @@ class CoroutineNeverAwaited(Rule):
         self._reads: Dict[int, Dict[str, int]] = {}  # per function node: the names it mentions
 
     def visit_Call(self, node: cst.Call) -> None:
+        usage = self.model.usage()
+        if usage in (Usage.AWAITED, Usage.ARGUMENT, Usage.YIELDED):
+            return  # the common cases, answered before anything costs
+        described = self._describe(node)  # cheaper than following the value: asked first
+        if described is None:
+            return
         lost = self._how_lost(node)
         if lost is None:
-            return
-        described = self._describe(node)
-        if described is None:
             return
         shown, consequence = described
         message = f"{shown}() is never awaited: {consequence}" if lost == "dropped" else f"{shown}() {lost}"
