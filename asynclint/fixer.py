@@ -99,7 +99,7 @@ def _imported_modules(module: cst.Module) -> Set[str]:
     return bound
 
 
-def _is_header(statement: cst.BaseStatement, position: int) -> bool:
+def is_header(statement: cst.BaseStatement, position: int) -> bool:
     """Docstring (first statement only), ``from __future__`` and other imports."""
     if not isinstance(statement, cst.SimpleStatementLine):
         return False
@@ -119,7 +119,7 @@ def add_imports(module: cst.Module, names: Sequence[str]) -> cst.Module:
         return module
     body = list(module.body)
     insert_at = 0
-    while insert_at < len(body) and _is_header(body[insert_at], insert_at):
+    while insert_at < len(body) and is_header(body[insert_at], insert_at):
         insert_at += 1
     new_statements = [
         cst.SimpleStatementLine(body=[cst.Import(names=[cst.ImportAlias(name=_dotted(name))])]) for name in missing

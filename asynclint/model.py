@@ -641,7 +641,7 @@ class SemanticModel:
         params = (*function.params.posonly_params, *function.params.params)
         if not params or params[0].name.value != name.value:
             return None
-        if any(_decorator_name(d) == "staticmethod" for d in function.decorators):
+        if any(decorator_name(d) == "staticmethod" for d in function.decorators):
             return None
         if len(current.bindings().get(name.value, [])) != 1:
             return None  # the receiver was rebound
@@ -764,10 +764,10 @@ def returns_coroutine(binding: Binding) -> bool:
     all known to keep it a coroutine function."""
     if binding.kind != "asyncdef" or not isinstance(binding.node, cst.FunctionDef):
         return False
-    return all(_decorator_name(d) in COROUTINE_PRESERVING_DECORATORS for d in binding.node.decorators)
+    return all(decorator_name(d) in COROUTINE_PRESERVING_DECORATORS for d in binding.node.decorators)
 
 
-def _decorator_name(decorator: cst.Decorator) -> Optional[str]:
+def decorator_name(decorator: cst.Decorator) -> Optional[str]:
     expression = decorator.decorator
     if isinstance(expression, cst.Call):
         expression = expression.func
@@ -786,4 +786,4 @@ def _index_of(stack: List[cst.CSTNode], node: cst.CSTNode) -> int:
     raise ValueError("usage() asks about the current node or one of its ancestors")
 
 
-__all__ = ["SemanticModel", "Scope", "Binding", "Usage", "ClassInfo", "dotted_name"]
+__all__ = ["SemanticModel", "Scope", "Binding", "Usage", "ClassInfo", "dotted_name", "decorator_name"]

@@ -11,7 +11,6 @@ from asynclint import Fix, FixKind, Rule, Usage
 from asynclint.model import Scope, dotted_name
 
 from .primitives import (
-    ASYNC_LOCK,
     ASYNC_LOCKS,
     CONDITION_METHODS,
     CONDITIONS,

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple, Union
+from typing import Dict, List, Optional, Sequence, Set, Tuple, Union
 
 import libcst as cst
 
 from asynclint import Fix, FixKind, Rule, Usage
 from asynclint.knowledge import EVENT_LOOP
-from asynclint.model import Binding, Scope, SemanticModel, dotted_name
+from asynclint.fixer import is_header
+from asynclint.model import Binding, Scope, SemanticModel, decorator_name, dotted_name
 
 from .cancellation import cancelled_receivers
 from .catalogue import LIBRARY_COROUTINES, LOOP_TASK_SPAWNERS, TASK_SPAWNERS
@@ -116,7 +117,7 @@ def returns_unkept_task(model: SemanticModel, function: cst.FunctionDef, depth: 
     if len(_WRAPPER_CACHE) > 4096:
         _WRAPPER_CACHE.clear()
     answer = False
-    if all(_decorator_last_name(d) in ("staticmethod", "classmethod") for d in function.decorators):
+    if all(decorator_name(d) in ("staticmethod", "classmethod") for d in function.decorators):
         scope = _function_scope(model, function)
         body = [n for n in _walk(function.body, into_scopes=False)]
         for node in body:
@@ -156,14 +157,6 @@ def _harmless_uses(body: cst.CSTNode, name: str) -> int:
         ):
             count += 1
     return count
-
-
-def _decorator_last_name(decorator: cst.Decorator) -> Optional[str]:
-    expression = decorator.decorator
-    if isinstance(expression, cst.Call):
-        expression = expression.func
-    name = dotted_name(expression)
-    return name.rsplit(".", 1)[-1] if name else None
 
 
 def _is_true(node: cst.BaseExpression) -> bool:
@@ -309,7 +302,7 @@ class DanglingTask(Rule):
         rewritten = module.visit(_Replace(target, replacement))
         body = list(rewritten.body)
         position = 0
-        while position < len(body) and _is_header(body[position], position):
+        while position < len(body) and is_header(body[position], position):
             position += 1
         definition = cst.parse_statement(f"{BACKGROUND_SET} = set()\n")
         if position < len(body):
@@ -346,19 +339,6 @@ def _pattern_count(where: cst.CSTNode, name: str) -> int:
                 and len(node.args) == 1 and isinstance(node.args[0].value, cst.Name) and node.args[0].value.value == name):
             count += 1
     return count
-
-
-def _is_header(statement: cst.BaseStatement, position: int) -> bool:
-    """Docstring (first statement only), ``from __future__`` and other imports."""
-    if not isinstance(statement, cst.SimpleStatementLine):
-        return False
-    for small in statement.body:
-        if isinstance(small, (cst.Import, cst.ImportFrom)):
-            continue
-        if position == 0 and isinstance(small, cst.Expr) and isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString)):
-            continue
-        return False
-    return True
 
 
 class _Replace(cst.CSTTransformer):
