@@ -535,25 +535,44 @@ class OutlineIndex(ProjectIndex):
     def resolve(self, qualname: str, _depth: int = 0) -> Optional[Tuple[ModuleOutline, str, List[str]]]:
         """(module, definition name, remaining attribute path) for a project definition, through
         re-exports and aliases; None when the name is not defined in the project."""
+        resolved = self.__dict__.setdefault("_resolved", {})
+        if qualname in resolved:
+            return resolved[qualname]
         if _depth > _MAX_DEPTH:
             return None
+        resolved[qualname] = None  # while resolving: star imports that cycle back find nothing
+        found = self._resolve(qualname, _depth)
+        resolved[qualname] = found
+        return found
+
+    def _resolve(self, qualname: str, _depth: int) -> Optional[Tuple[ModuleOutline, str, List[str]]]:
         split = self._split(qualname)
         if split is None:
             return None
         module, path = split
-        head, rest = path[0], path[1:]
+        return self._resolve_in(module, path[0], path[1:], qualname, _depth)
+
+    def _resolve_in(self, module: ModuleOutline, head: str, rest: List[str], qualname: str, depth: int,
+                    seen: Optional[set] = None) -> Optional[Tuple[ModuleOutline, str, List[str]]]:
         if head in module.classes or head in module.functions:
             return module, head, rest
         target = module.names.get(head)
         if target is None:
+            # ``from .x import *``: only into a module that exists, each module once per question.
+            seen = seen if seen is not None else {module.name}
             for star in module.stars:
-                found = self.resolve(".".join([star, head, *rest]), _depth + 1)
-                if found is not None:
-                    return found
+                if star in seen or depth > _MAX_DEPTH:
+                    continue
+                seen.add(star)
+                starred = self.modules.get(star) or (self.libraries.module(star) if self.libraries else None)
+                if starred is not None:
+                    found = self._resolve_in(starred, head, rest, qualname, depth + 1, seen)
+                    if found is not None:
+                        return found
             return None
         if target == qualname:
             return None
-        return self.resolve(".".join([target, *rest]), _depth + 1)
+        return self.resolve(".".join([target, *rest]), depth + 1)
 
     def lookup(self, qualname: str, _depth: int = 0) -> Optional[Symbol]:
         if _depth > _MAX_DEPTH:

@@ -262,3 +262,16 @@ def test_the_outline_cache_ignores_itself_for_git_even_when_fixing(tmp_path, mon
     run("check", "--fix", "app.py")
     assert (tmp_path / ".asynclint_cache" / ".gitignore").read_text().splitlines()[-1] == "*"
     assert any((tmp_path / ".asynclint_cache").glob("outlines-*.pickle"))
+
+
+def test_star_imports_that_import_each_other_are_followed_once(tmp_path):
+    from asynclint.index import OutlineIndex, outline
+
+    names = [f"m{number}" for number in range(12)]
+    stars = "".join(f"from .{name} import *\n" for name in names)
+    modules = [outline(stars.encode(), f"pkg/{name}.py", f"pkg.{name}") for name in names]
+    modules.append(outline((stars + "async def found():\n    pass\n").encode(), "pkg/__init__.py", "pkg"))
+    index = OutlineIndex(modules)
+    assert index.lookup("pkg.m3.missing") is None  # twelve modules, each star-importing all: no blow-up
+    assert index.lookup("pkg.missing.deeper.name") is None
+    assert index.lookup("pkg.found").is_async
