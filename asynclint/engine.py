@@ -12,7 +12,6 @@ import ast
 import io
 import os
 import threading
-import dataclasses
 import re
 from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional, Sequence, Tuple, Type
@@ -23,30 +22,13 @@ from libcst.metadata.position_provider import PositionProvidingCodegenState
 from . import fixer
 from .index import EMPTY_INDEX, ProjectIndex, overlay
 from .model import SemanticModel
+from .tree import child_fields
 from .rule import ENGINE_DIAGNOSTICS, Finding, Fix, FixKind, Rule
 from .source import Source, SourceError, read, write_atomically
 
 #: Fix passes per file: a fix can enable another (a nested call), but never forever.
 MAX_FIX_PASSES = 10
 
-# Fields that hold only tokens and whitespace: never an expression or statement worth visiting.
-_TOKEN_FIELDS = frozenset({
-    "lpar", "rpar", "comma", "semicolon", "leading_lines", "lines_after_decorators", "header",
-    "footer", "trailing_whitespace", "equal", "colon", "dot", "star", "operator", "asynchronous",
-    "lbracket", "rbracket", "lbrace", "rbrace", "whitespace", "newline", "indent", "walrus",
-    "arrow", "first_line", "default_comma",
-})
-
-
-def _child_fields(node_type: type) -> Tuple[str, ...]:
-    return tuple(
-        f.name
-        for f in dataclasses.fields(node_type)
-        if f.name not in _TOKEN_FIELDS and not f.name.startswith("whitespace")
-    )
-
-
-_CHILD_FIELDS: Dict[type, Tuple[str, ...]] = {}
 
 # isinstance() against libcst's abstract base classes is slow; classify each concrete type once.
 _NODE, _SEQUENCE, _OTHER = "node", "sequence", "other"
@@ -110,9 +92,7 @@ def walk(module: cst.Module, model: SemanticModel, hooks: _Hooks) -> None:
         model.enter(node)
         for hook in visit.get(node_type, ()):
             hook(node)
-        fields = _CHILD_FIELDS.get(node_type)
-        if fields is None:
-            fields = _CHILD_FIELDS[node_type] = _child_fields(node_type)
+        fields = child_fields(node_type)
         children: List[cst.CSTNode] = []
         for name in fields:
             value = getattr(node, name)

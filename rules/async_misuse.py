@@ -10,6 +10,7 @@ from asynclint import Fix, FixKind, Rule
 from asynclint.fixes import can_await_here, reference_expression
 from asynclint.knowledge import EVENT_LOOP
 from asynclint.model import ClassInfo, dotted_name
+from asynclint.tree import child_nodes
 
 from .async_protocols import LIBRARY_SUPPORT, AsyncProtocols, async_only
 from .catalogue import LIBRARY_COROUTINES
@@ -560,7 +561,7 @@ def _is_stub(node: cst.FunctionDef) -> bool:
 
 def _awaits(function: cst.FunctionDef) -> bool:
     """The function's own body awaits, yields (an async generator) or uses async for/with."""
-    pending = list(function.body.children)
+    pending = list(child_nodes(function.body))
     while pending:
         node = pending.pop()
         if isinstance(node, (cst.Await, cst.Yield)):
@@ -569,7 +570,7 @@ def _awaits(function: cst.FunctionDef) -> bool:
             return True
         if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
             continue
-        pending.extend(node.children)
+        pending.extend(child_nodes(node))
     return False
 
 
@@ -601,7 +602,7 @@ def _names_used_as_awaitables(module: cst.Module) -> set:
             pass
         else:
             skipped = _DEFINITION_NAMES.get(type(node))
-            children = [child for child in node.children if skipped is None or child is not getattr(node, skipped)]
+            children = [child for child in child_nodes(node) if skipped is None or child is not getattr(node, skipped)]
         pending.extend((child, node) for child in children)
     return used
 

@@ -28,6 +28,7 @@ import libcst as cst
 
 from asynclint.index import Symbol
 from asynclint.model import SemanticModel, dotted_name
+from asynclint.tree import child_nodes
 
 ENTER, AENTER, ITER, AITER = "__enter__", "__aenter__", "__iter__", "__aiter__"
 PROTOCOL_DUNDERS = frozenset({ENTER, AENTER, ITER, AITER})
@@ -255,12 +256,12 @@ def contains_yield(function: cst.FunctionDef) -> bool:
 
 
 def _contains(root: cst.CSTNode, kinds) -> bool:
-    pending = list(root.children)
+    pending = list(child_nodes(root))
     while pending:
         node = pending.pop()
         if isinstance(node, kinds):
             return True
         if isinstance(node, _SCOPE_BOUNDARIES):
             continue
-        pending.extend(node.children)
+        pending.extend(child_nodes(node))
     return False

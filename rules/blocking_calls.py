@@ -18,6 +18,7 @@ import libcst as cst
 from asynclint import Fix, FixKind, Rule, Usage
 from asynclint.fixes import awaited, can_await_here, reference_expression
 from asynclint.model import SemanticModel, dotted_name
+from asynclint.tree import child_nodes
 
 from .blocking_catalogue import (
     FILE_TYPES, HTTP_CLIENT, TO_THREAD, Blocking, blocking_entry, blocking_method,
@@ -122,7 +123,7 @@ def _mentions(node: cst.CSTNode, names: FrozenSet[str]) -> bool:
             return True
         if isinstance(current, cst.Attribute) and current.attr.value in names:
             return True  # ssl.SSLWantReadError
-        pending.extend(current.children)
+        pending.extend(child_nodes(current))
     return False
 
 
@@ -196,7 +197,7 @@ def _contains_await(node: cst.CSTNode) -> bool:
             return True
         if isinstance(current, (cst.Lambda, cst.FunctionDef)):
             continue
-        pending.extend(current.children)
+        pending.extend(child_nodes(current))
     return False
 
 
@@ -249,7 +250,7 @@ def _receiver_blocks(model: SemanticModel, func: cst.BaseExpression) -> bool:
         if isinstance(current, cst.Call) and _match(model, current) is not None:
             return True
         if not isinstance(current, (cst.Lambda, cst.FunctionDef)):
-            pending.extend(current.children)
+            pending.extend(child_nodes(current))
     return False
 
 

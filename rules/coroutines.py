@@ -9,6 +9,7 @@ import libcst as cst
 from asynclint import Fix, FixKind, Rule, Usage
 from asynclint.fixes import awaited, can_await_here
 from asynclint.model import dotted_name
+from asynclint.tree import child_nodes
 
 from .catalogue import DROPPED_AWAITABLE_CONSEQUENCES, LIBRARY_COROUTINES
 
@@ -170,5 +171,5 @@ def _names_read(function: cst.CSTNode) -> Dict[str, int]:
             if node.value is not None:
                 pending.append(node.value)
             continue
-        pending.extend(node.children)
+        pending.extend(child_nodes(node))
     return counts

@@ -9,6 +9,7 @@ import libcst as cst
 
 from asynclint import Fix, FixKind, Rule, Usage
 from asynclint.model import Scope, dotted_name
+from asynclint.tree import child_nodes
 
 from .primitives import (
     ASYNC_LOCKS,
@@ -422,7 +423,7 @@ def _used_only_locally(function: cst.FunctionDef, name: str) -> bool:
                 continue
             return False
         inner = nested or isinstance(node, (cst.FunctionDef, cst.Lambda, cst.ClassDef))
-        for child in node.children:
+        for child in child_nodes(node):
             pending.append((child, node, inner))
     return acquired
 

@@ -17,6 +17,8 @@ from typing import Iterator, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
+from asynclint import tree
+
 from asynclint.model import ClassInfo, Scope, SemanticModel, dotted_name
 
 # -- the primitives -----------------------------------------------------------------------------
@@ -163,18 +165,12 @@ def same_object(model: SemanticModel, a: cst.BaseExpression, b: cst.BaseExpressi
 
 # -- walking a function ---------------------------------------------------------------------------
 
-_SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
-
-
 def walk(node: cst.CSTNode, *, into_scopes: bool = False) -> Iterator[cst.CSTNode]:
     """``node`` and its descendants in source order; nested defs, lambdas and classes (code that
     runs at another time) are skipped unless asked for."""
-    pending: List[cst.CSTNode] = [node]
-    while pending:
-        current = pending.pop()
-        yield current
-        children = [c for c in current.children if into_scopes or not isinstance(c, _SCOPES)]
-        pending.extend(reversed(children))
+    for child in tree.walk(node, into_scopes=into_scopes):
+        if into_scopes or child is node or not isinstance(child, tree.NESTED_SCOPES):
+            yield child
 
 
 def method_calls(node: cst.CSTNode, methods: frozenset) -> Iterator[Tuple[cst.Call, cst.BaseExpression]]:

@@ -13,7 +13,7 @@ from asynclint.model import Binding, Scope, SemanticModel, decorator_name, dotte
 
 from .cancellation import cancelled_receivers
 from .catalogue import LIBRARY_COROUTINES, LOOP_TASK_SPAWNERS, TASK_SPAWNERS
-from .treewalk import walk
+from asynclint.tree import walk
 
 # -- what the ASL4xx rules know, as data ----------------------------------------------------------
 
