@@ -31,7 +31,6 @@ from .primitives import (
     same_object,
     shown,
     statement_of,
-    type_of,
     walk,
 )
 
@@ -128,7 +127,7 @@ class ThreadLockInCoroutine(Rule):
                     helper = shown(expression.func)
                     self.report(expression, self._message(lock_type, f"{helper}() holds {lock_text}"))
                 continue
-            lock_type = type_of(self.model, expression)
+            lock_type = self.model.type_of(expression)
             if lock_type in THREAD_LOCKS and _awaits_inside(node.body):
                 self.report(expression, self._message(lock_type, f"{shown(expression)} is held"))
 
@@ -137,7 +136,7 @@ class ThreadLockInCoroutine(Rule):
         if not (isinstance(func, cst.Attribute) and func.attr.value == "acquire") or not self.model.in_coroutine:
             return
         lock = func.value
-        lock_type = type_of(self.model, lock)
+        lock_type = self.model.type_of(lock)
         if lock_type not in THREAD_LOCKS or _non_blocking(node):
             return
         statement, _, _ = statement_of(self.model)
@@ -186,7 +185,7 @@ class ThreadLockInCoroutine(Rule):
                 continue
             for candidate in candidates:
                 if isinstance(candidate, cst.Name) and candidate.value in arguments:
-                    lock_type = type_of(self.model, arguments[candidate.value])
+                    lock_type = self.model.type_of(arguments[candidate.value])
                     text = shown(arguments[candidate.value])
                 else:
                     lock_type = self.model.type_of(candidate, scope)
@@ -263,7 +262,7 @@ class AcquireWithoutRelease(Rule):
         if not (isinstance(func, cst.Attribute) and func.attr.value == "acquire") or not self.model.in_coroutine:
             return
         lock = func.value
-        if type_of(self.model, lock) not in ASYNC_LOCKS:
+        if self.model.type_of(lock) not in ASYNC_LOCKS:
             return
         function = enclosing_function_node(self.model)
         if function is None:
@@ -387,7 +386,7 @@ class LockCreatedPerUse(Rule):
 
     def visit_With(self, node: cst.With) -> None:
         for item in node.items:
-            if isinstance(item.item, cst.Call) and type_of(self.model, item.item) in EXCLUDERS:
+            if isinstance(item.item, cst.Call) and self.model.type_of(item.item) in EXCLUDERS:
                 self.report(item.item, f"{shown(item.item.func)}() is created in the 'with' statement: no other "
                                        "code can hold it, so it excludes nothing; create it once and share it")
 
@@ -511,7 +510,7 @@ class InconsistentLockOrder(Rule):
         pushed = 0
         for item in node.items:
             expression = item.item
-            if type_of(self.model, expression) not in MUTEXES:
+            if self.model.type_of(expression) not in MUTEXES:
                 continue
             lock = identity(self.model, expression)
             if lock is None:
@@ -642,13 +641,13 @@ class ConditionWithoutLock(Rule):
         held = held_with_items(self.model)
         held_texts = {text for _, item in held for text in (dotted_name(item),) if text}
         for _, item in held:  # a condition held is its lock held, and so every condition on that lock
-            if type_of(self.model, item) in CONDITIONS:
+            if self.model.type_of(item) in CONDITIONS:
                 held_texts |= self._lock_names(item)
         self._call_sites.setdefault(name, []).append(held_texts)
         if name not in CONDITION_METHODS or not isinstance(func, cst.Attribute):
             return
         condition = func.value
-        if type_of(self.model, condition) not in CONDITIONS:
+        if self.model.type_of(condition) not in CONDITIONS:
             return
         accepted = self._lock_names(condition)
         if any(same_object(self.model, condition, item) for _, item in held) or accepted & held_texts:

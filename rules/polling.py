@@ -8,7 +8,7 @@ import libcst as cst
 
 from asynclint import Rule
 
-from .primitives import ASYNC_EVENT, ASYNC_EVENTS, ASYNC_SLEEPS, body_statements, defining_class, shown, type_of, walk
+from .primitives import ASYNC_EVENT, ASYNC_EVENTS, ASYNC_SLEEPS, body_statements, defining_class, shown, walk
 
 #: Calls that do no work of their own: a loop that only logs and sleeps still only waits.
 _LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "log", "critical", "trace"})
@@ -93,7 +93,7 @@ class BusyWaitPolling(Rule):
             and not call.args
             and isinstance(call.func, cst.Attribute)
             and call.func.attr.value == "is_set"
-            and type_of(self.model, call.func.value) in ASYNC_EVENTS
+            and self.model.type_of(call.func.value) in ASYNC_EVENTS
         ):
             return shown(call.func.value)
         return None
@@ -123,7 +123,7 @@ class BusyWaitPolling(Rule):
             cls = self.model.self_class(node.value)
             if cls is not None:
                 return defining_class(cls, node.attr.value) is not None
-        owner_type = type_of(self.model, node.value)
+        owner_type = self.model.type_of(node.value)
         symbol = self.model.symbol(owner_type) if owner_type else None
         return symbol is not None and symbol.kind == "class" and symbol.node is not None
 

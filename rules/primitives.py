@@ -74,15 +74,6 @@ ASYNC_SLEEPS = frozenset({"asyncio.sleep", "trio.sleep", "anyio.sleep"})
 #: Decorators that turn a generator into a (sync) context manager, by last name part.
 CONTEXT_MANAGER_DECORATORS = frozenset({"contextmanager"})
 
-# -- typing a lock or queue --------------------------------------------------------------------
-
-
-def type_of(model: SemanticModel, node: cst.BaseExpression) -> Optional[str]:
-    """The type of a lock, queue or condition expression (generic annotations such as
-    ``asyncio.Queue[bytes]`` included, which the model reads as the generic class)."""
-    return model.type_of(node)
-
-
 # -- naming a lock or queue ---------------------------------------------------------------------
 
 

@@ -24,7 +24,6 @@ from .primitives import (
     same_object,
     shown,
     statement_of,
-    type_of,
     walk,
 )
 
@@ -52,7 +51,7 @@ class _QueueFacts:
     def record(self, rule: Rule, node: cst.Call) -> None:
         model = rule.model
         receiver = _method_call(node, frozenset({"join"}))
-        if receiver is not None and type_of(model, receiver) in JOINABLE_QUEUES:
+        if receiver is not None and model.type_of(receiver) in JOINABLE_QUEUES:
             queue = identity(model, receiver)
             if queue is not None:
                 self.joined.add(queue)
@@ -64,7 +63,7 @@ class _QueueFacts:
 
     def escape(self, rule: Rule, value: Optional[cst.BaseExpression]) -> None:
         """``value`` is passed, stored, returned or yielded: code elsewhere may mark its items done."""
-        if isinstance(value, (cst.Name, cst.Attribute)) and type_of(rule.model, value) in JOINABLE_QUEUES:
+        if isinstance(value, (cst.Name, cst.Attribute)) and rule.model.type_of(value) in JOINABLE_QUEUES:
             queue = identity(rule.model, value)
             if queue is not None:
                 self.escaped.add(queue)
@@ -111,7 +110,7 @@ class JoinWithoutTaskDone(Rule):
     def visit_Call(self, node: cst.Call) -> None:
         self._facts.record(self, node)
         receiver = _method_call(node, frozenset({"join"}))
-        if receiver is not None and type_of(self.model, receiver) in JOINABLE_QUEUES:
+        if receiver is not None and self.model.type_of(receiver) in JOINABLE_QUEUES:
             queue = identity(self.model, receiver)
             if queue is not None:
                 self._joins.append((node, queue, receiver))
@@ -182,7 +181,7 @@ class TaskDoneSkipped(Rule):
     def visit_Call(self, node: cst.Call) -> None:
         self._facts.record(self, node)
         receiver = _method_call(node, _GETS)
-        if receiver is None or type_of(self.model, receiver) not in JOINABLE_QUEUES:
+        if receiver is None or self.model.type_of(receiver) not in JOINABLE_QUEUES:
             return
         queue = identity(self.model, receiver)
         function = enclosing_function_node(self.model)
@@ -317,14 +316,14 @@ class UnboundedQueue(Rule):
     def visit_Call(self, node: cst.Call) -> None:
         receiver = _method_call(node, _PUTS)
         if receiver is not None:
-            if in_loop(self.model) and type_of(self.model, receiver) in ASYNC_QUEUES:
+            if in_loop(self.model) and self.model.type_of(receiver) in ASYNC_QUEUES:
                 queue = identity(self.model, receiver)
                 if queue is not None:
                     self._fed_in_loop.add(queue)
             return
         if self.model.usage() is not Usage.ASSIGNED or _bounded(node):
             return
-        if type_of(self.model, node) not in ASYNC_QUEUES:
+        if self.model.type_of(node) not in ASYNC_QUEUES:
             return
         assign = self.model.parent
         targets = []
@@ -393,7 +392,7 @@ class GetWithoutTaskDone(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         receiver = _method_call(node, _GETS)
-        if receiver is None or type_of(self.model, receiver) not in ASYNC_QUEUES:
+        if receiver is None or self.model.type_of(receiver) not in ASYNC_QUEUES:
             return
         function = enclosing_function_node(self.model)
         if function is None or any(True for _ in method_calls(function, _TASK_DONE)):
