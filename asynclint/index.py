@@ -721,8 +721,6 @@ class FileOverlay(OutlineIndex):
         self.path = path
         self.module_name = module
         self.libraries = getattr(base, "libraries", None)
-        self._own: Optional[ModuleOutline] = None
-        self._callers = None
         self._fingerprint = base.fingerprint
         self._modules: Optional[Dict[str, ModuleOutline]] = None
 
@@ -732,18 +730,9 @@ class FileOverlay(OutlineIndex):
             import collections
 
             own = outline(self.text.encode("utf-8", "surrogatepass"), self.path, self.module_name)
-            self._own = own
             project = getattr(self.base, "modules", {})
             self._modules = collections.ChainMap({self.module_name: own} if own else {}, project)  # type: ignore[assignment]
         return self._modules  # type: ignore[return-value]
-
-    @modules.setter
-    def modules(self, value) -> None:  # OutlineIndex.__init__ is not called; nothing to set
-        raise AttributeError("an overlay's modules are derived")
-
-    def is_project(self, qualname: str) -> bool:
-        found = self.resolve(qualname)
-        return found is not None and self.modules.get(found[0].name) is found[0]
 
     def callers(self, qualname: str) -> Tuple[CallSite, ...]:
         own = self.modules.get(self.module_name)
