@@ -6,11 +6,27 @@ that ``asynclint --version`` does not pay for loading the parser.
 
 __version__ = "0.1.0"
 
-__all__ = ["Rule", "Fix", "FixKind", "Finding", "Usage", "SemanticModel", "Symbol", "ProjectIndex", "__version__"]
+__all__ = [
+    "Rule",
+    "Fix",
+    "FixKind",
+    "Finding",
+    "Usage",
+    "SemanticModel",
+    "Symbol",
+    "ProjectIndex",
+    "__version__",
+]
 
 _LAZY = {
-    "Rule": "rule", "Fix": "rule", "FixKind": "rule", "Finding": "rule",
-    "Usage": "model", "SemanticModel": "model", "Symbol": "index", "ProjectIndex": "index",
+    "Rule": "rule",
+    "Fix": "rule",
+    "FixKind": "rule",
+    "Finding": "rule",
+    "Usage": "model",
+    "SemanticModel": "model",
+    "Symbol": "index",
+    "ProjectIndex": "index",
 }
 
 

@@ -28,13 +28,21 @@ _FORMAT = 1
 def _code_fingerprint(rules: Iterable[Type[Rule]]) -> str:
     """Version plus size and mtime of every module that defines behaviour (engine and rules)."""
     modules = set()
-    for rule in rules:  # every module of a rule's package: catalogues and helpers decide findings too
+    for (
+        rule
+    ) in rules:  # every module of a rule's package: catalogues and helpers decide findings too
         source = inspect.getsourcefile(rule)
         if source:
             directory = os.path.dirname(source)
-            modules.update(os.path.join(directory, name) for name in os.listdir(directory) if name.endswith(".py"))
+            modules.update(
+                os.path.join(directory, name)
+                for name in os.listdir(directory)
+                if name.endswith(".py")
+            )
     package = os.path.dirname(os.path.abspath(__file__))
-    modules.update(os.path.join(package, name) for name in os.listdir(package) if name.endswith(".py"))
+    modules.update(
+        os.path.join(package, name) for name in os.listdir(package) if name.endswith(".py")
+    )
     parts = [__version__]
     for path in sorted(m for m in modules if m):
         try:
@@ -72,10 +80,19 @@ class FindingsCache:
         except OSError:
             return None
         configured = (
-            sorted(rule.code for rule in settings.rules), settings.framework, settings.module_name,
-            sorted(settings.ignored_diagnostics), sorted(settings.explicit), settings.catalogues,
+            sorted(rule.code for rule in settings.rules),
+            settings.framework,
+            settings.module_name,
+            sorted(settings.ignored_diagnostics),
+            sorted(settings.explicit),
+            settings.catalogues,
         )
-        return [info.st_size, info.st_mtime_ns, hashlib.sha1(repr(configured).encode()).hexdigest(), self.context]
+        return [
+            info.st_size,
+            info.st_mtime_ns,
+            hashlib.sha1(repr(configured).encode()).hexdigest(),
+            self.context,
+        ]
 
     def get(self, path: str, settings: FileSettings) -> Optional[List[Finding]]:
         entry = self.entries.get(self._key(path))
@@ -89,7 +106,17 @@ class FindingsCache:
         if stamp is None:
             return
         rows = [
-            [f.line, f.column, f.end_line, f.end_column, f.code, f.name, f.message, f.fix_applicability, f.fix_message]
+            [
+                f.line,
+                f.column,
+                f.end_line,
+                f.end_column,
+                f.code,
+                f.name,
+                f.message,
+                f.fix_applicability,
+                f.fix_message,
+            ]
             for f in findings
         ]
         self.entries[self._key(path)] = [stamp, rows]

@@ -27,7 +27,9 @@ def _codes_option(value: Optional[str]) -> Optional[List[str]]:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="asynclint", message="%(prog)s %(version)s")
+@click.version_option(
+    __version__, "--version", prog_name="asynclint", message="%(prog)s %(version)s"
+)
 def main() -> None:
     """Find the mistakes that stall, hang, lose or deadlock Python async code."""
 
@@ -35,24 +37,70 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(readable=False))
 @click.option("--fix", is_flag=True, help="Apply safe fixes in place.")
-@click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that may change behaviour (with --fix or --diff).")
+@click.option(
+    "--unsafe-fixes",
+    is_flag=True,
+    help="Also apply fixes that may change behaviour (with --fix or --diff).",
+)
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; change no file.")
-@click.option("--select", metavar="CODES", help="Comma-separated codes or prefixes to enable (replaces the config's select).")
+@click.option(
+    "--select",
+    metavar="CODES",
+    help="Comma-separated codes or prefixes to enable (replaces the config's select).",
+)
 @click.option("--extend-select", metavar="CODES", help="Codes or prefixes to enable in addition.")
-@click.option("--ignore", metavar="CODES", help="Codes or prefixes to disable (added to the config's ignore).")
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "sarif", "github", "gitlab"]),
-              default="text", show_default=True)
-@click.option("--stdin-filename", metavar="PATH", help="The path of the file read from standard input ('-').")
+@click.option(
+    "--ignore", metavar="CODES", help="Codes or prefixes to disable (added to the config's ignore)."
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "sarif", "github", "gitlab"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "--stdin-filename", metavar="PATH", help="The path of the file read from standard input ('-')."
+)
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings.")
-@click.option("--statistics", is_flag=True, help="Print the number of findings per rule instead of the findings.")
-@click.option("--show-source", is_flag=True, help="Show the offending source line under each finding.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes [default: the CPU count].")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Use this configuration file.")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the findings cache (.asynclint_cache).")
-def check(paths: Sequence[str], fix: bool, unsafe_fixes: bool, diff: bool, select: Optional[str],
-          extend_select: Optional[str], ignore: Optional[str], output_format: str, stdin_filename: Optional[str],
-          exit_zero: bool, statistics: bool, show_source: bool, jobs: Optional[int], config_path: Optional[str],
-          no_cache: bool) -> None:
+@click.option(
+    "--statistics",
+    is_flag=True,
+    help="Print the number of findings per rule instead of the findings.",
+)
+@click.option(
+    "--show-source", is_flag=True, help="Show the offending source line under each finding."
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes [default: the CPU count].",
+)
+@click.option(
+    "--config", "config_path", type=click.Path(dir_okay=False), help="Use this configuration file."
+)
+@click.option(
+    "--no-cache", is_flag=True, help="Neither read nor write the findings cache (.asynclint_cache)."
+)
+def check(
+    paths: Sequence[str],
+    fix: bool,
+    unsafe_fixes: bool,
+    diff: bool,
+    select: Optional[str],
+    extend_select: Optional[str],
+    ignore: Optional[str],
+    output_format: str,
+    stdin_filename: Optional[str],
+    exit_zero: bool,
+    statistics: bool,
+    show_source: bool,
+    jobs: Optional[int],
+    config_path: Optional[str],
+    no_cache: bool,
+) -> None:
     """Lint PATHS (files or directories; '-' reads standard input; default: the current directory)."""
     from . import config as configuration
     from . import report
@@ -74,7 +122,11 @@ def check(paths: Sequence[str], fix: bool, unsafe_fixes: bool, diff: bool, selec
         found = config_path or configuration.find_config_file(anchor)
         config = configuration.load(found, rules)
         codes = configuration.known_codes(rules)
-        for option, value in (("--select", select), ("--extend-select", extend_select), ("--ignore", ignore)):
+        for option, value in (
+            ("--select", select),
+            ("--extend-select", extend_select),
+            ("--ignore", ignore),
+        ):
             if value is not None:
                 configuration.check_codes(_codes_option(value) or [], codes, option)
     except configuration.ConfigError as error:
@@ -84,11 +136,19 @@ def check(paths: Sequence[str], fix: bool, unsafe_fixes: bool, diff: bool, selec
     config.extend_select += _codes_option(extend_select) or []
     config.ignore += _codes_option(ignore) or []
     settings = Settings(config, rules)
-    options = RunOptions(fix=fix or diff, unsafe_fixes=unsafe_fixes, write=fix and not diff and not reading_stdin,
-                         jobs=jobs or default_jobs())
+    options = RunOptions(
+        fix=fix or diff,
+        unsafe_fixes=unsafe_fixes,
+        write=fix and not diff and not reading_stdin,
+        jobs=jobs or default_jobs(),
+    )
 
     if reading_stdin:
-        results = [_lint_stdin(stdin_filename or "-", settings, options, edits=output_format == "json" and not fix)]
+        results = [
+            _lint_stdin(
+                stdin_filename or "-", settings, options, edits=output_format == "json" and not fix
+            )
+        ]
     else:
         from .discovery import discover
         from .engine import FileResult
@@ -104,8 +164,23 @@ def check(paths: Sequence[str], fix: bool, unsafe_fixes: bool, diff: bool, selec
         for problem in unreadable:
             if "ASL003" not in settings.ignored_diagnostics:
                 name = ENGINE_DIAGNOSTICS["ASL003"].name
-                results.append(FileResult(problem.path, [Finding(problem.path, 1, 1, 1, 1, "ASL003", name,
-                                                                  f"cannot read: {problem.reason}")]))
+                results.append(
+                    FileResult(
+                        problem.path,
+                        [
+                            Finding(
+                                problem.path,
+                                1,
+                                1,
+                                1,
+                                1,
+                                "ASL003",
+                                name,
+                                f"cannot read: {problem.reason}",
+                            )
+                        ],
+                    )
+                )
 
     findings = sorted((f for result in results for f in result.findings), key=lambda f: f.sort_key)
     fixed = sum(result.fixes_applied for result in results)
@@ -144,10 +219,28 @@ def _lint_stdin(path: str, settings, options, edits: bool = False):
     try:
         source = decode(data, path)
     except SourceError as error:
-        return FileResult(path, [Finding(path, error.line, error.column, error.line, error.column, error.code,
-                                         ENGINE_DIAGNOSTICS[error.code].name, error.message)])
-    return Linter().lint_source(source, settings.for_path(path), fix=options.fix, unsafe_fixes=options.unsafe_fixes,
-                                edits=edits)
+        return FileResult(
+            path,
+            [
+                Finding(
+                    path,
+                    error.line,
+                    error.column,
+                    error.line,
+                    error.column,
+                    error.code,
+                    ENGINE_DIAGNOSTICS[error.code].name,
+                    error.message,
+                )
+            ],
+        )
+    return Linter().lint_source(
+        source,
+        settings.for_path(path),
+        fix=options.fix,
+        unsafe_fixes=options.unsafe_fixes,
+        edits=edits,
+    )
 
 
 def _print_diffs(results) -> bool:
@@ -182,19 +275,34 @@ def _summary(findings, fixed: int, unsafe_fixes: bool, err: bool) -> None:
 
 
 @main.command()
-@click.option("--stdio", is_flag=True, hidden=True, help="Accepted for LSP clients that pass it; stdio is the only transport.")
+@click.option(
+    "--stdio",
+    is_flag=True,
+    hidden=True,
+    help="Accepted for LSP clients that pass it; stdio is the only transport.",
+)
 def server(stdio: bool) -> None:
     """Run the language server (LSP over standard input and output) for editors."""
     try:
         from .lsp import serve
     except ImportError as error:
-        raise _fail(f"the language server needs pygls: pip install 'asynclint[lsp]' ({error})") from None
+        raise _fail(
+            f"the language server needs pygls: pip install 'asynclint[lsp]' ({error})"
+        ) from None
     serve()
 
 
 @main.command("rules")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--all", "show_all", is_flag=True, help="Include the engine's own diagnostics (ASL0xx).")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "--all", "show_all", is_flag=True, help="Include the engine's own diagnostics (ASL0xx)."
+)
 def rules_command(output_format: str, show_all: bool) -> None:
     """List the rules: code, name, default state, fix kind, frameworks."""
     import json
@@ -207,21 +315,38 @@ def rules_command(output_format: str, show_all: bool) -> None:
     except RulePackError as error:
         raise _fail(str(error)) from None
     rows = [
-        {"code": r.code, "name": r.name, "message": r.message, "default": r.default, "fix": r.fix_kind.value,
-         "frameworks": sorted(r.frameworks)}
+        {
+            "code": r.code,
+            "name": r.name,
+            "message": r.message,
+            "default": r.default,
+            "fix": r.fix_kind.value,
+            "frameworks": sorted(r.frameworks),
+        }
         for r in rules
     ]
     if show_all:
-        rows[:0] = [{"code": d.code, "name": d.name, "message": d.message, "default": True, "fix": "none",
-                     "frameworks": ["anyio", "asyncio", "trio"]} for d in ENGINE_DIAGNOSTICS.values()]
+        rows[:0] = [
+            {
+                "code": d.code,
+                "name": d.name,
+                "message": d.message,
+                "default": True,
+                "fix": "none",
+                "frameworks": ["anyio", "asyncio", "trio"],
+            }
+            for d in ENGINE_DIAGNOSTICS.values()
+        ]
     if output_format == "json":
         click.echo(json.dumps(rows, indent=2))
         return
     width = max((len(row["name"]) for row in rows), default=4)
     click.echo(f"{'code':<7} {'name':<{width}}  {'default':<7}  {'fix':<6}  frameworks")
     for row in rows:
-        click.echo(f"{row['code']:<7} {row['name']:<{width}}  {'on' if row['default'] else 'off':<7}  "
-                   f"{row['fix']:<6}  {', '.join(row['frameworks'])}")
+        click.echo(
+            f"{row['code']:<7} {row['name']:<{width}}  {'on' if row['default'] else 'off':<7}  "
+            f"{row['fix']:<6}  {', '.join(row['frameworks'])}"
+        )
 
 
 @main.command()
@@ -234,7 +359,9 @@ def explain(code: str) -> None:
     code = code.upper()
     if code in ENGINE_DIAGNOSTICS:
         diagnostic = ENGINE_DIAGNOSTICS[code]
-        click.echo(f"{diagnostic.code} {diagnostic.name}: {diagnostic.message}\n\n{_wrap(diagnostic.rationale)}")
+        click.echo(
+            f"{diagnostic.code} {diagnostic.name}: {diagnostic.message}\n\n{_wrap(diagnostic.rationale)}"
+        )
         return
     try:
         rules = {rule.code: rule for rule in load_rules()}
@@ -252,10 +379,17 @@ def _wrap(text: str) -> str:
 
 
 def explain_text(rule) -> str:
-    fix = {"none": "No automatic fix.", "safe": "Safe fix: applied by --fix.",
-           "unsafe": "Unsafe fix: applied by --fix --unsafe-fixes (review the change)."}[rule.fix_kind.value]
+    fix = {
+        "none": "No automatic fix.",
+        "safe": "Safe fix: applied by --fix.",
+        "unsafe": "Unsafe fix: applied by --fix --unsafe-fixes (review the change).",
+    }[rule.fix_kind.value]
     frameworks = ", ".join(sorted(rule.frameworks))
-    state = "on by default" if rule.default else "off by default (enable with --extend-select " + rule.code + ")"
+    state = (
+        "on by default"
+        if rule.default
+        else "off by default (enable with --extend-select " + rule.code + ")"
+    )
     indent = lambda code: textwrap.indent(textwrap.dedent(code).strip("\n"), "    ")  # noqa: E731
     return (
         f"{rule.code} {rule.name}: {rule.message}\n\n"

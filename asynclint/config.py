@@ -21,8 +21,25 @@ else:  # pragma: no cover - Python < 3.11
     import tomli as tomllib
 
 DEFAULT_EXCLUDES = (
-    ".git", ".hg", ".svn", ".venv", "venv", ".env", "env", "build", "dist", "__pycache__", "node_modules",
-    ".tox", ".nox", ".eggs", "*.egg-info", "site-packages", ".mypy_cache", ".pytest_cache", ".ruff_cache",
+    ".git",
+    ".hg",
+    ".svn",
+    ".venv",
+    "venv",
+    ".env",
+    "env",
+    "build",
+    "dist",
+    "__pycache__",
+    "node_modules",
+    ".tox",
+    ".nox",
+    ".eggs",
+    "*.egg-info",
+    "site-packages",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
     ".asynclint_cache",
 )
 
@@ -100,14 +117,18 @@ def load(path: Optional[str], rules: Sequence[Type[Rule]]) -> Config:
     return from_table(table, path=path, prefix=prefix, rules=rules)
 
 
-def from_table(table: Dict[str, Any], *, path: str, prefix: str, rules: Sequence[Type[Rule]]) -> Config:
+def from_table(
+    table: Dict[str, Any], *, path: str, prefix: str, rules: Sequence[Type[Rule]]
+) -> Config:
     where = f"{path}: "
     if not isinstance(table, dict):
         raise ConfigError(f"{where}'{prefix.rstrip('.')}' must be a table")
     unknown = sorted(set(table) - set(KNOWN_KEYS))
     if unknown:
-        raise ConfigError(f"{where}unknown key{'s' if len(unknown) > 1 else ''} "
-                          f"{', '.join(repr(prefix + k) for k in unknown)}; known keys: {', '.join(KNOWN_KEYS)}")
+        raise ConfigError(
+            f"{where}unknown key{'s' if len(unknown) > 1 else ''} "
+            f"{', '.join(repr(prefix + k) for k in unknown)}; known keys: {', '.join(KNOWN_KEYS)}"
+        )
     config = Config(path=path, root=os.path.dirname(os.path.abspath(path)))
     codes = known_codes(rules)
     for key in _LIST_KEYS:
@@ -115,24 +136,32 @@ def from_table(table: Dict[str, Any], *, path: str, prefix: str, rules: Sequence
             continue
         value = table[key]
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            raise ConfigError(f"{where}'{prefix}{key}' must be a list of strings, not {_describe(value)}")
+            raise ConfigError(
+                f"{where}'{prefix}{key}' must be a list of strings, not {_describe(value)}"
+            )
         if key in ("select", "extend-select", "ignore"):
             check_codes(value, codes, f"{where}'{prefix}{key}'")
         setattr(config, key.replace("-", "_"), list(value))
     if "per-file-ignores" in table:
         value = table["per-file-ignores"]
         if not isinstance(value, dict):
-            raise ConfigError(f"{where}'{prefix}per-file-ignores' must be a table of pattern = [codes]")
+            raise ConfigError(
+                f"{where}'{prefix}per-file-ignores' must be a table of pattern = [codes]"
+            )
         for pattern, ignored in value.items():
             if not isinstance(ignored, list) or not all(isinstance(item, str) for item in ignored):
-                raise ConfigError(f"{where}'{prefix}per-file-ignores.\"{pattern}\"' must be a list of codes, "
-                                  f"not {_describe(ignored)}")
+                raise ConfigError(
+                    f"{where}'{prefix}per-file-ignores.\"{pattern}\"' must be a list of codes, "
+                    f"not {_describe(ignored)}"
+                )
             check_codes(ignored, codes, f"{where}'{prefix}per-file-ignores.\"{pattern}\"'")
         config.per_file_ignores = {pattern: list(ignored) for pattern, ignored in value.items()}
     if "framework" in table:
         value = table["framework"]
         if value not in FRAMEWORKS:
-            raise ConfigError(f"{where}'{prefix}framework' must be one of {', '.join(sorted(FRAMEWORKS))}, not {value!r}")
+            raise ConfigError(
+                f"{where}'{prefix}framework' must be one of {', '.join(sorted(FRAMEWORKS))}, not {value!r}"
+            )
         config.framework = value
     for key in CATALOGUE_KEYS:
         if key in table:
@@ -142,12 +171,16 @@ def from_table(table: Dict[str, Any], *, path: str, prefix: str, rules: Sequence
 
 def _catalogue(value: Any, where: str) -> Dict[str, str]:
     if not isinstance(value, dict):
-        raise ConfigError(f"{where} must be a table of \"qualified.name\" = \"note\", not {_describe(value)}")
+        raise ConfigError(
+            f'{where} must be a table of "qualified.name" = "note", not {_describe(value)}'
+        )
     for name, note in value.items():
         if not _QUALNAME.fullmatch(name) or "." not in name:
-            raise ConfigError(f"{where}: {name!r} is not a qualified name such as \"package.module.function\"")
+            raise ConfigError(
+                f'{where}: {name!r} is not a qualified name such as "package.module.function"'
+            )
         if not isinstance(note, str):
-            raise ConfigError(f"{where}.\"{name}\" must be a string, not {_describe(note)}")
+            raise ConfigError(f'{where}."{name}" must be a string, not {_describe(note)}')
     return dict(value)
 
 
@@ -174,7 +207,9 @@ def matches(code: str, selectors: Iterable[str]) -> bool:
 
 def explicitly_selected(rule: Type[Rule], config: Config) -> bool:
     """Chosen by ``select`` or ``extend-select`` rather than by being on by default."""
-    return (config.select is not None and matches(rule.code, config.select)) or matches(rule.code, config.extend_select)
+    return (config.select is not None and matches(rule.code, config.select)) or matches(
+        rule.code, config.extend_select
+    )
 
 
 def select_rules(rules: Sequence[Type[Rule]], config: Config) -> Tuple[Type[Rule], ...]:
@@ -182,7 +217,9 @@ def select_rules(rules: Sequence[Type[Rule]], config: Config) -> Tuple[Type[Rule
     enabled = []
     for rule in rules:
         chosen = matches(rule.code, config.select) if config.select is not None else rule.default
-        if (chosen or matches(rule.code, config.extend_select)) and not matches(rule.code, config.ignore):
+        if (chosen or matches(rule.code, config.extend_select)) and not matches(
+            rule.code, config.ignore
+        ):
             enabled.append(rule)
     return tuple(enabled)
 
@@ -196,6 +233,8 @@ def per_file_ignored(config: Config, path: str) -> List[str]:
     name = os.path.basename(path)
     ignored: List[str] = []
     for pattern, codes in config.per_file_ignores.items():
-        if fnmatch.fnmatch(relative, pattern) or ("/" not in pattern and fnmatch.fnmatch(name, pattern)):
+        if fnmatch.fnmatch(relative, pattern) or (
+            "/" not in pattern and fnmatch.fnmatch(name, pattern)
+        ):
             ignored.extend(codes)
     return ignored

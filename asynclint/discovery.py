@@ -23,12 +23,18 @@ def excluded(path: str, patterns: Sequence[str], root: str) -> bool:
     directory), or any trailing part of a path outside it."""
     absolute = os.path.abspath(path)
     inside = absolute == root or absolute.startswith(root.rstrip(os.sep) + os.sep)
-    relative = os.path.relpath(absolute, root).replace(os.sep, "/") if inside else absolute.replace(os.sep, "/")
+    relative = (
+        os.path.relpath(absolute, root).replace(os.sep, "/")
+        if inside
+        else absolute.replace(os.sep, "/")
+    )
     parts = [part for part in relative.split("/") if part not in ("", ".")]
     for pattern in patterns:
         stripped = pattern.strip("/")
         if "/" in stripped:
-            if fnmatch.fnmatch(relative, stripped) or (not inside and fnmatch.fnmatch(relative, "*/" + stripped)):
+            if fnmatch.fnmatch(relative, stripped) or (
+                not inside and fnmatch.fnmatch(relative, "*/" + stripped)
+            ):
                 return True
             if any(fnmatch.fnmatch("/".join(parts[:n]), stripped) for n in range(1, len(parts))):
                 return True  # a directory matched: everything below it is excluded
@@ -69,7 +75,9 @@ class _GitIgnore:
         return False
 
 
-def discover(paths: Sequence[str], excludes: Sequence[str], root: str = ".") -> Tuple[List[str], List[Unreadable]]:
+def discover(
+    paths: Sequence[str], excludes: Sequence[str], root: str = "."
+) -> Tuple[List[str], List[Unreadable]]:
     """Files to lint, sorted and unique, and the paths that cannot be read."""
     files: List[str] = []
     problems: List[Unreadable] = []
@@ -109,8 +117,9 @@ def _repository_ignores(start: str, gitignore: _GitIgnore) -> Tuple[str, ...]:
         directory = parent
 
 
-def _walk(top: str, excludes: Sequence[str], root: str, gitignore: _GitIgnore,
-          problems: List[Unreadable]) -> Iterator[str]:
+def _walk(
+    top: str, excludes: Sequence[str], root: str, gitignore: _GitIgnore, problems: List[Unreadable]
+) -> Iterator[str]:
     owners_by_dir = {os.path.dirname(top): _repository_ignores(top, gitignore)}
 
     def unreadable(error: OSError) -> None:
@@ -118,7 +127,11 @@ def _walk(top: str, excludes: Sequence[str], root: str, gitignore: _GitIgnore,
 
     for directory, subdirs, names in os.walk(top, onerror=unreadable, followlinks=False):
         parent_owners = owners_by_dir.get(os.path.dirname(directory), ())
-        owners = (*parent_owners, directory) if gitignore.spec(directory) is not None else tuple(parent_owners)
+        owners = (
+            (*parent_owners, directory)
+            if gitignore.spec(directory) is not None
+            else tuple(parent_owners)
+        )
         owners_by_dir[directory] = owners
         kept = []
         for sub in sorted(subdirs):
@@ -169,4 +182,3 @@ def module_name(path: str) -> str:
     if stem == "__init__":
         return ".".join(parts) or "__init__"
     return ".".join((*parts, stem)) if stem.isidentifier() else stem
-

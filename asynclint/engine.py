@@ -70,7 +70,9 @@ def _hook_names(rule_type: type) -> Dict[str, Tuple[str, type]]:
             if prefix in ("visit", "leave") and node_name:
                 node_type = getattr(cst, node_name, None)
                 if not (isinstance(node_type, type) and issubclass(node_type, cst.CSTNode)):
-                    raise TypeError(f"{rule_type.__name__}.{attribute}: libcst has no node class {node_name}")
+                    raise TypeError(
+                        f"{rule_type.__name__}.{attribute}: libcst has no node class {node_name}"
+                    )
                 hooks[attribute] = (prefix, node_type)
         _HOOK_CACHE[rule_type] = hooks
     return hooks
@@ -102,7 +104,9 @@ def walk(module: cst.Module, model: SemanticModel, hooks: _Hooks) -> None:
             if kind is _NODE:
                 children.append(value)
             elif kind is _SEQUENCE:
-                children.extend(item for item in value if type(item) in _NODE_TYPES or _is_node(item))
+                children.extend(
+                    item for item in value if type(item) in _NODE_TYPES or _is_node(item)
+                )
         depth += 1
         for child in reversed(children):
             pending.append((child, depth))
@@ -110,7 +114,9 @@ def walk(module: cst.Module, model: SemanticModel, hooks: _Hooks) -> None:
         _leave(stack, model, leave)
 
 
-def _leave(stack: List[cst.CSTNode], model: SemanticModel, leave: Dict[type, List[Callable]]) -> None:
+def _leave(
+    stack: List[cst.CSTNode], model: SemanticModel, leave: Dict[type, List[Callable]]
+) -> None:
     node = stack[-1]
     for hook in leave.get(type(node), ()):
         hook(node)
@@ -178,7 +184,9 @@ def positions(module: cst.Module) -> Dict[cst.CSTNode, object]:
     return sink._computed
 
 
-_NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
+_NOQA = re.compile(
+    r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE
+)
 
 
 def suppressed(line_text: str, code: str) -> bool:
@@ -224,8 +232,15 @@ class Linter:
 
     # -- public entry points --------------------------------------------------------------------
 
-    def lint_path(self, path: str, settings: FileSettings, *, fix: bool = False, unsafe_fixes: bool = False,
-                  write: bool = True) -> FileResult:
+    def lint_path(
+        self,
+        path: str,
+        settings: FileSettings,
+        *,
+        fix: bool = False,
+        unsafe_fixes: bool = False,
+        write: bool = True,
+    ) -> FileResult:
         try:
             source = read(path)
         except SourceError as error:
@@ -239,11 +254,20 @@ class Linter:
                 result.findings = result.unfixed_findings
                 result.fixed_text = None
                 result.fixes_applied = 0
-                self._add_diagnostic(result, settings, "ASL005", f"fixes not written: {error.strerror or error}")
+                self._add_diagnostic(
+                    result, settings, "ASL005", f"fixes not written: {error.strerror or error}"
+                )
         return result
 
-    def lint_source(self, source: Source, settings: FileSettings, *, fix: bool = False,
-                    unsafe_fixes: bool = False, edits: bool = False) -> FileResult:
+    def lint_source(
+        self,
+        source: Source,
+        settings: FileSettings,
+        *,
+        fix: bool = False,
+        unsafe_fixes: bool = False,
+        edits: bool = False,
+    ) -> FileResult:
         """Lint one source. ``fix`` applies fixes (safe ones, and unsafe ones with ``unsafe_fixes``)
         to a fixed point; ``edits`` describes each finding's fix as text edits instead."""
         result = FileResult(source.path, source=source)
@@ -266,16 +290,23 @@ class Linter:
                 # CPython's parser places the error where the user sees it (libcst's position is
                 # the token after it); libcst's message stands when only libcst rejects the code.
                 message, line, column = _syntax_error(text, source.path) or (
-                    f"syntax error: {error.message}", error.raw_line, error.raw_column + 1)
+                    f"syntax error: {error.message}",
+                    error.raw_line,
+                    error.raw_column + 1,
+                )
                 self._add_diagnostic(result, settings, "ASL001", message, line=line, column=column)
                 return result
             except RecursionError:
-                self._add_diagnostic(result, settings, "ASL001", "syntax error: nesting too deep for the parser")
+                self._add_diagnostic(
+                    result, settings, "ASL001", "syntax error: nesting too deep for the parser"
+                )
                 return result
             try:
                 findings = self._run_rules(module, source.path, text, settings, rules)
             except Exception as error:  # a crash on one file must not end the run
-                self._add_diagnostic(result, settings, "ASL000", f"internal error: {type(error).__name__}: {error}")
+                self._add_diagnostic(
+                    result, settings, "ASL000", f"internal error: {type(error).__name__}: {error}"
+                )
                 return result
             result.findings = findings
             if text is source.text:
@@ -296,8 +327,12 @@ class Linter:
             try:
                 parse_module(new_text)
             except cst.ParserSyntaxError as error:
-                self._add_diagnostic(result, settings, "ASL005",
-                                     f"a fix produced code that does not parse ({error.message}); file left unchanged")
+                self._add_diagnostic(
+                    result,
+                    settings,
+                    "ASL005",
+                    f"a fix produced code that does not parse ({error.message}); file left unchanged",
+                )
                 break
             text = new_text
             applied_total += applied
@@ -310,18 +345,34 @@ class Linter:
 
     def _relevant_rules(self, text: str, settings: FileSettings) -> Tuple[Type[Rule], ...]:
         """The pre-filter: rules none of whose tokens occur in the file cannot fire, so are dropped."""
-        return tuple(rule for rule in settings.rules if not rule.tokens or any(t in text for t in rule.tokens))
+        return tuple(
+            rule
+            for rule in settings.rules
+            if not rule.tokens or any(t in text for t in rule.tokens)
+        )
 
-    def _run_rules(self, module: cst.Module, path: str, text: str, settings: FileSettings,
-                   rule_types: Sequence[Type[Rule]]) -> List[Finding]:
+    def _run_rules(
+        self,
+        module: cst.Module,
+        path: str,
+        text: str,
+        settings: FileSettings,
+        rule_types: Sequence[Type[Rule]],
+    ) -> List[Finding]:
         index = overlay(self.index, text, path, settings.module_name)
-        model = SemanticModel(module, module_name=settings.module_name, framework=settings.framework, index=index,
-                              settings={key: dict(table) for key, table in settings.catalogues},
-                              is_package=os.path.basename(path) == "__init__.py")
+        model = SemanticModel(
+            module,
+            module_name=settings.module_name,
+            framework=settings.framework,
+            index=index,
+            settings={key: dict(table) for key, table in settings.catalogues},
+            is_package=os.path.basename(path) == "__init__.py",
+        )
         run = FileRun(model)
         framework = model.framework
         rules = [
-            rule_type(run) for rule_type in rule_types
+            rule_type(run)
+            for rule_type in rule_types
             if rule_type.applies_to(framework)
             and (framework in rule_type.default_frameworks or rule_type.code in settings.explicit)
         ]
@@ -337,26 +388,46 @@ class Linter:
             if 0 < line <= len(lines) and suppressed(lines[line - 1], report.rule.code):
                 continue
             fix = report.fix
-            findings.append(Finding(
-                path, line, column, span.end.line, span.end.column + 1,  # type: ignore[attr-defined]
-                report.rule.code, report.rule.name, report.message,
-                fix.applicability.value if fix else None, fix.message if fix else None, fix,
-            ))
+            findings.append(
+                Finding(
+                    path,
+                    line,
+                    column,
+                    span.end.line,
+                    span.end.column + 1,  # type: ignore[attr-defined]
+                    report.rule.code,
+                    report.rule.name,
+                    report.message,
+                    fix.applicability.value if fix else None,
+                    fix.message if fix else None,
+                    fix,
+                )
+            )
         findings.sort(key=lambda f: f.sort_key)
         return findings
 
     def _diagnostic(self, path: str, error: SourceError, settings: FileSettings) -> FileResult:
         result = FileResult(path)
-        self._add_diagnostic(result, settings, error.code, error.message, line=error.line, column=error.column)
+        self._add_diagnostic(
+            result, settings, error.code, error.message, line=error.line, column=error.column
+        )
         return result
 
     @staticmethod
-    def _add_diagnostic(result: FileResult, settings: FileSettings, code: str, message: str,
-                        line: int = 1, column: int = 1) -> None:
+    def _add_diagnostic(
+        result: FileResult,
+        settings: FileSettings,
+        code: str,
+        message: str,
+        line: int = 1,
+        column: int = 1,
+    ) -> None:
         if code in settings.ignored_diagnostics:
             return
         diagnostic = ENGINE_DIAGNOSTICS[code]
-        result.findings.append(Finding(result.path, line, column, line, column, code, diagnostic.name, message))
+        result.findings.append(
+            Finding(result.path, line, column, line, column, code, diagnostic.name, message)
+        )
 
 
 def _syntax_error(text: str, path: str) -> Optional[Tuple[str, int, int]]:
@@ -371,5 +442,6 @@ def _syntax_error(text: str, path: str) -> Optional[Tuple[str, int, int]]:
 
 
 def _allowed(fix: Fix, unsafe_fixes: bool) -> bool:
-    return fix.applicability is FixKind.SAFE or (unsafe_fixes and fix.applicability is FixKind.UNSAFE)
-
+    return fix.applicability is FixKind.SAFE or (
+        unsafe_fixes and fix.applicability is FixKind.UNSAFE
+    )

@@ -26,7 +26,9 @@ class _Replacer(cst.CSTTransformer):
             self.inside += 1
         return super().on_visit(node)
 
-    def on_leave(self, original: cst.CSTNode, updated: cst.CSTNode) -> Union[cst.CSTNode, cst.RemovalSentinel]:
+    def on_leave(
+        self, original: cst.CSTNode, updated: cst.CSTNode
+    ) -> Union[cst.CSTNode, cst.RemovalSentinel]:
         fix = self.targets.get(id(original))
         if fix is None:
             return super().on_leave(original, updated)
@@ -54,7 +56,9 @@ def text_edits(before: str, after: str) -> List[dict]:
     too: they never overlap)."""
     import difflib
 
-    old_lines = io.StringIO(before, newline="").readlines()  # \n, \r\n and \r only, as positions count
+    old_lines = io.StringIO(
+        before, newline=""
+    ).readlines()  # \n, \r\n and \r only, as positions count
     new_lines = io.StringIO(after, newline="").readlines()
     edits = []
     matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
@@ -63,19 +67,25 @@ def text_edits(before: str, after: str) -> List[dict]:
             continue
         old_block, new_block = "".join(old_lines[i1:i2]), "".join(new_lines[j1:j2])
         prefix = 0
-        while prefix < min(len(old_block), len(new_block)) and old_block[prefix] == new_block[prefix]:
+        while (
+            prefix < min(len(old_block), len(new_block)) and old_block[prefix] == new_block[prefix]
+        ):
             prefix += 1
         suffix = 0
-        while (suffix < min(len(old_block), len(new_block)) - prefix
-               and old_block[-1 - suffix] == new_block[-1 - suffix]):
+        while (
+            suffix < min(len(old_block), len(new_block)) - prefix
+            and old_block[-1 - suffix] == new_block[-1 - suffix]
+        ):
             suffix += 1
         start = _advance(i1 + 1, 1, old_block[:prefix])
         end = _advance(i1 + 1, 1, old_block[: len(old_block) - suffix])
-        edits.append({
-            "start": {"line": start[0], "column": start[1]},
-            "end": {"line": end[0], "column": end[1]},
-            "content": new_block[prefix: len(new_block) - suffix],
-        })
+        edits.append(
+            {
+                "start": {"line": start[0], "column": start[1]},
+                "end": {"line": end[0], "column": end[1]},
+                "content": new_block[prefix : len(new_block) - suffix],
+            }
+        )
     return edits
 
 
@@ -106,7 +116,11 @@ def is_header(statement: cst.BaseStatement, position: int) -> bool:
     for small in statement.body:
         if isinstance(small, (cst.Import, cst.ImportFrom)):
             continue
-        if position == 0 and isinstance(small, cst.Expr) and isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString)):
+        if (
+            position == 0
+            and isinstance(small, cst.Expr)
+            and isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString))
+        ):
             continue
         return False
     return True
@@ -122,7 +136,8 @@ def add_imports(module: cst.Module, names: Sequence[str]) -> cst.Module:
     while insert_at < len(body) and is_header(body[insert_at], insert_at):
         insert_at += 1
     new_statements = [
-        cst.SimpleStatementLine(body=[cst.Import(names=[cst.ImportAlias(name=_dotted(name))])]) for name in missing
+        cst.SimpleStatementLine(body=[cst.Import(names=[cst.ImportAlias(name=_dotted(name))])])
+        for name in missing
     ]
     return module.with_changes(body=[*body[:insert_at], *new_statements, *body[insert_at:]])
 

@@ -12,12 +12,25 @@ from .model import SemanticModel
 _TRAILERS = (cst.Attribute, cst.Subscript, cst.Call)
 
 
-def awaited(expression: cst.BaseExpression, original: cst.CSTNode, model: SemanticModel) -> cst.Await:
+def awaited(
+    expression: cst.BaseExpression, original: cst.CSTNode, model: SemanticModel
+) -> cst.Await:
     """``await <expression>``, parenthesised where it replaces ``original`` as a trailed primary."""
     parent = _parent_of(original, model)
-    bare = expression.with_changes(lpar=(), rpar=()) if isinstance(expression, (cst.Call, cst.Name, cst.Attribute)) else expression
-    node = cst.Await(expression=bare, lpar=list(getattr(original, "lpar", ())), rpar=list(getattr(original, "rpar", ())))
-    needs_parens = isinstance(parent, _TRAILERS) and getattr(parent, "value", getattr(parent, "func", None)) is original
+    bare = (
+        expression.with_changes(lpar=(), rpar=())
+        if isinstance(expression, (cst.Call, cst.Name, cst.Attribute))
+        else expression
+    )
+    node = cst.Await(
+        expression=bare,
+        lpar=list(getattr(original, "lpar", ())),
+        rpar=list(getattr(original, "rpar", ())),
+    )
+    needs_parens = (
+        isinstance(parent, _TRAILERS)
+        and getattr(parent, "value", getattr(parent, "func", None)) is original
+    )
     if needs_parens and not node.lpar:
         node = node.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
     return node

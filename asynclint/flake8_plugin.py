@@ -81,7 +81,9 @@ class AsynclintChecker:
         settings = cls._settings_by_config.get(path)
         if settings is None:
             rules = load_rules()  # a broken rule pack raises RulePackError, naming the pack
-            settings = Settings(configuration.load(path, rules), rules)  # ConfigError names file and key
+            settings = Settings(
+                configuration.load(path, rules), rules
+            )  # ConfigError names file and key
             cls._settings_by_config[path] = settings
         return settings
 
@@ -106,8 +108,15 @@ class AsynclintChecker:
         if size > MAX_FILE_BYTES:  # skipped, as the CLI skips it (ASL004)
             if "ASL004" in file_settings.ignored_diagnostics:
                 return []
-            return [(1, 1, "ASL004", f"file is {size / 1048576:.1f} MiB, over the "
-                                     f"{MAX_FILE_BYTES // 1048576} MiB limit; skipped")]
+            return [
+                (
+                    1,
+                    1,
+                    "ASL004",
+                    f"file is {size / 1048576:.1f} MiB, over the "
+                    f"{MAX_FILE_BYTES // 1048576} MiB limit; skipped",
+                )
+            ]
         limit = sys.getrecursionlimit()
         if limit < _RECURSION_LIMIT:
             sys.setrecursionlimit(_RECURSION_LIMIT)

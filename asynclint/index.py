@@ -46,8 +46,12 @@ class CallSite:
     line: int
     column: int  # 1-based
     awaited: bool = False
-    managers: Tuple[str, ...] = ()  # what the enclosing ``with``/``async with`` items name, outermost first
-    wrapper: Optional[str] = None  # the function the call's result is passed to directly (``asyncio.wait_for``)
+    managers: Tuple[
+        str, ...
+    ] = ()  # what the enclosing ``with``/``async with`` items name, outermost first
+    wrapper: Optional[str] = (
+        None  # the function the call's result is passed to directly (``asyncio.wait_for``)
+    )
     returned: bool = False  # the call is the function's return value
 
 
@@ -57,14 +61,18 @@ class Symbol:
 
     qualname: str
     kind: str  # function | method | class
-    is_async: bool = False  # calling it returns a coroutine (an async def, not wrapped by a decorator)
+    is_async: bool = (
+        False  # calling it returns a coroutine (an async def, not wrapped by a decorator)
+    )
     node: Optional[cst.CSTNode] = None  # the definition, when it is in the current file
     path: Optional[str] = None  # the file it is defined in, when it comes from the index
     line: int = 0
     async_generator: bool = False
     decorators: Tuple[str, ...] = ()  # qualified (or dotted) names of the decorators
     members: frozenset = frozenset()  # for classes: the names of the methods defined in the body
-    bases: Tuple[Optional[str], ...] = ()  # for classes: qualified names of the bases (None: unresolvable)
+    bases: Tuple[
+        Optional[str], ...
+    ] = ()  # for classes: qualified names of the bases (None: unresolvable)
     generator: bool = False  # for functions: the body yields (a generator or an async generator)
 
 
@@ -123,7 +131,9 @@ class FunctionOutline:
     is_async: bool
     async_generator: bool
     decorators: Tuple[str, ...]
-    calls: List[Tuple] = field(default_factory=list)  # (target, line, column, awaited, managers, wrapper, returned)
+    calls: List[Tuple] = field(
+        default_factory=list
+    )  # (target, line, column, awaited, managers, wrapper, returned)
     generator: bool = False
 
 
@@ -134,14 +144,18 @@ class ClassOutline:
     bases: Tuple[str, ...]
     decorators: Tuple[str, ...]
     members: frozenset
-    attributes: Dict[str, Optional[str]]  # self.<attr> -> its constructor's type, None when unknown or mixed
+    attributes: Dict[
+        str, Optional[str]
+    ]  # self.<attr> -> its constructor's type, None when unknown or mixed
 
 
 @dataclass
 class ModuleOutline:
     name: str
     path: str
-    names: Dict[str, str]  # module-level name -> what it refers to (imports; aliases of other names)
+    names: Dict[
+        str, str
+    ]  # module-level name -> what it refers to (imports; aliases of other names)
     functions: Dict[str, FunctionOutline]
     classes: Dict[str, ClassOutline]
     stars: Tuple[str, ...] = ()  # modules whose names ``from m import *`` brings in
@@ -188,8 +202,12 @@ class _Outliner:
         self.module = module
         self.is_package = os.path.basename(path) == "__init__.py"
         self.names: Dict[str, str] = {}
-        self.shadowed: set = set()  # module names bound by plain assignment: values, not definitions
-        self.aliases: List[str] = []  # module names assigned another name: ``Client = _impl.Client``
+        self.shadowed: set = (
+            set()
+        )  # module names bound by plain assignment: values, not definitions
+        self.aliases: List[
+            str
+        ] = []  # module names assigned another name: ``Client = _impl.Client``
         self.stars: List[str] = []
         self.functions: Dict[str, FunctionOutline] = {}
         self.classes: Dict[str, ClassOutline] = {}
@@ -198,7 +216,9 @@ class _Outliner:
         self._bind_module_names(tree.body)
         for statement in tree.body:
             self._definition(statement, None)
-        return ModuleOutline(self.module, self.path, self.names, self.functions, self.classes, tuple(self.stars))
+        return ModuleOutline(
+            self.module, self.path, self.names, self.functions, self.classes, tuple(self.stars)
+        )
 
     # -- module-level names ---------------------------------------------------------------------
 
@@ -212,26 +232,36 @@ class _Outliner:
                         root = alias.name.split(".")[0]
                         self.names.setdefault(root, root)
             elif isinstance(statement, ast.ImportFrom):
-                base = _absolute(self.module, self.is_package, statement.level, statement.module or "")
+                base = _absolute(
+                    self.module, self.is_package, statement.level, statement.module or ""
+                )
                 for alias in statement.names:
                     if alias.name == "*":
                         self.stars.append(base)
                         continue
-                    self.names.setdefault(alias.asname or alias.name, f"{base}.{alias.name}" if base else alias.name)
+                    self.names.setdefault(
+                        alias.asname or alias.name, f"{base}.{alias.name}" if base else alias.name
+                    )
             elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 self.names.setdefault(statement.name, f"{self.module}.{statement.name}")
             elif isinstance(statement, (ast.Assign, ast.AnnAssign)):
-                targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+                targets = (
+                    statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+                )
                 for target in targets:
                     if isinstance(target, ast.Name):
                         value = statement.value
                         alias = _dotted(value) if value is not None else None
                         if alias is not None and target.id not in self.names:
-                            self.names[target.id] = alias  # resolved below, once every name is known
+                            self.names[target.id] = (
+                                alias  # resolved below, once every name is known
+                            )
                             self.aliases.append(target.id)
                         else:
                             self.shadowed.add(target.id)
-        for name in self.aliases:  # ``Client = _impl.Client``: resolve through the module's own names
+        for (
+            name
+        ) in self.aliases:  # ``Client = _impl.Client``: resolve through the module's own names
             value = self.names[name]
             root, _, rest = value.partition(".")
             if root != name and root in self.names:
@@ -284,31 +314,48 @@ class _Outliner:
         members = frozenset(
             s.name for s in node.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
         )
-        outline = ClassOutline(node.name, node.lineno, bases, self._decorators(node, {}), members, {})
+        outline = ClassOutline(
+            node.name, node.lineno, bases, self._decorators(node, {}), members, {}
+        )
         self.classes[node.name] = outline
         attributes: Dict[str, set] = {}
         for statement in node.body:
             if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
-                attributes.setdefault(statement.target.id, set()).add(self._annotation_type(statement.annotation))
+                attributes.setdefault(statement.target.id, set()).add(
+                    self._annotation_type(statement.annotation)
+                )
             elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 for name, kind in self._function(statement, outline):
                     attributes.setdefault(name, set()).add(kind)
-        outline.attributes = {name: (kinds.pop() if len(kinds) == 1 else None) for name, kinds in attributes.items()}
+        outline.attributes = {
+            name: (kinds.pop() if len(kinds) == 1 else None) for name, kinds in attributes.items()
+        }
 
     def _annotation_type(self, annotation: ast.expr) -> Optional[str]:
-        if isinstance(annotation, ast.Subscript) and self.resolve(_dotted(annotation.value), {}) == "typing.Optional":
+        if (
+            isinstance(annotation, ast.Subscript)
+            and self.resolve(_dotted(annotation.value), {}) == "typing.Optional"
+        ):
             return self._annotation_type(annotation.slice)  # type: ignore[arg-type]
         if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
-            sides = [s for s in (annotation.left, annotation.right) if not (isinstance(s, ast.Constant) and s.value is None)]
+            sides = [
+                s
+                for s in (annotation.left, annotation.right)
+                if not (isinstance(s, ast.Constant) and s.value is None)
+            ]
             return self._annotation_type(sides[0]) if len(sides) == 1 else None
         return self.resolve(_dotted(annotation), {})
 
-    def _value_type(self, value: Optional[ast.expr], local: Dict[str, Optional[str]]) -> Optional[str]:
+    def _value_type(
+        self, value: Optional[ast.expr], local: Dict[str, Optional[str]]
+    ) -> Optional[str]:
         if isinstance(value, ast.Call):
             callee = self.resolve(_dotted(value.func), local)
             if callee is None:
                 return None
-            return FACTORY_TYPES.get(callee, callee)  # a class constructs itself; resolved at lookup
+            return FACTORY_TYPES.get(
+                callee, callee
+            )  # a class constructs itself; resolved at lookup
         return None
 
     def _function(self, node, cls: Optional[ClassOutline]) -> List[Tuple[str, Optional[str]]]:
@@ -316,7 +363,9 @@ class _Outliner:
         is_async = isinstance(node, ast.AsyncFunctionDef)
         decorators = self._decorators(node, {})
         qualname = f"{cls.qualname}.{node.name}" if cls else node.name
-        preserving = all(d.rsplit(".", 1)[-1] in COROUTINE_PRESERVING_DECORATORS for d in decorators)
+        preserving = all(
+            d.rsplit(".", 1)[-1] in COROUTINE_PRESERVING_DECORATORS for d in decorators
+        )
         walker = _BodyWalker(self, cls, node, decorators)
         walker.run()
         self.functions[qualname] = FunctionOutline(
@@ -349,13 +398,17 @@ def _flatten(body: Sequence[ast.stmt]) -> Iterable[ast.stmt]:
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 _CHILD_FIELDS: Dict[type, Tuple[str, ...]] = {}
-_SKIPPED_FIELDS = frozenset({"ctx", "type_comment", "kind", "op", "is_async", "level", "conversion"})
+_SKIPPED_FIELDS = frozenset(
+    {"ctx", "type_comment", "kind", "op", "is_async", "level", "conversion"}
+)
 
 
 def _child_fields(node_type: type) -> Tuple[str, ...]:
     fields = _CHILD_FIELDS.get(node_type)
     if fields is None:
-        fields = _CHILD_FIELDS[node_type] = tuple(f for f in node_type._fields if f not in _SKIPPED_FIELDS)
+        fields = _CHILD_FIELDS[node_type] = tuple(
+            f for f in node_type._fields if f not in _SKIPPED_FIELDS
+        )
     return fields
 
 
@@ -364,11 +417,15 @@ class _BodyWalker:
     it makes with their context, the local names it binds, the ``self.`` attributes it sets, and
     whether it yields. Calls are resolved at the end, once every local binding is known."""
 
-    def __init__(self, outliner: _Outliner, cls: Optional[ClassOutline], node, decorators: Tuple[str, ...]) -> None:
+    def __init__(
+        self, outliner: _Outliner, cls: Optional[ClassOutline], node, decorators: Tuple[str, ...]
+    ) -> None:
         self.outliner = outliner
         self.node = node
         self.yields = False
-        self.raw_calls: List[Tuple] = []  # (dotted, line, column, awaited, manager dotteds, wrapper dotted, returned)
+        self.raw_calls: List[
+            Tuple
+        ] = []  # (dotted, line, column, awaited, manager dotteds, wrapper dotted, returned)
         self.kinds: Dict[str, set] = {}  # local name -> the types of its bindings (None: unknown)
         self.raw_attributes: List[Tuple[str, object]] = []
         arguments = node.args
@@ -378,7 +435,11 @@ class _BodyWalker:
             self.receiver = params[0].arg
         self.local: Dict[str, Optional[str]] = {}
         for param in params:
-            self.local[param.arg] = outliner._annotation_type(param.annotation) if param.annotation is not None else None
+            self.local[param.arg] = (
+                outliner._annotation_type(param.annotation)
+                if param.annotation is not None
+                else None
+            )
         for extra in (arguments.vararg, arguments.kwarg):
             if extra is not None:
                 self.local[extra.arg] = None
@@ -402,8 +463,14 @@ class _BodyWalker:
             if target is None:
                 continue
             resolved_managers = tuple(resolve(m, self.local) or "?" if m else "?" for m in managers)
-            own_wrapper = (resolve(wrapper, self.local) or f"?.{wrapper.rsplit('.', 1)[-1]}") if wrapper else None
-            self.calls.append((target, line, column, awaited, resolved_managers, own_wrapper, returned))
+            own_wrapper = (
+                (resolve(wrapper, self.local) or f"?.{wrapper.rsplit('.', 1)[-1]}")
+                if wrapper
+                else None
+            )
+            self.calls.append(
+                (target, line, column, awaited, resolved_managers, own_wrapper, returned)
+            )
         for name, value in self.raw_attributes:
             kind = value if isinstance(value, str) or value is None else self._value_type(value)
             self.attributes.append((name, kind))
@@ -412,7 +479,9 @@ class _BodyWalker:
         if isinstance(value, ast.Call):
             callee = self.outliner.resolve(_dotted(value.func), self.local)
             if callee is not None:
-                return FACTORY_TYPES.get(callee, callee)  # a class constructs itself: checked at lookup
+                return FACTORY_TYPES.get(
+                    callee, callee
+                )  # a class constructs itself: checked at lookup
         return None
 
     # -- bindings -------------------------------------------------------------------------------
@@ -423,7 +492,11 @@ class _BodyWalker:
             if isinstance(value, ast.Call):
                 dotted = _dotted(value.func)
                 # Resolved against module names only: a local constructor is rare and unknowable here.
-                callee = self.outliner.resolve(dotted, {}) if dotted and dotted.split(".")[0] not in self.local else None
+                callee = (
+                    self.outliner.resolve(dotted, {})
+                    if dotted and dotted.split(".")[0] not in self.local
+                    else None
+                )
                 kind = FACTORY_TYPES.get(callee, callee) if callee else None
             self.kinds.setdefault(target.id, set()).add(kind)
         elif isinstance(target, (ast.Tuple, ast.List)):
@@ -431,13 +504,19 @@ class _BodyWalker:
                 self._bind(element, None)
         elif isinstance(target, ast.Starred):
             self._bind(target.value, None)
-        elif (isinstance(target, ast.Attribute) and self.receiver is not None and isinstance(target.value, ast.Name)
-                and target.value.id == self.receiver):
+        elif (
+            isinstance(target, ast.Attribute)
+            and self.receiver is not None
+            and isinstance(target.value, ast.Name)
+            and target.value.id == self.receiver
+        ):
             self.raw_attributes.append((target.attr, value))
 
     # -- the walk -------------------------------------------------------------------------------
 
-    def _visit(self, node: ast.AST, managers: Tuple, wrapper: Optional[str], awaited: bool, returned: bool) -> None:
+    def _visit(
+        self, node: ast.AST, managers: Tuple, wrapper: Optional[str], awaited: bool, returned: bool
+    ) -> None:
         node_type = type(node)
         if node_type in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
             self.kinds.setdefault(node.name, set()).add(None)  # type: ignore[attr-defined]
@@ -448,11 +527,21 @@ class _BodyWalker:
             return
         if node_type is ast.Call:
             dotted = _dotted(node.func)  # type: ignore[attr-defined]
-            self.raw_calls.append((dotted, node.lineno, node.col_offset + 1, awaited, managers, wrapper, returned))  # type: ignore[attr-defined]
+            self.raw_calls.append(
+                (dotted, node.lineno, node.col_offset + 1, awaited, managers, wrapper, returned)
+            )  # type: ignore[attr-defined]
             self._visit(node.func, managers, None, False, False)  # type: ignore[attr-defined]
-            own = dotted or (f"?.{node.func.attr}" if isinstance(node.func, ast.Attribute) else None)  # type: ignore[attr-defined]
+            own = dotted or (
+                f"?.{node.func.attr}" if isinstance(node.func, ast.Attribute) else None
+            )  # type: ignore[attr-defined]
             for argument in node.args:  # type: ignore[attr-defined]
-                self._visit(argument.value if type(argument) is ast.Starred else argument, managers, own, False, False)
+                self._visit(
+                    argument.value if type(argument) is ast.Starred else argument,
+                    managers,
+                    own,
+                    False,
+                    False,
+                )
             for keyword in node.keywords:  # type: ignore[attr-defined]
                 self._visit(keyword.value, managers, own, False, False)
             return
@@ -470,7 +559,10 @@ class _BodyWalker:
                 self._visit(expression, inner, None, False, False)
                 if item.optional_vars is not None:
                     self._bind(item.optional_vars, expression)
-                inner = (*inner, _dotted(expression.func if isinstance(expression, ast.Call) else expression))
+                inner = (
+                    *inner,
+                    _dotted(expression.func if isinstance(expression, ast.Call) else expression),
+                )
             for statement in node.body:  # type: ignore[attr-defined]
                 self._visit(statement, inner, None, False, False)
             return
@@ -484,7 +576,9 @@ class _BodyWalker:
                 self.kinds.setdefault(target.id, set()).add(annotated)
             else:
                 self._bind(target, None)
-                if self.raw_attributes and self.raw_attributes[-1][0] == getattr(target, "attr", None):
+                if self.raw_attributes and self.raw_attributes[-1][0] == getattr(
+                    target, "attr", None
+                ):
                     self.raw_attributes[-1] = (target.attr, annotated)  # type: ignore[attr-defined]
         elif node_type in (ast.AugAssign, ast.For, ast.AsyncFor, ast.comprehension, ast.NamedExpr):
             self._bind(node.target, node.value if node_type is ast.NamedExpr else None)  # type: ignore[attr-defined]
@@ -511,7 +605,9 @@ class _BodyWalker:
 class OutlineIndex(ProjectIndex):
     """The project index: lookups over the outlines of every linted file."""
 
-    def __init__(self, outlines: Iterable[ModuleOutline], libraries: Optional["LibraryIndex"] = None) -> None:
+    def __init__(
+        self, outlines: Iterable[ModuleOutline], libraries: Optional["LibraryIndex"] = None
+    ) -> None:
         self.libraries = libraries
         self.modules: Dict[str, ModuleOutline] = {}
         for module in outlines:
@@ -532,7 +628,9 @@ class OutlineIndex(ProjectIndex):
                 return module, parts[cut:]
         return None
 
-    def resolve(self, qualname: str, _depth: int = 0) -> Optional[Tuple[ModuleOutline, str, List[str]]]:
+    def resolve(
+        self, qualname: str, _depth: int = 0
+    ) -> Optional[Tuple[ModuleOutline, str, List[str]]]:
         """(module, definition name, remaining attribute path) for a project definition, through
         re-exports and aliases; None when the name is not defined in the project."""
         resolved = self.__dict__.setdefault("_resolved", {})
@@ -545,15 +643,24 @@ class OutlineIndex(ProjectIndex):
         resolved[qualname] = found
         return found
 
-    def _resolve(self, qualname: str, _depth: int) -> Optional[Tuple[ModuleOutline, str, List[str]]]:
+    def _resolve(
+        self, qualname: str, _depth: int
+    ) -> Optional[Tuple[ModuleOutline, str, List[str]]]:
         split = self._split(qualname)
         if split is None:
             return None
         module, path = split
         return self._resolve_in(module, path[0], path[1:], qualname, _depth)
 
-    def _resolve_in(self, module: ModuleOutline, head: str, rest: List[str], qualname: str, depth: int,
-                    seen: Optional[set] = None) -> Optional[Tuple[ModuleOutline, str, List[str]]]:
+    def _resolve_in(
+        self,
+        module: ModuleOutline,
+        head: str,
+        rest: List[str],
+        qualname: str,
+        depth: int,
+        seen: Optional[set] = None,
+    ) -> Optional[Tuple[ModuleOutline, str, List[str]]]:
         if head in module.classes or head in module.functions:
             return module, head, rest
         target = module.names.get(head)
@@ -564,7 +671,9 @@ class OutlineIndex(ProjectIndex):
                 if star in seen or depth > _MAX_DEPTH:
                     continue
                 seen.add(star)
-                starred = self.modules.get(star) or (self.libraries.module(star) if self.libraries else None)
+                starred = self.modules.get(star) or (
+                    self.libraries.module(star) if self.libraries else None
+                )
                 if starred is not None:
                     found = self._resolve_in(starred, head, rest, qualname, depth + 1, seen)
                     if found is not None:
@@ -585,22 +694,39 @@ class OutlineIndex(ProjectIndex):
             if head in module.functions:
                 return self._function_symbol(module, module.functions[head])
             cls = module.classes[head]
-            return Symbol(f"{module.name}.{head}", "class", False, None, module.path, cls.line,
-                          decorators=cls.decorators, members=cls.members,
-                          bases=tuple(None if base == "?" else base for base in cls.bases))
+            return Symbol(
+                f"{module.name}.{head}",
+                "class",
+                False,
+                None,
+                module.path,
+                cls.line,
+                decorators=cls.decorators,
+                members=cls.members,
+                bases=tuple(None if base == "?" else base for base in cls.bases),
+            )
         if head in module.classes and len(rest) >= 1:
             method = self.method(f"{module.name}.{head}", rest[0])
             if method is not None and len(rest) == 1:
                 return method
             attribute = self.attribute_type(f"{module.name}.{head}", rest[0])
             if attribute is not None:
-                return self.lookup(".".join([attribute, *rest[1:]]), _depth + 1) if rest[1:] else None
+                return (
+                    self.lookup(".".join([attribute, *rest[1:]]), _depth + 1) if rest[1:] else None
+                )
         return None
 
     def _function_symbol(self, module: ModuleOutline, function: FunctionOutline) -> Symbol:
         return Symbol(
-            f"{module.name}.{function.qualname}", function.kind, function.is_async, None, module.path,
-            function.line, function.async_generator, function.decorators, generator=function.generator,
+            f"{module.name}.{function.qualname}",
+            function.kind,
+            function.is_async,
+            None,
+            module.path,
+            function.line,
+            function.async_generator,
+            function.decorators,
+            generator=function.generator,
         )
 
     def _class(self, class_qualname: str) -> Optional[Tuple[ModuleOutline, ClassOutline]]:
@@ -648,7 +774,9 @@ class OutlineIndex(ProjectIndex):
                 if kind is None:
                     return None
                 symbol = self.lookup(kind)
-                if kind in FACTORY_TYPES.values() or (symbol is not None and symbol.kind == "class"):
+                if kind in FACTORY_TYPES.values() or (
+                    symbol is not None and symbol.kind == "class"
+                ):
                     return symbol.qualname if symbol is not None else kind
                 return None
         return None
@@ -662,7 +790,9 @@ class OutlineIndex(ProjectIndex):
         if self.libraries is None:
             return
         project = {name.split(".")[0] for name in self.modules}
-        imported = {value for module in list(self.modules.values()) for value in module.names.values()}
+        imported = {
+            value for module in list(self.modules.values()) for value in module.names.values()
+        }
         for qualname in sorted(imported):
             if qualname.split(".")[0] not in project:
                 if self.libraries.module(qualname) is None:  # ``import x`` names a module
@@ -697,8 +827,17 @@ class OutlineIndex(ProjectIndex):
     @staticmethod
     def _site(module: ModuleOutline, function: FunctionOutline, call: Tuple) -> CallSite:
         target, line, column, awaited, managers, wrapper, returned = call
-        return CallSite(target, f"{module.name}.{function.qualname}", module.path, line, column, awaited,
-                        managers, wrapper, returned)
+        return CallSite(
+            target,
+            f"{module.name}.{function.qualname}",
+            module.path,
+            line,
+            column,
+            awaited,
+            managers,
+            wrapper,
+            returned,
+        )
 
     @property
     def fingerprint(self) -> str:
@@ -754,7 +893,11 @@ class FileOverlay(OutlineIndex):
 def overlay(base: ProjectIndex, text: str, path: str, module: str) -> ProjectIndex:
     """The index for linting ``text`` as ``path``: the project's, with this text's outline."""
     known = getattr(base, "modules", {}).get(module)
-    if known is not None and known.path == path and known.digest == hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest():
+    if (
+        known is not None
+        and known.path == path
+        and known.digest == hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+    ):
         return base
     return FileOverlay(base, text, path, module)
 
@@ -775,7 +918,9 @@ class OutlineCache:
     """Outlines by (content hash, path, module name), kept in ``<cache dir>/outlines-v<N>.pickle``."""
 
     def __init__(self, directory: Optional[str]) -> None:
-        self.path = os.path.join(directory, f"outlines-v{OUTLINE_VERSION}.pickle") if directory else None
+        self.path = (
+            os.path.join(directory, f"outlines-v{OUTLINE_VERSION}.pickle") if directory else None
+        )
         self.entries: Dict[Tuple[str, str, str], Optional[ModuleOutline]] = {}
         self.used: Dict[Tuple[str, str, str], Optional[ModuleOutline]] = {}
         if self.path is not None:
@@ -800,7 +945,9 @@ class OutlineCache:
             pass  # the cache is an optimisation
 
 
-def outline_file(task: Tuple[str, str, Optional[bytes]]) -> Tuple[Tuple[str, str, str], Optional[ModuleOutline]]:
+def outline_file(
+    task: Tuple[str, str, Optional[bytes]],
+) -> Tuple[Tuple[str, str, str], Optional[ModuleOutline]]:
     path, module, data = task
     if data is None:
         try:
@@ -812,8 +959,12 @@ def outline_file(task: Tuple[str, str, Optional[bytes]]) -> Tuple[Tuple[str, str
     return key, outline(data, path, module)
 
 
-def build_index(files: Sequence[Tuple[str, str]], cache: Optional[OutlineCache] = None, jobs: int = 1,
-                libraries: Optional["LibraryIndex"] = None) -> OutlineIndex:
+def build_index(
+    files: Sequence[Tuple[str, str]],
+    cache: Optional[OutlineCache] = None,
+    jobs: int = 1,
+    libraries: Optional["LibraryIndex"] = None,
+) -> OutlineIndex:
     """The index of ``files`` (path, module name), reusing cached outlines of unchanged contents."""
     cache = cache or OutlineCache(None)
     outlines: List[Optional[ModuleOutline]] = []
@@ -862,8 +1013,12 @@ class LibraryIndex:
     running interpreter's path without importing them (a ``.pyi`` stub beside a module wins),
     read only when a lookup reaches them, and cached per distribution name and version."""
 
-    def __init__(self, directory: Optional[str], search_path: Optional[Sequence[str]] = None) -> None:
-        self.directory = os.path.join(directory, f"libraries-v{OUTLINE_VERSION}") if directory else None
+    def __init__(
+        self, directory: Optional[str], search_path: Optional[Sequence[str]] = None
+    ) -> None:
+        self.directory = (
+            os.path.join(directory, f"libraries-v{OUTLINE_VERSION}") if directory else None
+        )
         self.search_path = list(search_path) if search_path is not None else None
         self.found: Dict[str, Optional[ModuleOutline]] = {}
         self.stores: Dict[str, Dict[str, Optional[ModuleOutline]]] = {}
@@ -910,7 +1065,9 @@ class LibraryIndex:
                 return f"{distribution}-{metadata.version(distribution)}"
             except Exception:
                 continue
-        package = locate(top, self.search_path) or path  # not installed as a distribution: the package's own stamp
+        package = (
+            locate(top, self.search_path) or path
+        )  # not installed as a distribution: the package's own stamp
         try:
             return f"{top}-mtime-{os.stat(package).st_mtime_ns}"
         except OSError:
@@ -968,7 +1125,9 @@ def library_search_path() -> List[str]:
     path = [entry for entry in sys.path if entry and os.path.isdir(entry)]
     for environment in (os.environ.get("VIRTUAL_ENV"), os.path.join(os.getcwd(), ".venv")):
         if environment and os.path.isdir(environment):
-            for site in sorted(glob.glob(os.path.join(environment, "lib", "python3*", "site-packages"))):
+            for site in sorted(
+                glob.glob(os.path.join(environment, "lib", "python3*", "site-packages"))
+            ):
                 if site not in path:
                     path.append(site)
     return path
@@ -990,7 +1149,11 @@ def locate(module: str, search_path: Optional[Sequence[str]] = None) -> Optional
             return None
         if spec is None:
             if position == 0:  # a stub-only distribution: <package>-stubs
-                stub = PathFinder.find_spec(f"{name}-stubs", locations) if name.isidentifier() else None
+                stub = (
+                    PathFinder.find_spec(f"{name}-stubs", locations)
+                    if name.isidentifier()
+                    else None
+                )
                 if stub is None or not stub.submodule_search_locations:
                     return None
                 spec = stub

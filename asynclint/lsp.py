@@ -125,8 +125,12 @@ class TextIndex:
         self.text = text
         self.encoding = encoding
         breaks = list(_LINE_BREAK.finditer(text))
-        self.starts = [0] + [match.end() for match in breaks]  # offset of each line's first character
-        self.ends = [match.start() for match in breaks] + [len(text)]  # offset of each line's terminator
+        self.starts = [0] + [
+            match.end() for match in breaks
+        ]  # offset of each line's first character
+        self.ends = [match.start() for match in breaks] + [
+            len(text)
+        ]  # offset of each line's terminator
 
     def offset(self, line: int, column: int) -> int:
         """The offset of an engine position (1-based; clamped to the line and to the text)."""
@@ -142,13 +146,17 @@ class TextIndex:
         line = bisect.bisect_right(self.starts, offset) - 1
         start = self.starts[line]
         offset = min(offset, self.ends[line])  # never inside a \r\n
-        return types.Position(line=line, character=code_units(self.text[start:offset], self.encoding))
+        return types.Position(
+            line=line, character=code_units(self.text[start:offset], self.encoding)
+        )
 
     def lsp_position(self, line: int, column: int) -> types.Position:
         return self.position(self.offset(line, column))
 
     def lsp_range(self, line: int, column: int, end_line: int, end_column: int) -> types.Range:
-        return types.Range(start=self.lsp_position(line, column), end=self.lsp_position(end_line, end_column))
+        return types.Range(
+            start=self.lsp_position(line, column), end=self.lsp_position(end_line, end_column)
+        )
 
     def finding_range(self, finding: Finding) -> types.Range:
         return self.lsp_range(finding.line, finding.column, finding.end_line, finding.end_column)
@@ -192,8 +200,12 @@ def text_edits(text: str, edits: Iterable[dict], encoding: str) -> List[types.Te
     for edit in edits:
         start = offset(edit["start"]["line"], edit["start"]["column"])
         end = offset(edit["end"]["line"], edit["end"]["column"])
-        result.append(types.TextEdit(range=types.Range(start=index.position(start), end=index.position(end)),
-                                     new_text=edit["content"]))
+        result.append(
+            types.TextEdit(
+                range=types.Range(start=index.position(start), end=index.position(end)),
+                new_text=edit["content"],
+            )
+        )
     return result
 
 
@@ -244,7 +256,9 @@ def read_settings(value: Any) -> Tuple[Dict[str, Tuple[str, ...]], List[str]]:
         name = _SETTING_KEYS.get(key)
         if name is None:
             if nested:  # flat settings may well hold other tools' keys
-                problems.append(f"unknown setting {key!r} ignored; known: select, extendSelect, ignore")
+                problems.append(
+                    f"unknown setting {key!r} ignored; known: select, extendSelect, ignore"
+                )
             continue
         if item is None:
             continue
@@ -268,12 +282,15 @@ def layer_settings(*layers: Dict[str, Tuple[str, ...]]) -> EditorSettings:
 
 # -- the engine's thread --------------------------------------------------------------------------
 
+
 class _EngineThread:
     """One daemon thread that runs engine jobs in order. A job cancelled before it starts is skipped;
     being a daemon, the thread never holds up the process's exit."""
 
     def __init__(self) -> None:
-        self._jobs: "queue.SimpleQueue[Tuple[concurrent.futures.Future, Callable, tuple]]" = queue.SimpleQueue()
+        self._jobs: "queue.SimpleQueue[Tuple[concurrent.futures.Future, Callable, tuple]]" = (
+            queue.SimpleQueue()
+        )
         previous = threading.stack_size()
         try:
             threading.stack_size(_ENGINE_STACK_BYTES)
@@ -308,7 +325,9 @@ class Outcome:
 
     findings: List[Finding] = dataclasses.field(default_factory=list)
     fixed_text: Optional[str] = None
-    problems: List[Tuple[int, str]] = dataclasses.field(default_factory=list)  # (MessageType, message)
+    problems: List[Tuple[int, str]] = dataclasses.field(
+        default_factory=list
+    )  # (MessageType, message)
 
 
 @dataclass(frozen=True)
@@ -328,7 +347,9 @@ class Workbench:
 
     def __init__(self) -> None:
         self.linter = Linter()
-        self._configs: Dict[str, Tuple[Any, Any]] = {}  # config path -> (stamp, Config | error message)
+        self._configs: Dict[
+            str, Tuple[Any, Any]
+        ] = {}  # config path -> (stamp, Config | error message)
         self._settings: Dict[Any, Any] = {}
         self._results: Dict[Tuple[str, str, Any], Tuple[str, FileSettings, Outcome]] = {}
 
@@ -342,7 +363,9 @@ class Workbench:
 
     # configuration
 
-    def file_settings(self, path: str, editor: EditorSettings) -> Tuple[Optional[FileSettings], List[Tuple[int, str]]]:
+    def file_settings(
+        self, path: str, editor: EditorSettings
+    ) -> Tuple[Optional[FileSettings], List[Tuple[int, str]]]:
         from .registry import RulePackError, load_rules
         from .runner import Settings
 
@@ -358,11 +381,15 @@ class Workbench:
             if len(self._settings) > 64:  # stale stamps of edited configuration files
                 self._settings.clear()
             config, problems = self._config(config_path, rules, os.path.dirname(path))
-            config = dataclasses.replace(config, extend_select=list(config.extend_select), ignore=list(config.ignore))
+            config = dataclasses.replace(
+                config, extend_select=list(config.extend_select), ignore=list(config.ignore)
+            )
             codes = configuration.known_codes(rules)
             if editor.select is not None:
                 config.select = self._known(editor.select, codes, "select", problems)
-            config.extend_select += self._known(editor.extend_select, codes, "extendSelect", problems)
+            config.extend_select += self._known(
+                editor.extend_select, codes, "extendSelect", problems
+            )
             config.ignore += self._known(editor.ignore, codes, "ignore", problems)
             cached = self._settings[key] = (Settings(config, rules), problems)
         settings, problems = cached
@@ -391,11 +418,14 @@ class Workbench:
         if isinstance(loaded, str):
             root = os.path.dirname(path) if path else fallback_root
             return configuration.Config(root=root), [
-                (types.MessageType.Error, f"asynclint: {loaded}; using the default configuration")]
+                (types.MessageType.Error, f"asynclint: {loaded}; using the default configuration")
+            ]
         return loaded, []
 
     @staticmethod
-    def _known(selectors: Sequence[str], codes: Sequence[str], key: str, problems: List[Tuple[int, str]]) -> List[str]:
+    def _known(
+        selectors: Sequence[str], codes: Sequence[str], key: str, problems: List[Tuple[int, str]]
+    ) -> List[str]:
         known, unknown = [], []
         for selector in selectors:
             try:
@@ -405,16 +435,25 @@ class Workbench:
             else:
                 known.append(selector)
         if unknown:
-            problems.append((types.MessageType.Warning,
-                             f"asynclint: unknown rule code{'s' if len(unknown) > 1 else ''} or prefix"
-                             f"{'es' if len(unknown) > 1 else ''} in the editor setting '{key}' ignored: "
-                             f"{', '.join(unknown)}"))
+            problems.append(
+                (
+                    types.MessageType.Warning,
+                    f"asynclint: unknown rule code{'s' if len(unknown) > 1 else ''} or prefix"
+                    f"{'es' if len(unknown) > 1 else ''} in the editor setting '{key}' ignored: "
+                    f"{', '.join(unknown)}",
+                )
+            )
         return known
 
     # linting
 
-    def lint(self, target: Target, editor: EditorSettings, mode: str = DIAGNOSTICS,
-             codes: Optional[frozenset] = None) -> Outcome:
+    def lint(
+        self,
+        target: Target,
+        editor: EditorSettings,
+        mode: str = DIAGNOSTICS,
+        codes: Optional[frozenset] = None,
+    ) -> Outcome:
         """Lint a document's text. ``mode``: DIAGNOSTICS (findings), EDITS (findings with their
         fixes as text edits, only for the rules ``codes``) or FIX_ALL (the text with the safe fixes
         applied). The latest outcome per document and mode is remembered."""
@@ -423,7 +462,9 @@ class Workbench:
             if settings is None:
                 return Outcome(problems=problems)
             if codes is not None:
-                settings = dataclasses.replace(settings, rules=tuple(r for r in settings.rules if r.code in codes))
+                settings = dataclasses.replace(
+                    settings, rules=tuple(r for r in settings.rules if r.code in codes)
+                )
             key = (target.uri, mode, codes)
             cached = self._results.get(key)
             if cached is not None and cached[0] == target.text and cached[1] == settings:
@@ -433,20 +474,42 @@ class Workbench:
             return dataclasses.replace(outcome, problems=problems)
         except Exception as error:  # the server must outlive any engine failure
             logger.exception("linting %s failed", target.uri)
-            return Outcome(problems=[(types.MessageType.Error,
-                                      f"asynclint: internal error on {target.path}: {type(error).__name__}: {error}")])
+            return Outcome(
+                problems=[
+                    (
+                        types.MessageType.Error,
+                        f"asynclint: internal error on {target.path}: {type(error).__name__}: {error}",
+                    )
+                ]
+            )
 
     def _lint(self, target: Target, settings: FileSettings, mode: str) -> Outcome:
         from .source import MAX_FILE_BYTES, Source
 
         size = len(target.text.encode("utf-8", "surrogatepass"))
-        if size > MAX_FILE_BYTES:  # as the CLI does: generated code, and far too slow to lint per keystroke
+        if (
+            size > MAX_FILE_BYTES
+        ):  # as the CLI does: generated code, and far too slow to lint per keystroke
             if mode != DIAGNOSTICS or "ASL004" in settings.ignored_diagnostics:
                 return Outcome()
-            message = (f"file is {size / 1048576:.1f} MiB, over the {MAX_FILE_BYTES // 1048576} MiB limit; "
-                       "skipped")
-            return Outcome(findings=[Finding(target.path, 1, 1, 1, 1, "ASL004", ENGINE_DIAGNOSTICS["ASL004"].name,
-                                             message)])
+            message = (
+                f"file is {size / 1048576:.1f} MiB, over the {MAX_FILE_BYTES // 1048576} MiB limit; "
+                "skipped"
+            )
+            return Outcome(
+                findings=[
+                    Finding(
+                        target.path,
+                        1,
+                        1,
+                        1,
+                        1,
+                        "ASL004",
+                        ENGINE_DIAGNOSTICS["ASL004"].name,
+                        message,
+                    )
+                ]
+            )
         source = Source(target.path, target.text)
         if mode == FIX_ALL:
             result: FileResult = self.linter.lint_source(source, settings, fix=True)
@@ -456,6 +519,7 @@ class Workbench:
 
 
 # -- the server -----------------------------------------------------------------------------------
+
 
 def _capability(root: Any, dotted: str, default: Any = None) -> Any:
     value = root
@@ -472,7 +536,9 @@ def _finding_key(finding: Finding) -> list:
 
 class AsynclintServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__(SOURCE, __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        super().__init__(
+            SOURCE, __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental
+        )
         self.engine = _EngineThread()
         self.workbench = Workbench()
         self.initial_settings: Dict[str, Tuple[str, ...]] = {}
@@ -480,7 +546,9 @@ class AsynclintServer(LanguageServer):
         self.editor_settings = EditorSettings()
         self.shown: Set[str] = set()
         self.pending: Dict[str, asyncio.Task] = {}
-        self.open_uris: Set[str] = set()  # as the client spells them (pygls keys documents unquoted)
+        self.open_uris: Set[str] = (
+            set()
+        )  # as the client spells them (pygls keys documents unquoted)
         self.shutdown_requested = False
 
     # engine access
@@ -554,19 +622,33 @@ class AsynclintServer(LanguageServer):
             if opened is None:
                 return
             target, version = opened
-            outcome: Outcome = await self.run_engine(self.workbench.lint, target, self.editor_settings)
+            outcome: Outcome = await self.run_engine(
+                self.workbench.lint, target, self.editor_settings
+            )
             self.tell(outcome.problems)
             now = self.target(uri)
             if now is None or now[1] != version or now[0].text != target.text:
                 return  # the document changed meanwhile: its own lint publishes
             index = TextIndex(target.text, self.encoding)
-            self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
-                uri=uri, version=version, diagnostics=[self.diagnostic(f, index) for f in outcome.findings]))
+            self.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(
+                    uri=uri,
+                    version=version,
+                    diagnostics=[self.diagnostic(f, index) for f in outcome.findings],
+                )
+            )
         except asyncio.CancelledError:
             pass
         except Exception as error:
             logger.exception("publishing diagnostics for %s failed", uri)
-            self.tell([(types.MessageType.Error, f"asynclint: internal error: {type(error).__name__}: {error}")])
+            self.tell(
+                [
+                    (
+                        types.MessageType.Error,
+                        f"asynclint: internal error: {type(error).__name__}: {error}",
+                    )
+                ]
+            )
         finally:
             if self.pending.get(uri) is task:
                 del self.pending[uri]
@@ -574,7 +656,11 @@ class AsynclintServer(LanguageServer):
     @staticmethod
     def diagnostic(finding: Finding, index: TextIndex) -> types.Diagnostic:
         engine = finding.code in ENGINE_DIAGNOSTICS
-        data = {"fix": finding.fix_applicability, "fixMessage": finding.fix_message} if finding.fix_applicability else None
+        data = (
+            {"fix": finding.fix_applicability, "fixMessage": finding.fix_message}
+            if finding.fix_applicability
+            else None
+        )
         return types.Diagnostic(
             range=index.finding_range(finding),
             message=finding.message,
@@ -592,16 +678,26 @@ class AsynclintServer(LanguageServer):
         return any(kind == wanted or kind.startswith(wanted + ".") for wanted in only)
 
     def _resolvable(self) -> bool:
-        properties = _capability(self.client_capabilities, "text_document.code_action.resolve_support.properties", [])
+        properties = _capability(
+            self.client_capabilities, "text_document.code_action.resolve_support.properties", []
+        )
         return "edit" in properties
 
-    def workspace_edit(self, uri: str, version: Optional[int], edits: List[types.TextEdit]) -> types.WorkspaceEdit:
-        if _capability(self.client_capabilities, "workspace.workspace_edit.document_changes", False):
+    def workspace_edit(
+        self, uri: str, version: Optional[int], edits: List[types.TextEdit]
+    ) -> types.WorkspaceEdit:
+        if _capability(
+            self.client_capabilities, "workspace.workspace_edit.document_changes", False
+        ):
             identifier = types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version)
-            return types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(text_document=identifier, edits=edits)])
+            return types.WorkspaceEdit(
+                document_changes=[types.TextDocumentEdit(text_document=identifier, edits=edits)]
+            )
         return types.WorkspaceEdit(changes={uri: edits})
 
-    async def code_actions(self, params: types.CodeActionParams) -> Optional[List[types.CodeAction]]:
+    async def code_actions(
+        self, params: types.CodeActionParams
+    ) -> Optional[List[types.CodeAction]]:
         uri = params.text_document.uri
         opened = self.target(uri)
         if opened is None:
@@ -617,16 +713,28 @@ class AsynclintServer(LanguageServer):
         self.tell(outcome.problems)
         index = TextIndex(target.text, self.encoding)
         fixable = [f for f in outcome.findings if f.fix_applicability in ("safe", "unsafe")]
-        in_range = [f for f in fixable if ranges_touch(index.finding_range(f), params.range)] if want_quick else []
-        offer_all = want_all and any(f.fix_applicability == "safe" for f in fixable) and (
-            bool(only) or bool(in_range) or self._resolvable())
+        in_range = (
+            [f for f in fixable if ranges_touch(index.finding_range(f), params.range)]
+            if want_quick
+            else []
+        )
+        offer_all = (
+            want_all
+            and any(f.fix_applicability == "safe" for f in fixable)
+            and (bool(only) or bool(in_range) or self._resolvable())
+        )
         lazy = self._resolvable()
         actions: List[types.CodeAction] = []
         if in_range:
             edits_by_key: Dict[tuple, Finding] = {}
             if not lazy:
                 with_edits: Outcome = await self.run_engine(
-                    self.workbench.lint, target, settings, EDITS, frozenset(f.code for f in in_range))
+                    self.workbench.lint,
+                    target,
+                    settings,
+                    EDITS,
+                    frozenset(f.code for f in in_range),
+                )
                 edits_by_key = {tuple(_finding_key(f)): f for f in with_edits.findings}
             for finding in in_range:
                 action = types.CodeAction(
@@ -641,10 +749,14 @@ class AsynclintServer(LanguageServer):
                     edited = edits_by_key.get(tuple(_finding_key(finding)))
                     if edited is None or not edited.edits:
                         continue
-                    action.edit = self.workspace_edit(uri, version, text_edits(target.text, edited.edits, self.encoding))
+                    action.edit = self.workspace_edit(
+                        uri, version, text_edits(target.text, edited.edits, self.encoding)
+                    )
                 actions.append(action)
         if offer_all:
-            action = types.CodeAction(title="Fix all safely fixable asynclint findings", kind=FIX_ALL_KIND)
+            action = types.CodeAction(
+                title="Fix all safely fixable asynclint findings", kind=FIX_ALL_KIND
+            )
             if lazy:
                 action.data = {"uri": uri, "version": version, "fixAll": True}
                 actions.append(action)
@@ -660,14 +772,20 @@ class AsynclintServer(LanguageServer):
         title = finding.fix_message or f"Fix {finding.code}"
         return f"{title} (unsafe)" if finding.fix_applicability == "unsafe" else title
 
-    async def fix_all_edit(self, target: Target, version: Optional[int]) -> Optional[types.WorkspaceEdit]:
+    async def fix_all_edit(
+        self, target: Target, version: Optional[int]
+    ) -> Optional[types.WorkspaceEdit]:
         from . import fixer
 
-        outcome: Outcome = await self.run_engine(self.workbench.lint, target, self.editor_settings, FIX_ALL)
+        outcome: Outcome = await self.run_engine(
+            self.workbench.lint, target, self.editor_settings, FIX_ALL
+        )
         self.tell(outcome.problems)
         if outcome.fixed_text is None or outcome.fixed_text == target.text:
             return None
-        edits = text_edits(target.text, fixer.text_edits(target.text, outcome.fixed_text), self.encoding)
+        edits = text_edits(
+            target.text, fixer.text_edits(target.text, outcome.fixed_text), self.encoding
+        )
         return self.workspace_edit(target.uri, version, edits)
 
     async def resolve_code_action(self, action: types.CodeAction) -> types.CodeAction:
@@ -683,11 +801,13 @@ class AsynclintServer(LanguageServer):
         if not (isinstance(key, list) and key):
             return action
         outcome: Outcome = await self.run_engine(
-            self.workbench.lint, target, self.editor_settings, EDITS, frozenset([key[0]]))
+            self.workbench.lint, target, self.editor_settings, EDITS, frozenset([key[0]])
+        )
         for finding in outcome.findings:
             if _finding_key(finding) == key and finding.edits:
-                action.edit = self.workspace_edit(target.uri, version,
-                                                  text_edits(target.text, finding.edits, self.encoding))
+                action.edit = self.workspace_edit(
+                    target.uri, version, text_edits(target.text, finding.edits, self.encoding)
+                )
                 break
         return action
 
@@ -697,25 +817,47 @@ class AsynclintServer(LanguageServer):
         if not _capability(self.client_capabilities, "workspace.configuration", False):
             return None
         try:
-            values = await asyncio.wait_for(self.workspace_configuration_async(types.ConfigurationParams(
-                items=[types.ConfigurationItem(section=SETTINGS_SECTION)])), timeout=10)
+            values = await asyncio.wait_for(
+                self.workspace_configuration_async(
+                    types.ConfigurationParams(
+                        items=[types.ConfigurationItem(section=SETTINGS_SECTION)]
+                    )
+                ),
+                timeout=10,
+            )
         except Exception as error:
-            self.log(f"asynclint: workspace/configuration failed: {error}", types.MessageType.Warning)
+            self.log(
+                f"asynclint: workspace/configuration failed: {error}", types.MessageType.Warning
+            )
             return None
         return {SETTINGS_SECTION: values[0]} if values else None
 
     async def watch_config_files(self) -> None:
-        if not _capability(self.client_capabilities, "workspace.did_change_watched_files.dynamic_registration", False):
+        if not _capability(
+            self.client_capabilities,
+            "workspace.did_change_watched_files.dynamic_registration",
+            False,
+        ):
             return
-        watchers = [types.FileSystemWatcher(glob_pattern=f"**/{name}") for name in CONFIG_FILE_NAMES]
+        watchers = [
+            types.FileSystemWatcher(glob_pattern=f"**/{name}") for name in CONFIG_FILE_NAMES
+        ]
         registration = types.Registration(
-            id="asynclint-config-files", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
-            register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=watchers))
+            id="asynclint-config-files",
+            method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+            register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=watchers),
+        )
         try:
-            await asyncio.wait_for(self.client_register_capability_async(
-                types.RegistrationParams(registrations=[registration])), timeout=10)
+            await asyncio.wait_for(
+                self.client_register_capability_async(
+                    types.RegistrationParams(registrations=[registration])
+                ),
+                timeout=10,
+            )
         except Exception as error:
-            self.log(f"asynclint: cannot watch configuration files: {error}", types.MessageType.Warning)
+            self.log(
+                f"asynclint: cannot watch configuration files: {error}", types.MessageType.Warning
+            )
 
 
 def create_server() -> AsynclintServer:
@@ -758,10 +900,14 @@ def create_server() -> AsynclintServer:
         if task is not None:
             task.cancel()
         ls.engine.submit(ls.workbench.forget, uri)
-        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+        ls.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
+        )
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
-    async def did_change_configuration(ls: AsynclintServer, params: types.DidChangeConfigurationParams) -> None:
+    async def did_change_configuration(
+        ls: AsynclintServer, params: types.DidChangeConfigurationParams
+    ) -> None:
         settings = params.settings
         if settings is None or settings == {}:  # the pull model: the client expects to be asked
             pulled = await ls.pull_settings()
@@ -777,17 +923,28 @@ def create_server() -> AsynclintServer:
         ls.settings_changed()
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
-    def did_change_watched_files(ls: AsynclintServer, params: types.DidChangeWatchedFilesParams) -> None:
-        if any(os.path.basename(to_fs_path(change.uri) or "") in CONFIG_FILE_NAMES for change in params.changes):
+    def did_change_watched_files(
+        ls: AsynclintServer, params: types.DidChangeWatchedFilesParams
+    ) -> None:
+        if any(
+            os.path.basename(to_fs_path(change.uri) or "") in CONFIG_FILE_NAMES
+            for change in params.changes
+        ):
             ls.settings_changed()
 
-    @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(
-        code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL_KIND], resolve_provider=True))
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(
+            code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL_KIND], resolve_provider=True
+        ),
+    )
     async def code_action(ls: AsynclintServer, params: types.CodeActionParams):
         return await ls.code_actions(params)
 
     @server.feature(types.CODE_ACTION_RESOLVE)
-    async def code_action_resolve(ls: AsynclintServer, params: types.CodeAction) -> types.CodeAction:
+    async def code_action_resolve(
+        ls: AsynclintServer, params: types.CodeAction
+    ) -> types.CodeAction:
         return await ls.resolve_code_action(params)
 
     @server.feature(types.SHUTDOWN)
@@ -807,7 +964,11 @@ def serve() -> None:
     """
     if sys.getrecursionlimit() < 10_000:
         sys.setrecursionlimit(10_000)  # code generation recurses on deeply nested expressions
-    logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="asynclint server: %(levelname)s: %(message)s")
+    logging.basicConfig(
+        stream=sys.stderr,
+        level=logging.WARNING,
+        format="asynclint server: %(levelname)s: %(message)s",
+    )
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # a stray print must never corrupt the protocol stream
     server = create_server()
@@ -815,5 +976,13 @@ def serve() -> None:
     sys.exit(0 if server.shutdown_requested else 1)
 
 
-__all__ = ["AsynclintServer", "EditorSettings", "TextIndex", "code_units", "create_server", "read_settings",
-           "serve", "text_edits"]
+__all__ = [
+    "AsynclintServer",
+    "EditorSettings",
+    "TextIndex",
+    "code_units",
+    "create_server",
+    "read_settings",
+    "serve",
+    "text_edits",
+]

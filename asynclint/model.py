@@ -27,7 +27,12 @@ import libcst as cst
 
 from .index import EMPTY_INDEX, ProjectIndex, Symbol
 from .knowledge import (
-    AWAITED_TYPES, COROUTINE_PRESERVING_DECORATORS, FACTORY_TYPES, MEMBER_TYPES, THREAD_RUNNERS, TYPE_ALIASES,
+    AWAITED_TYPES,
+    COROUTINE_PRESERVING_DECORATORS,
+    FACTORY_TYPES,
+    MEMBER_TYPES,
+    THREAD_RUNNERS,
+    TYPE_ALIASES,
 )
 
 _BUILTINS = frozenset(dir(builtins))
@@ -111,7 +116,11 @@ def _body_of(node: cst.CSTNode) -> Sequence[cst.BaseStatement]:
     body = getattr(node, "body", None)  # a match statement has cases instead
     if isinstance(body, cst.IndentedBlock):
         return body.body
-    return (cst.SimpleStatementLine(body=body.body),) if isinstance(body, cst.SimpleStatementSuite) else ()
+    return (
+        (cst.SimpleStatementLine(body=body.body),)
+        if isinstance(body, cst.SimpleStatementSuite)
+        else ()
+    )
 
 
 def dotted_name(node: cst.CSTNode) -> Optional[str]:
@@ -147,10 +156,14 @@ class _BindingCollector:
         if isinstance(target, cst.Name):
             self.add(target.value, binding)
         elif isinstance(target, (cst.Tuple, cst.List)):
-            unpacks = binding.kind == "assign" and not any(isinstance(e, cst.StarredElement) for e in target.elements)
+            unpacks = binding.kind == "assign" and not any(
+                isinstance(e, cst.StarredElement) for e in target.elements
+            )
             for position, element in enumerate(target.elements):
                 if unpacks and isinstance(element.value, cst.Name):
-                    self.add(element.value.value, Binding("unpack", binding.node, position=position))
+                    self.add(
+                        element.value.value, Binding("unpack", binding.node, position=position)
+                    )
                 else:
                     self.target(element.value, Binding("other", binding.node))
         elif isinstance(target, cst.StarredElement):
@@ -204,7 +217,12 @@ class _BindingCollector:
                 self.target(target.target, Binding("assign", small.value))
         elif isinstance(small, cst.AnnAssign):
             annotation = small.annotation.annotation
-            self.target(small.target, Binding("assign" if small.value else "declared", small.value, annotation=annotation))
+            self.target(
+                small.target,
+                Binding(
+                    "assign" if small.value else "declared", small.value, annotation=annotation
+                ),
+            )
         elif isinstance(small, cst.AugAssign):
             self.target(small.target, Binding("other"))
         elif isinstance(small, cst.Import):
@@ -218,11 +236,19 @@ class _BindingCollector:
         elif isinstance(small, cst.ImportFrom):
             if isinstance(small.names, cst.ImportStar):
                 return
-            module = "." * len(small.relative) + ((dotted_name(small.module) or "") if small.module else "")
+            module = "." * len(small.relative) + (
+                (dotted_name(small.module) or "") if small.module else ""
+            )
             for alias in small.names:
                 imported = dotted_name(alias.name) or ""
-                local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else imported
-                qualname = f"{module}.{imported}" if not module.endswith(".") else f"{module}{imported}"
+                local = (
+                    alias.asname.name.value
+                    if alias.asname and isinstance(alias.asname.name, cst.Name)
+                    else imported
+                )
+                qualname = (
+                    f"{module}.{imported}" if not module.endswith(".") else f"{module}{imported}"
+                )
                 self.add(local, Binding("import", qualname=qualname))
         elif isinstance(small, (cst.Global, cst.Nonlocal)):
             for item in small.names:
@@ -322,7 +348,9 @@ class SemanticModel:
                 for binding in bindings
                 if binding.kind == "import" and binding.qualname
             }
-            imported.add(self.module_name.split(".")[0])  # the frameworks' own modules import relatively
+            imported.add(
+                self.module_name.split(".")[0]
+            )  # the frameworks' own modules import relatively
             self._framework = next((f for f in ("trio", "anyio") if f in imported), "asyncio")
         return self._framework
 
@@ -361,7 +389,9 @@ class SemanticModel:
 
     # -- names ----------------------------------------------------------------------------------
 
-    def lookup(self, name: str, scope: Optional[Scope] = None) -> Tuple[Optional[Scope], List[Binding]]:
+    def lookup(
+        self, name: str, scope: Optional[Scope] = None
+    ) -> Tuple[Optional[Scope], List[Binding]]:
         """The scope that binds ``name`` as seen from ``scope`` (default: the current one)."""
         start = scope or self.scope
         current: Optional[Scope] = start
@@ -439,7 +469,9 @@ class SemanticModel:
 
     # -- types ----------------------------------------------------------------------------------
 
-    def type_of(self, node: cst.BaseExpression, scope: Optional[Scope] = None, _depth: int = 0) -> Optional[str]:
+    def type_of(
+        self, node: cst.BaseExpression, scope: Optional[Scope] = None, _depth: int = 0
+    ) -> Optional[str]:
         """The qualified class of the value of ``node`` when it is known for certain, else None.
 
         Sources: calls to catalogued factories and to classes (``requests.Session()``), awaited
@@ -475,11 +507,17 @@ class SemanticModel:
                 callee = self.qualified_name(inner.func, scope)
                 if callee in THREAD_RUNNERS and inner.args and not inner.args[0].star:
                     # ``await asyncio.to_thread(open, p)`` gives what ``open(p)`` gives
-                    return self._type_of(inner.with_changes(func=inner.args[0].value, args=inner.args[1:]), scope, depth + 1)
+                    return self._type_of(
+                        inner.with_changes(func=inner.args[0].value, args=inner.args[1:]),
+                        scope,
+                        depth + 1,
+                    )
                 if callee is not None:
                     return AWAITED_TYPES.get(callee)
                 if isinstance(inner.func, cst.Attribute):
-                    return self._member_type(inner.func.value, inner.func.attr.value, scope, depth, AWAITED_TYPES)
+                    return self._member_type(
+                        inner.func.value, inner.func.attr.value, scope, depth, AWAITED_TYPES
+                    )
             return None
         if isinstance(node, cst.Name):
             owner, bindings = self.lookup(node.value, scope)
@@ -493,22 +531,37 @@ class SemanticModel:
                     bindings = cls.attribute_bindings(node.attr.value)
                     if bindings:
                         return self._type_of_bindings(bindings, cls.scope, depth)
-                    return next(filter(None, (
-                        self.index.attribute_type(base, node.attr.value) for base in cls.base_names()
-                    )), None)
+                    return next(
+                        filter(
+                            None,
+                            (
+                                self.index.attribute_type(base, node.attr.value)
+                                for base in cls.base_names()
+                            ),
+                        ),
+                        None,
+                    )
             return self._member_type(node.value, node.attr.value, scope, depth, MEMBER_TYPES)
         if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Divide):
             return self._member_type(node.left, "__truediv__", scope, depth, MEMBER_TYPES)
         return None
 
-    def _member_type(self, receiver: cst.BaseExpression, member: str, scope: Optional[Scope], depth: int,
-                     table: Dict[str, object]):
+    def _member_type(
+        self,
+        receiver: cst.BaseExpression,
+        member: str,
+        scope: Optional[Scope],
+        depth: int,
+        table: Dict[str, object],
+    ):
         owner_type = self.type_of(receiver, scope, depth + 1)
         if owner_type is None:
             return None
         known = table.get(f"{owner_type}.{member}")
         if known is None and table is FACTORY_TYPES:
-            known = MEMBER_TYPES.get(f"{owner_type}.{member}")  # a method listed once for call and attribute
+            known = MEMBER_TYPES.get(
+                f"{owner_type}.{member}"
+            )  # a method listed once for call and attribute
         return known
 
     def _type_of_bindings(self, bindings: List[Binding], owner: Scope, depth: int) -> Optional[str]:
@@ -518,16 +571,30 @@ class SemanticModel:
                 types.add(self._annotated_type(binding.annotation, owner.parent or owner))
             elif binding.kind == "assign" and isinstance(binding.node, cst.BaseExpression):
                 # ``self.x = writer`` reads ``writer`` in the method that binds it, not the class.
-                where = Scope("function", binding.method, owner) if binding.method is not None else owner
+                where = (
+                    Scope("function", binding.method, owner)
+                    if binding.method is not None
+                    else owner
+                )
                 types.add(self._type_of(binding.node, where, depth + 1))
             elif binding.kind == "unpack" and binding.node is not None:
                 value = binding.node
-                if isinstance(value, (cst.Tuple, cst.List)) and binding.position < len(value.elements):
-                    types.add(self.type_of(value.elements[binding.position].value, owner, depth + 1))
+                if isinstance(value, (cst.Tuple, cst.List)) and binding.position < len(
+                    value.elements
+                ):
+                    types.add(
+                        self.type_of(value.elements[binding.position].value, owner, depth + 1)
+                    )
                     continue
                 elements = self._type_of(value, owner, depth + 1)
-                types.add(elements[binding.position] if isinstance(elements, tuple) and binding.position < len(elements) else None)
-            elif binding.kind in ("with", "asyncwith") and isinstance(binding.node, cst.BaseExpression):
+                types.add(
+                    elements[binding.position]
+                    if isinstance(elements, tuple) and binding.position < len(elements)
+                    else None
+                )
+            elif binding.kind in ("with", "asyncwith") and isinstance(
+                binding.node, cst.BaseExpression
+            ):
                 manager = self.type_of(binding.node, owner, depth + 1)
                 enter = "__aenter__" if binding.kind == "asyncwith" else "__enter__"
                 types.add(MEMBER_TYPES.get(f"{manager}.{enter}", manager) if manager else None)
@@ -544,13 +611,23 @@ class SemanticModel:
             generic = self.qualified_name(annotation.value, scope)
             if generic in ("typing.Optional", "typing_extensions.Optional"):
                 index = annotation.slice[0].slice if len(annotation.slice) == 1 else None
-                return self._annotated_type(index.value, scope) if isinstance(index, cst.Index) else None
+                return (
+                    self._annotated_type(index.value, scope)
+                    if isinstance(index, cst.Index)
+                    else None
+                )
             if generic is None or generic.startswith(("typing.", "typing_extensions.")):
                 return None  # Union, Annotated, Callable...: not one class
-            return TYPE_ALIASES.get(generic, generic)  # ``asyncio.Queue[bytes]`` is an asyncio.Queue
-        if isinstance(annotation, cst.BinaryOperation) and isinstance(annotation.operator, cst.BitOr):
+            return TYPE_ALIASES.get(
+                generic, generic
+            )  # ``asyncio.Queue[bytes]`` is an asyncio.Queue
+        if isinstance(annotation, cst.BinaryOperation) and isinstance(
+            annotation.operator, cst.BitOr
+        ):
             sides = [annotation.left, annotation.right]
-            kept = [side for side in sides if not (isinstance(side, cst.Name) and side.value == "None")]
+            kept = [
+                side for side in sides if not (isinstance(side, cst.Name) and side.value == "None")
+            ]
             return self._annotated_type(kept[0], scope) if len(kept) == 1 else None
         annotated = self.qualified_name(annotation, scope)
         return TYPE_ALIASES.get(annotated, annotated) if annotated else None
@@ -561,7 +638,7 @@ class SemanticModel:
         """What ``qualname`` is, from this file's own definitions or the project index."""
         prefix = self.module_name + "."
         if qualname.startswith(prefix):
-            local = self._local_symbol(qualname[len(prefix):])
+            local = self._local_symbol(qualname[len(prefix) :])
             if local is not None:
                 return local
         return self.index.lookup(qualname)
@@ -590,7 +667,9 @@ class SemanticModel:
                 if owner.kind == "function" or owner.kind == "lambda":
                     definition = bindings[0]
                     qualname = f"{self.module_name}.<locals>.{func.value}"
-                    return Symbol(qualname, "function", returns_coroutine(definition), definition.node)
+                    return Symbol(
+                        qualname, "function", returns_coroutine(definition), definition.node
+                    )
         if isinstance(func, cst.Attribute):
             receiver = func.value
             if isinstance(receiver, cst.Name):
@@ -686,9 +765,13 @@ class ClassInfo:
         for qualname in self.base_names():
             symbol = self.model.symbol(qualname)
             if symbol is not None and isinstance(symbol.node, cst.ClassDef):
-                found = self.model.class_info(symbol.node, self.model.module_scope).method(name, _depth=_depth + 1)
+                found = self.model.class_info(symbol.node, self.model.module_scope).method(
+                    name, _depth=_depth + 1
+                )
             else:
-                found = self.model.index.method(qualname, name)  # a base defined in another project file
+                found = self.model.index.method(
+                    qualname, name
+                )  # a base defined in another project file
             if found is not None:
                 return found
         return None
@@ -718,19 +801,37 @@ def _collect_self_attributes(node: cst.ClassDef) -> Dict[str, List[Binding]]:
         for small in _small_statements(_body_of(statement)):
             if isinstance(small, cst.Assign):
                 for target in small.targets:
-                    _add_attribute(found, target.target, receiver, Binding("assign", small.value, method=statement))
+                    _add_attribute(
+                        found,
+                        target.target,
+                        receiver,
+                        Binding("assign", small.value, method=statement),
+                    )
             elif isinstance(small, cst.AnnAssign):
                 _add_attribute(
-                    found, small.target, receiver,
-                    Binding("assign", small.value, annotation=small.annotation.annotation, method=statement),
+                    found,
+                    small.target,
+                    receiver,
+                    Binding(
+                        "assign",
+                        small.value,
+                        annotation=small.annotation.annotation,
+                        method=statement,
+                    ),
                 )
             elif isinstance(small, cst.AugAssign):
                 _add_attribute(found, small.target, receiver, Binding("other"))
     return found
 
 
-def _add_attribute(found: Dict[str, List[Binding]], target: cst.BaseExpression, receiver: str, binding: Binding) -> None:
-    if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and target.value.value == receiver:
+def _add_attribute(
+    found: Dict[str, List[Binding]], target: cst.BaseExpression, receiver: str, binding: Binding
+) -> None:
+    if (
+        isinstance(target, cst.Attribute)
+        and isinstance(target.value, cst.Name)
+        and target.value.value == receiver
+    ):
         found.setdefault(target.attr.value, []).append(binding)
     elif isinstance(target, (cst.Tuple, cst.List)):
         for element in target.elements:
@@ -747,7 +848,8 @@ def _small_statements(statements: Sequence[cst.BaseStatement]) -> Iterator[cst.B
         elif isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
             continue
         elif isinstance(statement, cst.BaseCompoundStatement) or isinstance(
-            statement, (cst.Else, cst.Finally, cst.ExceptHandler, cst.ExceptStarHandler, cst.MatchCase)
+            statement,
+            (cst.Else, cst.Finally, cst.ExceptHandler, cst.ExceptStarHandler, cst.MatchCase),
         ):
             nested: List[cst.CSTNode] = list(_body_of(statement))
             for extra in ("handlers", "cases"):
@@ -764,7 +866,9 @@ def returns_coroutine(binding: Binding) -> bool:
     all known to keep it a coroutine function."""
     if binding.kind != "asyncdef" or not isinstance(binding.node, cst.FunctionDef):
         return False
-    return all(decorator_name(d) in COROUTINE_PRESERVING_DECORATORS for d in binding.node.decorators)
+    return all(
+        decorator_name(d) in COROUTINE_PRESERVING_DECORATORS for d in binding.node.decorators
+    )
 
 
 def decorator_name(decorator: cst.Decorator) -> Optional[str]:
@@ -776,7 +880,11 @@ def decorator_name(decorator: cst.Decorator) -> Optional[str]:
 
 
 def _is_super_call(node: cst.CSTNode) -> bool:
-    return isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "super"
+    return (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Name)
+        and node.func.value == "super"
+    )
 
 
 def _index_of(stack: List[cst.CSTNode], node: cst.CSTNode) -> int:
@@ -786,4 +894,12 @@ def _index_of(stack: List[cst.CSTNode], node: cst.CSTNode) -> int:
     raise ValueError("usage() asks about the current node or one of its ancestors")
 
 
-__all__ = ["SemanticModel", "Scope", "Binding", "Usage", "ClassInfo", "dotted_name", "decorator_name"]
+__all__ = [
+    "SemanticModel",
+    "Scope",
+    "Binding",
+    "Usage",
+    "ClassInfo",
+    "dotted_name",
+    "decorator_name",
+]

@@ -34,20 +34,28 @@ def load_rules() -> Tuple[Type[Rule], ...]:
     for entry_point in _entry_points():
         try:
             loaded = entry_point.load()
-            rules: Iterable = loaded() if callable(loaded) and not isinstance(loaded, type) else loaded
+            rules: Iterable = (
+                loaded() if callable(loaded) and not isinstance(loaded, type) else loaded
+            )
             rules = list(rules)
         except Exception as error:
-            raise RulePackError(f"rule pack {entry_point.name!r} ({entry_point.value}) failed to load: {error}") from error
+            raise RulePackError(
+                f"rule pack {entry_point.name!r} ({entry_point.value}) failed to load: {error}"
+            ) from error
         for rule in rules:
             if not (isinstance(rule, type) and issubclass(rule, Rule)):
-                raise RulePackError(f"rule pack {entry_point.name!r} yields {rule!r}, which is not a Rule subclass")
+                raise RulePackError(
+                    f"rule pack {entry_point.name!r} yields {rule!r}, which is not a Rule subclass"
+                )
             try:
                 rule.check_metadata()
             except ValueError as error:
                 raise RulePackError(f"rule pack {entry_point.name!r}: {error}") from None
             other = found.get(rule.code)
             if other is not None and other is not rule:
-                raise RulePackError(f"rule code {rule.code} is registered twice ({other.__module__}, {rule.__module__})")
+                raise RulePackError(
+                    f"rule code {rule.code} is registered twice ({other.__module__}, {rule.__module__})"
+                )
             found[rule.code] = rule
     return tuple(found[code] for code in sorted(found))
 

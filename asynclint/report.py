@@ -11,19 +11,29 @@ from typing import Callable, Dict, List, Sequence, TextIO
 from .rule import Finding
 
 
-def text(findings: Sequence[Finding], out: TextIO, *, show_source: bool = False, **_: object) -> None:
+def text(
+    findings: Sequence[Finding], out: TextIO, *, show_source: bool = False, **_: object
+) -> None:
     """``path:line:col: CODE message``, the format flake8 prints and editors parse."""
     lines_by_path: Dict[str, List[str]] = {}
     for finding in findings:
-        out.write(f"{finding.path}:{finding.line}:{finding.column}: {finding.code} {finding.message}\n")
+        out.write(
+            f"{finding.path}:{finding.line}:{finding.column}: {finding.code} {finding.message}\n"
+        )
         if show_source:
             if finding.path not in lines_by_path:
                 lines_by_path[finding.path] = _read_lines(finding.path)
             lines = lines_by_path[finding.path]
             if 0 < finding.line <= len(lines):
                 source_line = lines[finding.line - 1]
-                width = (finding.end_column - finding.column) if finding.end_line == finding.line else len(source_line) - finding.column + 1
-                out.write(f"    {source_line}\n    {' ' * (finding.column - 1)}{'^' * max(1, width)}\n")
+                width = (
+                    (finding.end_column - finding.column)
+                    if finding.end_line == finding.line
+                    else len(source_line) - finding.column + 1
+                )
+                out.write(
+                    f"    {source_line}\n    {' ' * (finding.column - 1)}{'^' * max(1, width)}\n"
+                )
 
 
 def _read_lines(path: str) -> List[str]:
@@ -69,7 +79,9 @@ def statistics(findings: Sequence[Finding], out: TextIO) -> None:
 
 # --- CI formats -----------------------------------------------------------------------------------
 
-SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+SARIF_SCHEMA_URI = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
 INFORMATION_URI = "https://pypi.org/project/asynclint/"
 
 
@@ -134,8 +146,10 @@ def _sarif_descriptor(meta: object) -> dict:
             "fixKind": getattr(fix_kind, "value", fix_kind) or "none",
             "enabledByDefault": bool(getattr(meta, "default", True)),
         }
-        fix_note = {"safe": "Safe fix: applied by `asynclint check --fix`.",
-                    "unsafe": "Unsafe fix: applied by `asynclint check --fix --unsafe-fixes` (review the change)."}
+        fix_note = {
+            "safe": "Safe fix: applied by `asynclint check --fix`.",
+            "unsafe": "Unsafe fix: applied by `asynclint check --fix --unsafe-fixes` (review the change).",
+        }
         if properties["fixKind"] in fix_note:
             text_parts.append(fix_note[properties["fixKind"]].replace("`", "'"))
             markdown_parts.append(fix_note[properties["fixKind"]])
@@ -162,12 +176,16 @@ def _sarif_artifact_location(path: str) -> dict:
     if Path(path).is_absolute():
         return {"uri": Path(path).as_uri()}
     relative = quote(_report_path(path), safe="/")
-    if relative.startswith("/"):  # rooted but driveless ('\\x' on Windows): no base to resolve against
+    if relative.startswith(
+        "/"
+    ):  # rooted but driveless ('\\x' on Windows): no base to resolve against
         return {"uri": relative}
     return {"uri": relative, "uriBaseId": "%SRCROOT%"}
 
 
-def sarif(findings: Sequence[Finding], out: TextIO, *, rules: Sequence[type] = (), **_: object) -> None:
+def sarif(
+    findings: Sequence[Finding], out: TextIO, *, rules: Sequence[type] = (), **_: object
+) -> None:
     """A SARIF 2.1.0 log with one run, for GitHub code scanning and other SARIF viewers.
 
     ``tool.driver.rules`` describes every engine diagnostic (level ``error``) and every registered
@@ -194,7 +212,9 @@ def sarif(findings: Sequence[Finding], out: TextIO, *, rules: Sequence[type] = (
 
     results = []
     for finding in findings:
-        if finding.code not in index_of:  # a rule not passed in `rules`: describe it from the finding
+        if (
+            finding.code not in index_of
+        ):  # a rule not passed in `rules`: describe it from the finding
             describe(_FindingMeta(finding.code, finding.name, finding.message, ""))
         descriptor = descriptors[index_of[finding.code]]
         result: dict = {
@@ -202,36 +222,43 @@ def sarif(findings: Sequence[Finding], out: TextIO, *, rules: Sequence[type] = (
             "ruleIndex": index_of[finding.code],
             "level": descriptor["defaultConfiguration"]["level"],
             "message": {"text": finding.message},
-            "locations": [{
-                "physicalLocation": {
-                    "artifactLocation": _sarif_artifact_location(finding.path),
-                    "region": {
-                        "startLine": max(1, finding.line),
-                        "startColumn": max(1, finding.column),
-                        "endLine": max(1, finding.end_line, finding.line),
-                        "endColumn": max(1, finding.end_column),
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": _sarif_artifact_location(finding.path),
+                        "region": {
+                            "startLine": max(1, finding.line),
+                            "startColumn": max(1, finding.column),
+                            "endLine": max(1, finding.end_line, finding.line),
+                            "endColumn": max(1, finding.end_column),
+                        },
                     },
-                },
-            }],
+                }
+            ],
         }
         if finding.fix_applicability is not None:
-            result["properties"] = {"fix": {"applicability": finding.fix_applicability,
-                                            "message": finding.fix_message}}
+            result["properties"] = {
+                "fix": {"applicability": finding.fix_applicability, "message": finding.fix_message}
+            }
         results.append(result)
 
     log = {
         "$schema": SARIF_SCHEMA_URI,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "asynclint",
-                "version": __version__,
-                "informationUri": INFORMATION_URI,
-                "rules": descriptors,
-            }},
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "asynclint",
+                        "version": __version__,
+                        "informationUri": INFORMATION_URI,
+                        "rules": descriptors,
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
     }
     json.dump(log, out, indent=2)
     out.write("\n")
@@ -266,14 +293,17 @@ def github(findings: Sequence[Finding], out: TextIO, **_: object) -> None:
     ``/`` separators), so run asynclint from the repository root with relative paths.
     """
     for finding in findings:
-        properties = ",".join(f"{key}={escape_workflow_property(str(value))}" for key, value in (
-            ("file", _report_path(finding.path)),
-            ("line", finding.line),
-            ("col", finding.column),
-            ("endLine", finding.end_line),
-            ("endColumn", finding.end_column),
-            ("title", f"{finding.code} {finding.name}"),
-        ))
+        properties = ",".join(
+            f"{key}={escape_workflow_property(str(value))}"
+            for key, value in (
+                ("file", _report_path(finding.path)),
+                ("line", finding.line),
+                ("col", finding.column),
+                ("endLine", finding.end_line),
+                ("endColumn", finding.end_column),
+                ("title", f"{finding.code} {finding.name}"),
+            )
+        )
         out.write(f"::error {properties}::{escape_workflow_data(finding.message)}\n")
 
 
@@ -297,20 +327,31 @@ def gitlab(findings: Sequence[Finding], out: TextIO, **_: object) -> None:
         key = (path, finding.code, finding.message)
         occurrence = seen[key]
         seen[key] += 1
-        fingerprint = hashlib.sha256(f"{path}:{finding.code}:{finding.message}:{occurrence}".encode("utf-8"))
-        issues.append({
-            "type": "issue",
-            "check_name": finding.code,
-            "description": f"{finding.code} {finding.message}",
-            "categories": ["Bug Risk"],
-            "fingerprint": fingerprint.hexdigest(),
-            "severity": "critical" if _is_engine_code(finding.code) else "major",
-            "location": {"path": path, "lines": {"begin": finding.line, "end": max(finding.end_line, finding.line)}},
-        })
+        fingerprint = hashlib.sha256(
+            f"{path}:{finding.code}:{finding.message}:{occurrence}".encode("utf-8")
+        )
+        issues.append(
+            {
+                "type": "issue",
+                "check_name": finding.code,
+                "description": f"{finding.code} {finding.message}",
+                "categories": ["Bug Risk"],
+                "fingerprint": fingerprint.hexdigest(),
+                "severity": "critical" if _is_engine_code(finding.code) else "major",
+                "location": {
+                    "path": path,
+                    "lines": {"begin": finding.line, "end": max(finding.end_line, finding.line)},
+                },
+            }
+        )
     json.dump(issues, out, indent=2)
     out.write("\n")
 
 
 FORMATS: Dict[str, Callable[..., None]] = {
-    "text": text, "json": json_format, "sarif": sarif, "github": github, "gitlab": gitlab,
+    "text": text,
+    "json": json_format,
+    "sarif": sarif,
+    "github": github,
+    "gitlab": gitlab,
 }

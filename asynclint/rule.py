@@ -71,8 +71,17 @@ class Finding:
     def portable(self) -> "Finding":
         """A copy without syntax-tree references, cheap to send between processes."""
         return Finding(
-            self.path, self.line, self.column, self.end_line, self.end_column,
-            self.code, self.name, self.message, self.fix_applicability, self.fix_message, edits=self.edits,
+            self.path,
+            self.line,
+            self.column,
+            self.end_line,
+            self.end_column,
+            self.code,
+            self.name,
+            self.message,
+            self.fix_applicability,
+            self.fix_message,
+            edits=self.edits,
         )
 
 
@@ -122,12 +131,16 @@ class Rule:
         import re
 
         missing = [
-            attr for attr in ("code", "name", "message", "rationale", "bad", "good") if not getattr(cls, attr)
+            attr
+            for attr in ("code", "name", "message", "rationale", "bad", "good")
+            if not getattr(cls, attr)
         ]
         if missing:
             raise ValueError(f"rule {cls.__qualname__} lacks {', '.join(missing)}")
         if not re.fullmatch(r"ASL[1-9]\d\d", cls.code):
-            raise ValueError(f"rule {cls.__qualname__}: code {cls.code!r} is not ASL followed by 3 digits (1xx-9xx)")
+            raise ValueError(
+                f"rule {cls.__qualname__}: code {cls.code!r} is not ASL followed by 3 digits (1xx-9xx)"
+            )
         if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", cls.name):
             raise ValueError(f"rule {cls.code}: name {cls.name!r} is not kebab-case")
         for attr in ("frameworks", "default_frameworks"):
@@ -149,23 +162,47 @@ class Diagnostic:
 ENGINE_DIAGNOSTICS = {
     d.code: d
     for d in (
-        Diagnostic("ASL000", "internal-error", "asynclint failed on this file",
-                   "A rule or the engine crashed on this file. The rest of the run went on. Please report it "
-                   "with the file (or a reduced version of it)."),
-        Diagnostic("ASL001", "syntax-error", "the file does not parse",
-                   "The file is not valid Python for the parser, so no rule could look at it. The message "
-                   "gives the parser's line and column."),
-        Diagnostic("ASL002", "undecodable-file", "the file is not decodable text",
-                   "The bytes could not be decoded with the encoding declared by a BOM or a PEP 263 "
-                   "'# -*- coding: ... -*-' line (UTF-8 when none is declared), or the file contains NUL "
-                   "bytes and looks binary."),
-        Diagnostic("ASL003", "unreadable-path", "the path cannot be read",
-                   "The path does not exist, is not readable, is a directory where a file was expected, "
-                   "or is a symbolic link that loops or dangles."),
-        Diagnostic("ASL004", "file-too-large", "the file is too large to lint",
-                   "Files over the size limit (8 MiB) are skipped: they are almost always generated."),
-        Diagnostic("ASL005", "fix-not-written", "a fix could not be written",
-                   "--fix computed a change but the file was left untouched: it is read-only, the fixed "
-                   "code did not parse, or writing failed. Nothing was lost."),
+        Diagnostic(
+            "ASL000",
+            "internal-error",
+            "asynclint failed on this file",
+            "A rule or the engine crashed on this file. The rest of the run went on. Please report it "
+            "with the file (or a reduced version of it).",
+        ),
+        Diagnostic(
+            "ASL001",
+            "syntax-error",
+            "the file does not parse",
+            "The file is not valid Python for the parser, so no rule could look at it. The message "
+            "gives the parser's line and column.",
+        ),
+        Diagnostic(
+            "ASL002",
+            "undecodable-file",
+            "the file is not decodable text",
+            "The bytes could not be decoded with the encoding declared by a BOM or a PEP 263 "
+            "'# -*- coding: ... -*-' line (UTF-8 when none is declared), or the file contains NUL "
+            "bytes and looks binary.",
+        ),
+        Diagnostic(
+            "ASL003",
+            "unreadable-path",
+            "the path cannot be read",
+            "The path does not exist, is not readable, is a directory where a file was expected, "
+            "or is a symbolic link that loops or dangles.",
+        ),
+        Diagnostic(
+            "ASL004",
+            "file-too-large",
+            "the file is too large to lint",
+            "Files over the size limit (8 MiB) are skipped: they are almost always generated.",
+        ),
+        Diagnostic(
+            "ASL005",
+            "fix-not-written",
+            "a fix could not be written",
+            "--fix computed a change but the file was left untouched: it is read-only, the fixed "
+            "code did not parse, or writing failed. Nothing was lost.",
+        ),
     )
 }

@@ -36,8 +36,12 @@ class Settings:
     def __init__(self, config: configuration.Config, rules: Sequence[Type[Rule]]) -> None:
         self.config = config
         self.enabled = configuration.select_rules(rules, config)
-        self.explicit = frozenset(rule.code for rule in self.enabled if configuration.explicitly_selected(rule, config))
-        self.catalogues = tuple(sorted((key, tuple(sorted(table.items()))) for key, table in config.catalogues.items()))
+        self.explicit = frozenset(
+            rule.code for rule in self.enabled if configuration.explicitly_selected(rule, config)
+        )
+        self.catalogues = tuple(
+            sorted((key, tuple(sorted(table.items()))) for key, table in config.catalogues.items())
+        )
         # Engine diagnostics are reported whatever is selected, unless explicitly ignored.
         self.ignored_diagnostics = frozenset(
             code for code in ENGINE_DIAGNOSTICS if configuration.matches(code, config.ignore)
@@ -49,8 +53,12 @@ class Settings:
         extra = configuration.per_file_ignored(self.config, path)
         if extra:
             rules = tuple(rule for rule in rules if not configuration.matches(rule.code, extra))
-            ignored = ignored | {code for code in ENGINE_DIAGNOSTICS if configuration.matches(code, extra)}
-        return FileSettings(rules, self.config.framework, module_name(path), ignored, self.explicit, self.catalogues)
+            ignored = ignored | {
+                code for code in ENGINE_DIAGNOSTICS if configuration.matches(code, extra)
+            }
+        return FileSettings(
+            rules, self.config.framework, module_name(path), ignored, self.explicit, self.catalogues
+        )
 
 
 _worker_linter: Optional[Linter] = None
@@ -66,7 +74,9 @@ def _init_worker(linter: Linter) -> None:
 def _lint_one(task: Tuple[str, FileSettings, RunOptions]) -> FileResult:
     path, settings, options = task
     linter = _worker_linter or Linter()
-    result = linter.lint_path(path, settings, fix=options.fix, unsafe_fixes=options.unsafe_fixes, write=options.write)
+    result = linter.lint_path(
+        path, settings, fix=options.fix, unsafe_fixes=options.unsafe_fixes, write=options.write
+    )
     return _portable(result, keep_source=not options.write)
 
 
@@ -78,8 +88,13 @@ def _portable(result: FileResult, keep_source: bool) -> FileResult:
     return result
 
 
-def lint_files(files: Sequence[str], settings: Settings, options: RunOptions, linter: Optional[Linter] = None,
-               cache: Optional["FindingsCache"] = None) -> List[FileResult]:
+def lint_files(
+    files: Sequence[str],
+    settings: Settings,
+    options: RunOptions,
+    linter: Optional[Linter] = None,
+    cache: Optional["FindingsCache"] = None,
+) -> List[FileResult]:
     """Lint ``files``, in worker processes when there are enough of them; results in input order.
 
     With a cache, files whose findings are cached are not linted again (when nothing is fixed).
@@ -105,14 +120,21 @@ def lint_files(files: Sequence[str], settings: Settings, options: RunOptions, li
     return results  # type: ignore[return-value]
 
 
-def project_index(tasks: Sequence[Tuple[str, FileSettings, RunOptions]], cache: Optional["FindingsCache"],
-                  jobs: int) -> ProjectIndex:
+def project_index(
+    tasks: Sequence[Tuple[str, FileSettings, RunOptions]],
+    cache: Optional["FindingsCache"],
+    jobs: int,
+) -> ProjectIndex:
     """The index of every linted file, outlines reused from the cache next to the findings cache."""
     directory = cache.directory if cache is not None else None
     outlines = OutlineCache(directory)
     libraries = LibraryIndex(directory, library_search_path())
-    index = build_index([(path, file_settings.module_name) for path, file_settings, _ in tasks], outlines, jobs,
-                        libraries)
+    index = build_index(
+        [(path, file_settings.module_name) for path, file_settings, _ in tasks],
+        outlines,
+        jobs,
+        libraries,
+    )
     outlines.save()
     index.load_imported_libraries()  # before workers fork, so that each need not read them again
     libraries.save()
@@ -124,7 +146,9 @@ def _has_engine_failure(result: FileResult) -> bool:
     return any(finding.code in ("ASL000", "ASL003", "ASL005") for finding in result.findings)
 
 
-def _run_tasks(tasks: List[Tuple[str, FileSettings, RunOptions]], options: RunOptions, linter: Linter) -> List[FileResult]:
+def _run_tasks(
+    tasks: List[Tuple[str, FileSettings, RunOptions]], options: RunOptions, linter: Linter
+) -> List[FileResult]:
     jobs = max(1, min(options.jobs, len(tasks) // _MIN_FILES_PER_WORKER))
     if jobs == 1:
         _init_worker(linter)
@@ -138,7 +162,9 @@ def _run_tasks(tasks: List[Tuple[str, FileSettings, RunOptions]], options: RunOp
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(jobs, mp_context=context) as pool:
             return list(pool.map(_lint_one, tasks, chunksize=chunk))
-    with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(linter,)) as pool:  # pragma: no cover
+    with ProcessPoolExecutor(
+        jobs, initializer=_init_worker, initargs=(linter,)
+    ) as pool:  # pragma: no cover
         return list(pool.map(_lint_one, tasks, chunksize=chunk))
 
 

@@ -64,7 +64,9 @@ def decode(data: bytes, path: str) -> Source:
             line=line,
         ) from None
     except LookupError:
-        raise SourceError("ASL002", f"unknown encoding {encoding!r} in the coding declaration") from None
+        raise SourceError(
+            "ASL002", f"unknown encoding {encoding!r} in the coding declaration"
+        ) from None
     return Source(path=path, text=text, encoding=codec, bom=bom, raw=data)
 
 
@@ -76,7 +78,8 @@ def read(path: str) -> Source:
         size = os.path.getsize(path)
         if size > MAX_FILE_BYTES:
             raise SourceError(
-                "ASL004", f"file is {size / 1048576:.1f} MiB, over the {MAX_FILE_BYTES // 1048576} MiB limit; skipped"
+                "ASL004",
+                f"file is {size / 1048576:.1f} MiB, over the {MAX_FILE_BYTES // 1048576} MiB limit; skipped",
             )
         with open(path, "rb") as handle:
             data = handle.read()
@@ -96,7 +99,9 @@ def write_atomically(path: str, data: bytes) -> None:
     """
     path = os.path.realpath(path)
     info = os.stat(path)
-    if not os.access(path, os.W_OK) or not info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+    if not os.access(path, os.W_OK) or not info.st_mode & (
+        stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
+    ):
         raise PermissionError(errno.EACCES, "the file is read-only")
     directory = os.path.dirname(os.path.abspath(path))
     fd, temp = tempfile.mkstemp(prefix=".asynclint-", suffix=".tmp", dir=directory)

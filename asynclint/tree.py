@@ -12,11 +12,36 @@ from typing import Dict, Iterator, List, Tuple
 
 import libcst as cst
 
-TOKEN_FIELDS = frozenset({
-    "lpar", "rpar", "comma", "semicolon", "leading_lines", "lines_after_decorators", "header", "footer",
-    "trailing_whitespace", "equal", "colon", "dot", "star", "operator", "asynchronous", "lbracket", "rbracket",
-    "lbrace", "rbrace", "whitespace", "newline", "indent", "walrus", "arrow", "first_line", "default_comma",
-})
+TOKEN_FIELDS = frozenset(
+    {
+        "lpar",
+        "rpar",
+        "comma",
+        "semicolon",
+        "leading_lines",
+        "lines_after_decorators",
+        "header",
+        "footer",
+        "trailing_whitespace",
+        "equal",
+        "colon",
+        "dot",
+        "star",
+        "operator",
+        "asynchronous",
+        "lbracket",
+        "rbracket",
+        "lbrace",
+        "rbrace",
+        "whitespace",
+        "newline",
+        "indent",
+        "walrus",
+        "arrow",
+        "first_line",
+        "default_comma",
+    }
+)
 _FIELDS: Dict[type, Tuple[str, ...]] = {}
 NESTED_SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
 
@@ -26,7 +51,8 @@ def child_fields(node_type: type) -> Tuple[str, ...]:
     fields = _FIELDS.get(node_type)
     if fields is None:
         fields = _FIELDS[node_type] = tuple(
-            f.name for f in dataclasses.fields(node_type)
+            f.name
+            for f in dataclasses.fields(node_type)
             if f.name not in TOKEN_FIELDS and not f.name.startswith("whitespace")
         )
     return fields

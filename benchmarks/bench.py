@@ -52,8 +52,25 @@ DEFAULT_CORPUS = os.environ.get("ASL_CORPUS") or "/tmp/asl-corpus"
 
 #: Directories none of the tools descends into by default; used only to count files and lines.
 SKIPPED_DIRECTORIES = {
-    ".git", ".hg", ".svn", ".venv", "venv", ".env", "env", "build", "dist", "__pycache__", "node_modules",
-    ".tox", ".nox", ".eggs", "site-packages", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".asynclint_cache",
+    ".git",
+    ".hg",
+    ".svn",
+    ".venv",
+    "venv",
+    ".env",
+    "env",
+    "build",
+    "dist",
+    "__pycache__",
+    "node_modules",
+    ".tox",
+    ".nox",
+    ".eggs",
+    "site-packages",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".asynclint_cache",
 }
 
 #: ``path:line:col: CODE message``, the line format of asynclint and flake8.
@@ -108,14 +125,18 @@ def locate(name: str, given: Optional[str]) -> Tuple[Optional[str], Optional[str
     if given is None:
         found = shutil.which(name)
         return (found, None) if found else (None, f"{name} not found on PATH")
-    found = shutil.which(given)  # a path is checked for being an executable file, a bare name looked up
+    found = shutil.which(
+        given
+    )  # a path is checked for being an executable file, a bare name looked up
     return (found, None) if found else (None, f"{given} is not an executable")
 
 
 def flake8_async_missing(binary: str) -> Optional[str]:
     """Without the plugin, ``flake8 --select ASYNC`` would silently check nothing."""
     try:
-        version = subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=60).stdout
+        version = subprocess.run(
+            [binary, "--version"], capture_output=True, text=True, timeout=60
+        ).stdout
     except (OSError, subprocess.SubprocessError) as error:
         return f"{binary} --version failed: {error}"
     return None if "flake8-async" in version else f"{binary} has no flake8-async plugin"
@@ -136,7 +157,9 @@ def measure(command: Sequence[str], cwd: str, keep_output: bool) -> Measurement:
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         stdout = out if keep_output else subprocess.DEVNULL
         start = time.perf_counter()
-        process = subprocess.Popen(command, cwd=cwd, stdin=subprocess.DEVNULL, stdout=stdout, stderr=err)
+        process = subprocess.Popen(
+            command, cwd=cwd, stdin=subprocess.DEVNULL, stdout=stdout, stderr=err
+        )
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - start
         process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
@@ -146,7 +169,9 @@ def measure(command: Sequence[str], cwd: str, keep_output: bool) -> Measurement:
         errors = err.read().decode("utf-8", "replace")
     # ru_maxrss is in kilobytes on Linux, in bytes on macOS.
     peak = usage.ru_maxrss if sys.platform == "darwin" else usage.ru_maxrss * 1024
-    return Measurement(wall, usage.ru_utime + usage.ru_stime, peak, process.returncode, captured, errors)
+    return Measurement(
+        wall, usage.ru_utime + usage.ru_stime, peak, process.returncode, captured, errors
+    )
 
 
 def package_paths(corpus: str, subset: Optional[str]) -> List[str]:
@@ -157,7 +182,9 @@ def package_paths(corpus: str, subset: Optional[str]) -> List[str]:
     names = [name.strip() for name in subset.split(",") if name.strip()]
     missing = [name for name in names if not os.path.isdir(os.path.join(corpus, name))]
     if missing or not names:
-        sys.exit(f"bench: error: no package directory {', '.join(missing) or '(empty --subset)'} in {corpus}")
+        sys.exit(
+            f"bench: error: no package directory {', '.join(missing) or '(empty --subset)'} in {corpus}"
+        )
     return [os.path.abspath(os.path.join(corpus, name)) for name in names]
 
 
@@ -165,7 +192,9 @@ def count_files_and_lines(paths: Sequence[str]) -> Tuple[int, int]:
     files = lines = 0
     for top in paths:
         for directory, subdirs, names in os.walk(top):
-            subdirs[:] = [d for d in subdirs if d not in SKIPPED_DIRECTORIES and not d.endswith(".egg-info")]
+            subdirs[:] = [
+                d for d in subdirs if d not in SKIPPED_DIRECTORIES and not d.endswith(".egg-info")
+            ]
             for name in names:
                 if not name.endswith(".py"):
                     continue
@@ -184,7 +213,9 @@ def run_benchmark(tools: Sequence[Tool], paths: Sequence[str], runs: int, jobs: 
                 if tool.failed:
                     continue
                 command = tool.command(paths, jobs)
-                print(f"  run {run + 1}/{runs}: {tool.name} ...", end="", file=sys.stderr, flush=True)
+                print(
+                    f"  run {run + 1}/{runs}: {tool.name} ...", end="", file=sys.stderr, flush=True
+                )
                 result = measure(command, workdir, keep_output=run == 0)
                 print(f" {result.wall:.2f} s, {result.peak_rss / 2**20:.0f} MiB", file=sys.stderr)
                 if result.exit_code != 0:
@@ -202,59 +233,121 @@ def ratio(value: float, reference: Optional[float]) -> str:
     return f"{value / reference:.2f}x" if reference else "-"
 
 
-def print_report(tools: Sequence[Tool], corpus: str, paths: Sequence[str], files: int, lines: int,
-                 runs: int, jobs: int) -> None:
+def print_report(
+    tools: Sequence[Tool],
+    corpus: str,
+    paths: Sequence[str],
+    files: int,
+    lines: int,
+    runs: int,
+    jobs: int,
+) -> None:
     scope = f"{len(paths)} package(s) of {corpus}" if paths != [os.path.abspath(corpus)] else corpus
-    print(f"\nFiles: {scope}: {files:,} .py files, {lines:,} lines. Medians of {runs} run(s), --jobs {jobs}.\n")
+    print(
+        f"\nFiles: {scope}: {files:,} .py files, {lines:,} lines. Medians of {runs} run(s), --jobs {jobs}.\n"
+    )
     base = next((tool for tool in tools if tool.name == "asynclint" and tool.wall), None)
     base_wall = statistics.median(base.wall) if base else None
     base_rss = statistics.median(base.peak_rss) if base else None
 
-    header = ("tool", "wall s", "min-max s", "vs asynclint", "CPU s", "peak RSS MiB", "vs asynclint", "findings")
+    header = (
+        "tool",
+        "wall s",
+        "min-max s",
+        "vs asynclint",
+        "CPU s",
+        "peak RSS MiB",
+        "vs asynclint",
+        "findings",
+    )
     rows = []
     for tool in tools:
         if tool.skipped or tool.failed:
-            status = f"skipped: {tool.skipped}" if tool.skipped else f"failed: {tool.failed.splitlines()[0]}"
+            status = (
+                f"skipped: {tool.skipped}"
+                if tool.skipped
+                else f"failed: {tool.failed.splitlines()[0]}"
+            )
             rows.append((tool.name, status))
             continue
         wall, rss = statistics.median(tool.wall), statistics.median(tool.peak_rss)
-        rows.append((tool.name, f"{wall:.2f}", f"{min(tool.wall):.2f}-{max(tool.wall):.2f}", ratio(wall, base_wall),
-                     f"{statistics.median(tool.cpu):.2f}", f"{rss / 2**20:.1f}", ratio(rss, base_rss),
-                     f"{tool.findings:,}"))
-    widths = [max([len(header[i])] + [len(row[i]) for row in rows if len(row) == len(header)])
-              for i in range(len(header))]
+        rows.append(
+            (
+                tool.name,
+                f"{wall:.2f}",
+                f"{min(tool.wall):.2f}-{max(tool.wall):.2f}",
+                ratio(wall, base_wall),
+                f"{statistics.median(tool.cpu):.2f}",
+                f"{rss / 2**20:.1f}",
+                ratio(rss, base_rss),
+                f"{tool.findings:,}",
+            )
+        )
+    widths = [
+        max([len(header[i])] + [len(row[i]) for row in rows if len(row) == len(header)])
+        for i in range(len(header))
+    ]
     widths[0] = max(widths[0], *(len(row[0]) for row in rows))
-    print("  ".join(cell.rjust(width) if i else cell.ljust(width) for i, (cell, width) in enumerate(zip(header, widths))))
+    print(
+        "  ".join(
+            cell.rjust(width) if i else cell.ljust(width)
+            for i, (cell, width) in enumerate(zip(header, widths))
+        )
+    )
     for row in rows:
         if len(row) == len(header):
-            print("  ".join(cell.rjust(width) if i else cell.ljust(width)
-                            for i, (cell, width) in enumerate(zip(row, widths))))
+            print(
+                "  ".join(
+                    cell.rjust(width) if i else cell.ljust(width)
+                    for i, (cell, width) in enumerate(zip(row, widths))
+                )
+            )
         else:
             print(f"{row[0].ljust(widths[0])}  {row[1]}")
 
     if base is not None:
-        print(f"\nasynclint: {files / base_wall:,.0f} files/s, {lines / base_wall:,.0f} lines/s (median wall time)")
+        print(
+            f"\nasynclint: {files / base_wall:,.0f} files/s, {lines / base_wall:,.0f} lines/s (median wall time)"
+        )
         for tool in tools:
             if tool is not base and tool.wall:
-                print(f"{tool.name} is {ratio(statistics.median(tool.wall), base_wall)} asynclint's time "
-                      f"and {ratio(statistics.median(tool.peak_rss), base_rss)} its peak memory")
+                print(
+                    f"{tool.name} is {ratio(statistics.median(tool.wall), base_wall)} asynclint's time "
+                    f"and {ratio(statistics.median(tool.peak_rss), base_rss)} its peak memory"
+                )
     for tool in tools:
         if tool.failed:
             print(f"\n{tool.name} failed: {tool.failed}")
-    print("\nPeak RSS is the largest single process of each tool's process tree (ru_maxrss from os.wait4);"
-          f"\nasynclint and flake8 run {jobs} worker process(es), ruff is one multi-threaded process.")
+    print(
+        "\nPeak RSS is the largest single process of each tool's process tree (ru_maxrss from os.wait4);"
+        f"\nasynclint and flake8 run {jobs} worker process(es), ruff is one multi-threaded process."
+    )
 
 
 def parse_arguments(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("corpus", nargs="?", default=DEFAULT_CORPUS,
-                        help="directory of package directories (default: $ASL_CORPUS or /tmp/asl-corpus)")
-    parser.add_argument("--subset", metavar="PKG,PKG", help="only these package directories of the corpus")
-    parser.add_argument("--runs", type=int, default=3, help="runs per tool; the table shows medians (default: 3)")
-    parser.add_argument("--jobs", type=int, default=2, help="worker processes for asynclint and flake8 (default: 2)")
-    parser.add_argument("--asynclint", metavar="BIN", help="the asynclint binary (default: found on PATH)")
+    parser.add_argument(
+        "corpus",
+        nargs="?",
+        default=DEFAULT_CORPUS,
+        help="directory of package directories (default: $ASL_CORPUS or /tmp/asl-corpus)",
+    )
+    parser.add_argument(
+        "--subset", metavar="PKG,PKG", help="only these package directories of the corpus"
+    )
+    parser.add_argument(
+        "--runs", type=int, default=3, help="runs per tool; the table shows medians (default: 3)"
+    )
+    parser.add_argument(
+        "--jobs", type=int, default=2, help="worker processes for asynclint and flake8 (default: 2)"
+    )
+    parser.add_argument(
+        "--asynclint", metavar="BIN", help="the asynclint binary (default: found on PATH)"
+    )
     parser.add_argument("--ruff", metavar="BIN", help="the ruff binary (default: found on PATH)")
-    parser.add_argument("--flake8", metavar="BIN", help="the flake8 binary, with flake8-async (default: on PATH)")
+    parser.add_argument(
+        "--flake8", metavar="BIN", help="the flake8 binary, with flake8-async (default: on PATH)"
+    )
     arguments = parser.parse_args(argv)
     if arguments.runs < 1 or arguments.jobs < 1:
         parser.error("--runs and --jobs must be at least 1")
@@ -280,7 +373,9 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
         if tool.skipped:
             print(f"{tool.name}: skipped ({tool.skipped})", file=sys.stderr)
         else:
-            print(f"{tool.name}: {' '.join(tool.command(['PATHS'], arguments.jobs))}", file=sys.stderr)
+            print(
+                f"{tool.name}: {' '.join(tool.command(['PATHS'], arguments.jobs))}", file=sys.stderr
+            )
     run_benchmark(tools, paths, arguments.runs, arguments.jobs)
     print_report(tools, arguments.corpus, paths, files, lines, arguments.runs, arguments.jobs)
 

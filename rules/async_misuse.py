@@ -17,7 +17,18 @@ from .catalogue import LIBRARY_COROUTINES
 
 #: Tokens of files that can use an async object: coroutines and async generators ("async"), classes
 #: that define the async protocols, and the libraries whose async-only classes are catalogued.
-_ASYNC_OBJECT_TOKENS = ("async", "Async", "__aenter__", "__aiter__", "aio", "trio", "anyio", "httpx", "redis", "websockets")
+_ASYNC_OBJECT_TOKENS = (
+    "async",
+    "Async",
+    "__aenter__",
+    "__aiter__",
+    "aio",
+    "trio",
+    "anyio",
+    "httpx",
+    "redis",
+    "websockets",
+)
 
 
 def _shown(expression: cst.BaseExpression) -> str:
@@ -78,12 +89,21 @@ class SyncWithAsyncContextManager(Rule):
         if node.asynchronous is not None:
             return
         supports = [self.protocols.of_expression(item.item) for item in node.items]
-        offending = [item.item for item, support in zip(node.items, supports) if async_only(support, "with")]
+        offending = [
+            item.item for item, support in zip(node.items, supports) if async_only(support, "with")
+        ]
         if not offending:
             return
         fix = None
-        if self.model.in_coroutine and all(support is not None and "__aenter__" in support for support in supports):
-            fix = Fix(node, node.with_changes(asynchronous=cst.Asynchronous()), "Use 'async with'", FixKind.SAFE)
+        if self.model.in_coroutine and all(
+            support is not None and "__aenter__" in support for support in supports
+        ):
+            fix = Fix(
+                node,
+                node.with_changes(asynchronous=cst.Asynchronous()),
+                "Use 'async with'",
+                FixKind.SAFE,
+            )
         message = f"{_shown(offending[0])} is an async context manager: a plain 'with' fails; use 'async with'"
         self.report(offending[0], message, fix=fix)
 
@@ -139,7 +159,12 @@ class SyncForAsyncIterable(Rule):
             return
         fix = None
         if self.model.in_coroutine:
-            fix = Fix(node, node.with_changes(asynchronous=cst.Asynchronous()), "Use 'async for'", FixKind.SAFE)
+            fix = Fix(
+                node,
+                node.with_changes(asynchronous=cst.Asynchronous()),
+                "Use 'async for'",
+                FixKind.SAFE,
+            )
         self.report(node.iter, self._message(node.iter), fix=fix)
 
     def visit_CompFor(self, node: cst.CompFor) -> None:
@@ -201,7 +226,10 @@ class GetEventLoopInCoroutine(Rule):
     tokens = ("get_event_loop",)
 
     def visit_Call(self, node: cst.Call) -> None:
-        if not self.model.in_coroutine or self.model.qualified_name(node.func) not in GET_EVENT_LOOP:
+        if (
+            not self.model.in_coroutine
+            or self.model.qualified_name(node.func) not in GET_EVENT_LOOP
+        ):
             return
         if node.args:
             return  # get_event_loop() takes no arguments: this is not the asyncio function
@@ -248,9 +276,15 @@ SYNC_CALLING_METHODS = {
 }
 
 #: Receivers of SYNC_CALLING_METHODS, when the receiver's type is known.
-LOOPS_AND_FUTURES = frozenset({
-    EVENT_LOOP, "asyncio.Future", "asyncio.Task", "concurrent.futures.Future", "trio.lowlevel.TrioToken",
-})
+LOOPS_AND_FUTURES = frozenset(
+    {
+        EVENT_LOOP,
+        "asyncio.Future",
+        "asyncio.Task",
+        "concurrent.futures.Future",
+        "trio.lowlevel.TrioToken",
+    }
+)
 
 #: Wrappers whose first argument is the function that ends up being called.
 PARTIALS = frozenset({"functools.partial"})
@@ -291,8 +325,20 @@ class CoroutineFunctionPassedToSyncCaller(Rule):
         def start(loop):
             loop.call_later(60, lambda: asyncio.create_task(refresh()))
     """
-    tokens = tuple(sorted({*SYNC_CALLING_METHODS, "to_thread", "Thread", "Timer", "signal", "atexit",
-                           "run_sync", "submit"}))
+    tokens = tuple(
+        sorted(
+            {
+                *SYNC_CALLING_METHODS,
+                "to_thread",
+                "Thread",
+                "Timer",
+                "signal",
+                "atexit",
+                "run_sync",
+                "submit",
+            }
+        )
+    )
 
     def visit_Call(self, node: cst.Call) -> None:
         api = self._sync_caller(node)
@@ -308,7 +354,9 @@ class CoroutineFunctionPassedToSyncCaller(Rule):
         if isinstance(argument, cst.Lambda):
             message = f"{shown}() calls this lambda synchronously: the coroutine of {called}() is created and never runs"
         else:
-            message = f"{shown}() calls {called}() synchronously: the coroutine it creates never runs"
+            message = (
+                f"{shown}() calls {called}() synchronously: the coroutine it creates never runs"
+            )
         self.report(argument, message)
 
     def _sync_caller(self, node: cst.Call) -> Optional[Tuple[str, Tuple[int, Optional[str]]]]:
@@ -320,13 +368,17 @@ class CoroutineFunctionPassedToSyncCaller(Rule):
             return None
         method = func.attr.value
         receiver_type = self.model.type_of(func.value)
-        if method in SYNC_CALLING_METHODS and self._may_be_loop_or_future(func.value, receiver_type):
+        if method in SYNC_CALLING_METHODS and self._may_be_loop_or_future(
+            func.value, receiver_type
+        ):
             return dotted_name(func) or method, SYNC_CALLING_METHODS[method]
         if receiver_type is not None and f"{receiver_type}.{method}" in SYNC_CALLERS:
             return dotted_name(func) or method, SYNC_CALLERS[f"{receiver_type}.{method}"]
         return None
 
-    def _may_be_loop_or_future(self, receiver: cst.BaseExpression, receiver_type: Optional[str]) -> bool:
+    def _may_be_loop_or_future(
+        self, receiver: cst.BaseExpression, receiver_type: Optional[str]
+    ) -> bool:
         """Method names are matched on unknown receivers too, but not on a class's own methods
         (``self.call_later`` of a UI framework may await what it is given) nor on other known types."""
         if receiver_type is not None:
@@ -335,7 +387,10 @@ class CoroutineFunctionPassedToSyncCaller(Rule):
 
     def _coroutine_function(self, expression: cst.BaseExpression) -> Optional[str]:
         """The name of the coroutine function ``expression`` is (or a lambda just calls), else None."""
-        if isinstance(expression, cst.Call) and self.model.qualified_name(expression.func) in PARTIALS:
+        if (
+            isinstance(expression, cst.Call)
+            and self.model.qualified_name(expression.func) in PARTIALS
+        ):
             wrapped = _argument(expression, 0, None)
             return self._coroutine_function(wrapped) if wrapped is not None else None
         if isinstance(expression, cst.Lambda):
@@ -345,16 +400,22 @@ class CoroutineFunctionPassedToSyncCaller(Rule):
             return self._coroutine_function(body.func)
         if not isinstance(expression, (cst.Name, cst.Attribute)):
             return None
-        symbol = self.model.callee(cst.Call(func=expression))  # what calling the reference would reach
+        symbol = self.model.callee(
+            cst.Call(func=expression)
+        )  # what calling the reference would reach
         if symbol is not None:
             return _shown(expression) if symbol.is_async else None
         qualname = self.model.qualified_name(expression)
-        if qualname is not None and (qualname in LIBRARY_COROUTINES or qualname in self.model.setting("coroutine-functions")):
+        if qualname is not None and (
+            qualname in LIBRARY_COROUTINES or qualname in self.model.setting("coroutine-functions")
+        ):
             return _shown(expression)
         return None
 
 
-def _argument(call: cst.Call, position: int, keyword: Optional[str]) -> Optional[cst.BaseExpression]:
+def _argument(
+    call: cst.Call, position: int, keyword: Optional[str]
+) -> Optional[cst.BaseExpression]:
     """The argument at ``position`` (or passed as ``keyword``), when it can be told for certain."""
     index = 0
     for arg in call.args:
@@ -464,7 +525,10 @@ class AsyncFunctionWithoutAwait(Rule):
             for binding in bindings
             if binding.kind == "import"
         )
-        return any(root in imported and name.startswith(prefix) for root, prefix in FRAMEWORK_HOOK_PREFIXES.items())
+        return any(
+            root in imported and name.startswith(prefix)
+            for root, prefix in FRAMEWORK_HOOK_PREFIXES.items()
+        )
 
     def _required_by_class(self, node: cst.FunctionDef) -> bool:
         scope = self.model.scope.parent  # the function's own scope is current; its owner is next
@@ -522,8 +586,12 @@ class AsyncFunctionWithoutAwait(Rule):
                 for base in statement.bases:
                     if base.keyword is not None:
                         continue
-                    expression = base.value.value if isinstance(base.value, cst.Subscript) else base.value
-                    base_node = classes.get(self.model.qualified_name(expression, self.model.module_scope) or "")
+                    expression = (
+                        base.value.value if isinstance(base.value, cst.Subscript) else base.value
+                    )
+                    base_node = classes.get(
+                        self.model.qualified_name(expression, self.model.module_scope) or ""
+                    )
                     if base_node is not None:
                         self._overridden.update((id(base_node), method) for method in own)
         return self._overridden
@@ -545,13 +613,19 @@ def _is_stub(node: cst.FunctionDef) -> bool:
     body = node.body
     statements = body.body if isinstance(body, cst.IndentedBlock) else [body]
     for statement in statements:
-        smalls = statement.body if isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)) else None
+        smalls = (
+            statement.body
+            if isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite))
+            else None
+        )
         if smalls is None:
             return False
         for small in smalls:
             if isinstance(small, cst.Pass):
                 continue
-            if isinstance(small, cst.Expr) and isinstance(small.value, (cst.Ellipsis, cst.SimpleString, cst.ConcatenatedString)):
+            if isinstance(small, cst.Expr) and isinstance(
+                small.value, (cst.Ellipsis, cst.SimpleString, cst.ConcatenatedString)
+            ):
                 continue
             if isinstance(small, cst.Raise):
                 continue  # raise NotImplementedError, or an implementation that only refuses
@@ -602,13 +676,22 @@ def _names_used_as_awaitables(module: cst.Module) -> set:
             pass
         else:
             skipped = _DEFINITION_NAMES.get(type(node))
-            children = [child for child in child_nodes(node) if skipped is None or child is not getattr(node, skipped)]
+            children = [
+                child
+                for child in child_nodes(node)
+                if skipped is None or child is not getattr(node, skipped)
+            ]
         pending.extend((child, node) for child in children)
     return used
 
 
 #: Fields that name what a node defines, rather than use.
-_DEFINITION_NAMES = {cst.FunctionDef: "name", cst.ClassDef: "name", cst.Param: "name", cst.Arg: "keyword"}
+_DEFINITION_NAMES = {
+    cst.FunctionDef: "name",
+    cst.ClassDef: "name",
+    cst.Param: "name",
+    cst.Arg: "keyword",
+}
 
 
 def _last_part(expression: cst.BaseExpression) -> Optional[str]:

@@ -46,53 +46,90 @@ _SYNC_ITER: Support = frozenset({ITER})
 #: listed as well: they are the near misses a name-based check would get wrong.
 LIBRARY_SUPPORT: Dict[str, Support] = {
     # Neutral bases: they add nothing, so a class deriving from them is judged by its own body.
-    "builtins.object": _NOTHING, "builtins.Exception": _NOTHING, "builtins.BaseException": _NOTHING,
-    "abc.ABC": _NOTHING, "typing.Generic": _NOTHING, "typing.Protocol": _NOTHING,
-    "typing_extensions.Protocol": _NOTHING, "enum.Enum": _NOTHING,
+    "builtins.object": _NOTHING,
+    "builtins.Exception": _NOTHING,
+    "builtins.BaseException": _NOTHING,
+    "abc.ABC": _NOTHING,
+    "typing.Generic": _NOTHING,
+    "typing.Protocol": _NOTHING,
+    "typing_extensions.Protocol": _NOTHING,
+    "enum.Enum": _NOTHING,
     # Abstract bases that supply a default method.
-    "contextlib.AbstractAsyncContextManager": _ASYNC_CM, "typing.AsyncContextManager": _ASYNC_CM,
-    "contextlib.AbstractContextManager": _SYNC_CM, "typing.ContextManager": _SYNC_CM,
-    "collections.abc.AsyncIterator": _ASYNC_ITER, "collections.abc.AsyncIterable": _ASYNC_ITER,
-    "collections.abc.AsyncGenerator": _ASYNC_ITER, "typing.AsyncIterator": _ASYNC_ITER,
-    "typing.AsyncIterable": _ASYNC_ITER, "typing.AsyncGenerator": _ASYNC_ITER,
-    "collections.abc.Iterator": _SYNC_ITER, "collections.abc.Iterable": _SYNC_ITER,
-    "typing.Iterator": _SYNC_ITER, "typing.Iterable": _SYNC_ITER,
-    "builtins.dict": _SYNC_ITER, "builtins.list": _SYNC_ITER, "builtins.tuple": _SYNC_ITER,
-    "builtins.set": _SYNC_ITER, "builtins.frozenset": _SYNC_ITER, "builtins.str": _SYNC_ITER,
+    "contextlib.AbstractAsyncContextManager": _ASYNC_CM,
+    "typing.AsyncContextManager": _ASYNC_CM,
+    "contextlib.AbstractContextManager": _SYNC_CM,
+    "typing.ContextManager": _SYNC_CM,
+    "collections.abc.AsyncIterator": _ASYNC_ITER,
+    "collections.abc.AsyncIterable": _ASYNC_ITER,
+    "collections.abc.AsyncGenerator": _ASYNC_ITER,
+    "typing.AsyncIterator": _ASYNC_ITER,
+    "typing.AsyncIterable": _ASYNC_ITER,
+    "typing.AsyncGenerator": _ASYNC_ITER,
+    "collections.abc.Iterator": _SYNC_ITER,
+    "collections.abc.Iterable": _SYNC_ITER,
+    "typing.Iterator": _SYNC_ITER,
+    "typing.Iterable": _SYNC_ITER,
+    "builtins.dict": _SYNC_ITER,
+    "builtins.list": _SYNC_ITER,
+    "builtins.tuple": _SYNC_ITER,
+    "builtins.set": _SYNC_ITER,
+    "builtins.frozenset": _SYNC_ITER,
+    "builtins.str": _SYNC_ITER,
     "builtins.bytes": _SYNC_ITER,
     # asyncio: locks lost their __enter__ in Python 3.9; timeouts and task groups never had one.
-    "asyncio.Lock": _ASYNC_CM, "asyncio.Semaphore": _ASYNC_CM, "asyncio.BoundedSemaphore": _ASYNC_CM,
-    "asyncio.Condition": _ASYNC_CM, "asyncio.Timeout": _ASYNC_CM, "asyncio.TaskGroup": _ASYNC_CM,
-    "asyncio.Server": _ASYNC_CM, "asyncio.StreamReader": _ASYNC_ITER,
+    "asyncio.Lock": _ASYNC_CM,
+    "asyncio.Semaphore": _ASYNC_CM,
+    "asyncio.BoundedSemaphore": _ASYNC_CM,
+    "asyncio.Condition": _ASYNC_CM,
+    "asyncio.Timeout": _ASYNC_CM,
+    "asyncio.TaskGroup": _ASYNC_CM,
+    "asyncio.Server": _ASYNC_CM,
+    "asyncio.StreamReader": _ASYNC_ITER,
     "asyncio.Runner": _SYNC_CM,
-    "contextlib.AsyncExitStack": _ASYNC_CM, "contextlib.aclosing": _ASYNC_CM,
-    "contextlib.ExitStack": _SYNC_CM, "contextlib.nullcontext": _BOTH_CM,
+    "contextlib.AsyncExitStack": _ASYNC_CM,
+    "contextlib.aclosing": _ASYNC_CM,
+    "contextlib.ExitStack": _SYNC_CM,
+    "contextlib.nullcontext": _BOTH_CM,
     # trio: synchronisation primitives and the nursery are async; cancel scopes are sync; memory
     # channels close with either form.
-    "trio.Lock": _ASYNC_CM, "trio.StrictFIFOLock": _ASYNC_CM, "trio.Semaphore": _ASYNC_CM,
-    "trio.CapacityLimiter": _ASYNC_CM, "trio.Condition": _ASYNC_CM,
+    "trio.Lock": _ASYNC_CM,
+    "trio.StrictFIFOLock": _ASYNC_CM,
+    "trio.Semaphore": _ASYNC_CM,
+    "trio.CapacityLimiter": _ASYNC_CM,
+    "trio.Condition": _ASYNC_CM,
     "trio.Nursery": _ASYNC_CM,  # the type knowledge gives trio.open_nursery(), the manager of one
     "trio.CancelScope": _SYNC_CM,
     "trio.MemoryReceiveChannel": frozenset({ENTER, AENTER, AITER}),
     "trio.MemorySendChannel": _BOTH_CM,
     # anyio: the same split; fail_after/move_on_after return CancelScope.
-    "anyio.Lock": _ASYNC_CM, "anyio.Semaphore": _ASYNC_CM, "anyio.Condition": _ASYNC_CM,
-    "anyio.CapacityLimiter": _ASYNC_CM, "anyio.abc.TaskGroup": _ASYNC_CM, "anyio.CancelScope": _SYNC_CM,
+    "anyio.Lock": _ASYNC_CM,
+    "anyio.Semaphore": _ASYNC_CM,
+    "anyio.Condition": _ASYNC_CM,
+    "anyio.CapacityLimiter": _ASYNC_CM,
+    "anyio.abc.TaskGroup": _ASYNC_CM,
+    "anyio.CancelScope": _SYNC_CM,
     "anyio.streams.memory.MemoryObjectReceiveStream": frozenset({ENTER, AENTER, AITER}),
     "anyio.streams.memory.MemoryObjectSendStream": _BOTH_CM,
     # HTTP and database clients whose sessions, connections and request managers are async only.
-    "aiohttp.ClientSession": _ASYNC_CM, "aiohttp.client._RequestContextManager": _ASYNC_CM,
-    "aiohttp.client._WSRequestContextManager": _ASYNC_CM, "aiohttp.StreamReader": _ASYNC_ITER,
+    "aiohttp.ClientSession": _ASYNC_CM,
+    "aiohttp.client._RequestContextManager": _ASYNC_CM,
+    "aiohttp.client._WSRequestContextManager": _ASYNC_CM,
+    "aiohttp.StreamReader": _ASYNC_ITER,
     "aiohttp.ClientWebSocketResponse": frozenset({AENTER, AITER}),
-    "httpx.AsyncClient": _ASYNC_CM, "httpx.Client": _SYNC_CM,
-    "aiofiles.threadpool.AiofilesContextManager": _ASYNC_CM, "aiofiles.threadpool.AsyncFile": _ASYNC_ITER,
+    "httpx.AsyncClient": _ASYNC_CM,
+    "httpx.Client": _SYNC_CM,
+    "aiofiles.threadpool.AiofilesContextManager": _ASYNC_CM,
+    "aiofiles.threadpool.AsyncFile": _ASYNC_ITER,
     "aiosqlite.Connection": _ASYNC_CM,
     "asyncpg.pool.Pool": _ASYNC_CM,
-    "redis.asyncio.Redis": _ASYNC_CM, "redis.asyncio.client.Pipeline": _ASYNC_CM,
+    "redis.asyncio.Redis": _ASYNC_CM,
+    "redis.asyncio.client.Pipeline": _ASYNC_CM,
     "redis.asyncio.lock.Lock": _ASYNC_CM,
-    "websockets.asyncio.client.connect": _ASYNC_CM, "websockets.asyncio.server.serve": _ASYNC_CM,
+    "websockets.asyncio.client.connect": _ASYNC_CM,
+    "websockets.asyncio.server.serve": _ASYNC_CM,
     "websockets.asyncio.client.ClientConnection": frozenset({AENTER, AITER}),
-    "sqlalchemy.ext.asyncio.AsyncSession": _ASYNC_CM, "sqlalchemy.ext.asyncio.AsyncEngine": _ASYNC_CM,
+    "sqlalchemy.ext.asyncio.AsyncSession": _ASYNC_CM,
+    "sqlalchemy.ext.asyncio.AsyncEngine": _ASYNC_CM,
     "sqlalchemy.ext.asyncio.AsyncConnection": _ASYNC_CM,
 }
 
@@ -103,7 +140,9 @@ CONTEXT_MANAGER_DECORATORS: Dict[str, Support] = {
 }
 
 #: Decorators that leave what a function returns as it is.
-TRANSPARENT_DECORATORS = frozenset({"staticmethod", "classmethod", "abstractmethod", "wraps", "override", "final"})
+TRANSPARENT_DECORATORS = frozenset(
+    {"staticmethod", "classmethod", "abstractmethod", "wraps", "override", "final"}
+)
 
 _MAX_DEPTH = 8
 
@@ -147,7 +186,9 @@ class AsyncProtocols:
         # a function carries its ``support`` (function_support of its definition); a class the
         # protocol names bound in its body and its bases' qualified names (None: unresolvable).
         if symbol.kind == "class":
-            names = frozenset(name for name in symbol.members if name in PROTOCOL_DUNDERS or name == "__getitem__")
+            names = frozenset(
+                name for name in symbol.members if name in PROTOCOL_DUNDERS or name == "__getitem__"
+            )
             return self._combine(names, symbol.bases, _depth)
         return indexed_function_support(symbol)
 
@@ -169,7 +210,9 @@ class AsyncProtocols:
         return self._combine(protocol_names(node), bases, depth)
 
     def _combine(self, names, bases, depth: int) -> Optional[Support]:
-        found = {ITER if name == "__getitem__" else name for name in names}  # __getitem__: sequence protocol
+        found = {
+            ITER if name == "__getitem__" else name for name in names
+        }  # __getitem__: sequence protocol
         for base in bases:
             base_support = self.support(base, depth + 1)
             if base_support is None:
@@ -180,14 +223,22 @@ class AsyncProtocols:
 
 def protocol_names(node: cst.ClassDef) -> FrozenSet[str]:
     """Which of __enter__, __aenter__, __iter__, __aiter__ and __getitem__ the class body binds."""
-    return frozenset(name for name in _class_body_names(node) if name in PROTOCOL_DUNDERS or name == "__getitem__")
+    return frozenset(
+        name
+        for name in _class_body_names(node)
+        if name in PROTOCOL_DUNDERS or name == "__getitem__"
+    )
 
 
 def function_support(node: cst.FunctionDef) -> Optional[Support]:
     """What calling ``node`` returns, when its form tells: a decorated context-manager factory,
     a generator or an async generator. None for anything else."""
     decorators = [_last_name(d.decorator) for d in node.decorators]
-    known = [CONTEXT_MANAGER_DECORATORS[name] for name in decorators if name in CONTEXT_MANAGER_DECORATORS]
+    known = [
+        CONTEXT_MANAGER_DECORATORS[name]
+        for name in decorators
+        if name in CONTEXT_MANAGER_DECORATORS
+    ]
     if known:
         return known[0] if len(known) == len(decorators) - _count_transparent(decorators) else None
     if any(name not in TRANSPARENT_DECORATORS for name in decorators):
@@ -200,7 +251,11 @@ def function_support(node: cst.FunctionDef) -> Optional[Support]:
 def indexed_function_support(symbol: Symbol) -> Optional[Support]:
     """function_support for a definition the index describes (another file, a library)."""
     decorators = [name.rsplit(".", 1)[-1] for name in symbol.decorators]
-    known = [CONTEXT_MANAGER_DECORATORS[name] for name in decorators if name in CONTEXT_MANAGER_DECORATORS]
+    known = [
+        CONTEXT_MANAGER_DECORATORS[name]
+        for name in decorators
+        if name in CONTEXT_MANAGER_DECORATORS
+    ]
     if known:
         return known[0] if len(known) == len(decorators) - _count_transparent(decorators) else None
     if any(name not in TRANSPARENT_DECORATORS for name in decorators) or not symbol.generator:

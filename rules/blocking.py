@@ -37,7 +37,10 @@ class BlockingSleep(Rule):
     tokens = ("async",)
 
     def visit_Call(self, node: cst.Call) -> None:
-        if not self.model.in_coroutine or self.model.qualified_name(node.func) not in BLOCKING_SLEEPS:
+        if (
+            not self.model.in_coroutine
+            or self.model.qualified_name(node.func) not in BLOCKING_SLEEPS
+        ):
             return
         replacement_name = ASYNC_SLEEP[self.model.framework]
         message = f"time.sleep() blocks the event loop; use 'await {replacement_name}(...)'"

@@ -21,7 +21,12 @@ from asynclint.model import SemanticModel, dotted_name
 from asynclint.tree import child_nodes
 
 from .blocking_catalogue import (
-    FILE_TYPES, HTTP_CLIENT, TO_THREAD, Blocking, blocking_entry, blocking_method,
+    FILE_TYPES,
+    HTTP_CLIENT,
+    TO_THREAD,
+    Blocking,
+    blocking_entry,
+    blocking_method,
 )
 
 #: Where the calls a project declares blocking (config ``blocking-calls``) are reported when the
@@ -86,7 +91,9 @@ def _blocks_with(entry: Blocking, node: cst.Call, model: SemanticModel) -> bool:
         argument = _argument(node, condition.keyword, condition.position)
         if argument is None:
             continue
-        if _literal(argument) in condition.literals or (condition.mentions and _mentions(argument, condition.mentions)):
+        if _literal(argument) in condition.literals or (
+            condition.mentions and _mentions(argument, condition.mentions)
+        ):
             return False
     if entry.settled_by and isinstance(node.func, cst.Attribute):
         if _settled(model, node.func.value, entry.settled_by):
@@ -99,7 +106,9 @@ def _blocks_with(entry: Blocking, node: cst.Call, model: SemanticModel) -> bool:
     return True
 
 
-def _argument(node: cst.Call, keyword: str, position: Optional[int]) -> Optional[cst.BaseExpression]:
+def _argument(
+    node: cst.Call, keyword: str, position: Optional[int]
+) -> Optional[cst.BaseExpression]:
     """The argument passed as ``keyword`` or at ``position``; None when absent or hidden by ``*args``."""
     positional: Optional[int] = 0
     for arg in node.args:
@@ -156,7 +165,9 @@ def _settled(model: SemanticModel, receiver: cst.BaseExpression, patterns: Tuple
     """The code around the call shows ``receiver`` is settled (see ``Blocking.settled_by``): the
     enclosing function is searched for a local name, the whole file for an attribute (``self._sock``)."""
     function = model.enclosing_function()
-    region = function.node if isinstance(receiver, cst.Name) and function is not None else model.module
+    region = (
+        function.node if isinstance(receiver, cst.Name) and function is not None else model.module
+    )
     written = model.module.code_for_node(receiver)
     cache = _SETTLED.setdefault(model, _RegionTexts())
     key = (id(region), written, patterns)
@@ -165,7 +176,9 @@ def _settled(model: SemanticModel, receiver: cst.BaseExpression, patterns: Tuple
         if text is None:
             text = cache.texts[id(region)] = model.module.code_for_node(region)
         receiver_pattern = rf"(?<![\w.]){re.escape(written)}"
-        cache.answers[key] = any(re.search(p.replace("{receiver}", receiver_pattern), text) for p in patterns)
+        cache.answers[key] = any(
+            re.search(p.replace("{receiver}", receiver_pattern), text) for p in patterns
+        )
     return cache.answers[key]
 
 
@@ -217,7 +230,9 @@ class BlockingCall(Rule):
         if found.note is not None:
             message = f"{found.shown}() blocks the event loop (blocking-calls): {found.note}"
         else:
-            message = f"{found.shown}() {entry.does} in a coroutine; {entry.advice(self.model.framework)}"
+            message = (
+                f"{found.shown}() {entry.does} in a coroutine; {entry.advice(self.model.framework)}"
+            )
         self.report(node, message, fix=self._fix(node, entry, found.shown))
 
     def _fix(self, node: cst.Call, entry: Blocking, shown: str) -> Optional[Fix]:
@@ -231,15 +246,26 @@ class BlockingCall(Rule):
         framework = model.framework
         to_thread_name = TO_THREAD[framework]
         to_thread, imports = reference_expression(model, to_thread_name)
-        function_arg = cst.Arg(node.func.with_changes(lpar=(), rpar=()) if not _needs_parens(node.func) else node.func)
+        function_arg = cst.Arg(
+            node.func.with_changes(lpar=(), rpar=()) if not _needs_parens(node.func) else node.func
+        )
         keywords = any(arg.keyword is not None or arg.star == "**" for arg in node.args)
         if framework == "asyncio" or not keywords:
             call = cst.Call(func=to_thread, args=[function_arg, *node.args])
         else:
             partial, more = reference_expression(model, "functools.partial")
             imports = (*imports, *more)
-            call = cst.Call(func=to_thread, args=[cst.Arg(cst.Call(func=partial, args=[function_arg, *node.args]))])
-        return Fix(node, awaited(call, node, model), f"Run {shown}() in {to_thread_name}()", FixKind.UNSAFE, imports)
+            call = cst.Call(
+                func=to_thread,
+                args=[cst.Arg(cst.Call(func=partial, args=[function_arg, *node.args]))],
+            )
+        return Fix(
+            node,
+            awaited(call, node, model),
+            f"Run {shown}() in {to_thread_name}()",
+            FixKind.UNSAFE,
+            imports,
+        )
 
 
 def _receiver_blocks(model: SemanticModel, func: cst.BaseExpression) -> bool:
@@ -525,8 +551,15 @@ class NestedEventLoop(BlockingCall):
 
 
 BLOCKING_CALL_RULES = (
-    BlockingHttpCall, BlockingSubprocess, BlockingFileIO, BlockingFilesystemOperation, BlockingFilesystemQuery,
-    BlockingNetworkCall, BlockingDatabaseCall, BlockingThreadWait, NestedEventLoop,
+    BlockingHttpCall,
+    BlockingSubprocess,
+    BlockingFileIO,
+    BlockingFilesystemOperation,
+    BlockingFilesystemQuery,
+    BlockingNetworkCall,
+    BlockingDatabaseCall,
+    BlockingThreadWait,
+    NestedEventLoop,
 )
 
 __all__ = ["BLOCKING_CALL_RULES", "BlockingCall", "BlockingMatch", "match_blocking_call"]

@@ -26,7 +26,9 @@ CACHING_DECORATORS = frozenset({"cache", "lru_cache", "cached", "cached_property
 #: Codes whose catalogue entries count as blocking in a helper. Entries that block only for some
 #: arguments (``q.get(block=False)``...) are left out: the index does not keep arguments. The
 #: metadata queries (ASL105) are opt-in on their own, so they do not make a helper blocking either.
-_OPT_IN_CODES = frozenset({BlockingFilesystemQuery.code} if not BlockingFilesystemQuery.default else ())
+_OPT_IN_CODES = frozenset(
+    {BlockingFilesystemQuery.code} if not BlockingFilesystemQuery.default else ()
+)
 
 
 @dataclass(frozen=True)
@@ -38,8 +40,16 @@ class Chain:
     site: CallSite  # where the blocking call is made
 
     def describe(self, shown: str) -> str:
-        blocking = self.blocking[len("builtins."):] if self.blocking.startswith("builtins.") else self.blocking
-        steps = [f"{shown}()", *(f"{name.rsplit('.', 1)[-1]}()" for name in self.functions[1:]), f"{blocking}()"]
+        blocking = (
+            self.blocking[len("builtins.") :]
+            if self.blocking.startswith("builtins.")
+            else self.blocking
+        )
+        steps = [
+            f"{shown}()",
+            *(f"{name.rsplit('.', 1)[-1]}()" for name in self.functions[1:]),
+            f"{blocking}()",
+        ]
         return " -> ".join(steps) + f" ({_relative(self.site.path)}:{self.site.line})"
 
 
@@ -57,13 +67,21 @@ def _blocks_directly(target: str, configured: dict) -> bool:
         receiver, method = target.rsplit(".", 1)
         entry = blocking_method(receiver, method)
     if entry is not None:
-        return not (entry.nonblocking_when or entry.file_argument or entry.needs_arguments) \
-            and entry.code not in _OPT_IN_CODES and entry.code != "ASL109"
+        return (
+            not (entry.nonblocking_when or entry.file_argument or entry.needs_arguments)
+            and entry.code not in _OPT_IN_CODES
+            and entry.code != "ASL109"
+        )
     return target in BLOCKING_SLEEPS or target in configured
 
 
-def blocking_chain(index: ProjectIndex, qualname: str, configured: dict, _depth: int = 0,
-                   _visiting: Optional[set] = None) -> Optional[Chain]:
+def blocking_chain(
+    index: ProjectIndex,
+    qualname: str,
+    configured: dict,
+    _depth: int = 0,
+    _visiting: Optional[set] = None,
+) -> Optional[Chain]:
     """The first way the sync project function ``qualname`` blocks, or None. Memoised per run."""
     key = ("blocking-chain", qualname)
     memo = index.memo
@@ -75,13 +93,17 @@ def blocking_chain(index: ProjectIndex, qualname: str, configured: dict, _depth:
     visiting.add(qualname)
     found: Optional[Chain] = None
     symbol = index.lookup(qualname)
-    if symbol is not None and any(d.rsplit(".", 1)[-1] in CACHING_DECORATORS for d in symbol.decorators):
+    if symbol is not None and any(
+        d.rsplit(".", 1)[-1] in CACHING_DECORATORS for d in symbol.decorators
+    ):
         memo[key] = None
         visiting.discard(qualname)
         return None
     sites = index.calls(qualname)
     if any(site.target.endswith(".setblocking") for site in sites):
-        sites = tuple(site for site in sites if not site.target.startswith("socket."))  # a non-blocking socket
+        sites = tuple(
+            site for site in sites if not site.target.startswith("socket.")
+        )  # a non-blocking socket
     for site in sites:
         if _blocks_directly(site.target, configured):
             found = Chain((qualname,), site.target, site)
@@ -89,7 +111,12 @@ def blocking_chain(index: ProjectIndex, qualname: str, configured: dict, _depth:
     if found is None:
         for site in sites:
             callee = index.lookup(site.target)
-            if callee is None or callee.kind == "class" or callee.is_async or callee.async_generator:
+            if (
+                callee is None
+                or callee.kind == "class"
+                or callee.is_async
+                or callee.async_generator
+            ):
                 continue
             if not index.is_project(callee.qualname):
                 continue

@@ -40,29 +40,57 @@ CANCEL_AWARE_ATTRIBUTES = frozenset({"uncancel", "cancelling"})
 EXITS = frozenset({"sys.exit", "os._exit", "os.abort"})
 
 #: Context managers that are cancel scopes: yielding inside one hands the scope to the consumer.
-CANCEL_SCOPES = frozenset({
-    "asyncio.timeout", "asyncio.timeout_at", "asyncio.timeouts.timeout", "asyncio.timeouts.timeout_at",
-    "asyncio.TaskGroup", "asyncio.taskgroups.TaskGroup", "async_timeout.timeout", "async_timeout.timeout_at",
-    "trio.open_nursery", "trio.move_on_after", "trio.move_on_at", "trio.fail_after", "trio.fail_at", "trio.CancelScope",
-    "anyio.create_task_group", "anyio.move_on_after", "anyio.fail_after", "anyio.CancelScope",
-})
+CANCEL_SCOPES = frozenset(
+    {
+        "asyncio.timeout",
+        "asyncio.timeout_at",
+        "asyncio.timeouts.timeout",
+        "asyncio.timeouts.timeout_at",
+        "asyncio.TaskGroup",
+        "asyncio.taskgroups.TaskGroup",
+        "async_timeout.timeout",
+        "async_timeout.timeout_at",
+        "trio.open_nursery",
+        "trio.move_on_after",
+        "trio.move_on_at",
+        "trio.fail_after",
+        "trio.fail_at",
+        "trio.CancelScope",
+        "anyio.create_task_group",
+        "anyio.move_on_after",
+        "anyio.fail_after",
+        "anyio.CancelScope",
+    }
+)
 #: Types of values that are such scopes (`async with group:` on a TaskGroup made earlier).
 CANCEL_SCOPE_TYPES = frozenset({"asyncio.TaskGroup", "trio.Nursery", "anyio.abc.TaskGroup"})
 #: Decorators of generators that implement a context manager or a fixture: their yield is the
 #: body of the `with` block, run by the same task, so it may sit inside a scope.
 #: trio.as_safe_channel runs the generator in a task of its own, which makes the scope safe.
-CONTEXT_MANAGER_DECORATORS = frozenset({"asynccontextmanager", "contextmanager", "fixture", "yield_fixture", "as_safe_channel"})
+CONTEXT_MANAGER_DECORATORS = frozenset(
+    {"asynccontextmanager", "contextmanager", "fixture", "yield_fixture", "as_safe_channel"}
+)
 
 #: asyncio: a timeout bounds cleanup (asyncio delivers a cancellation once, so the await itself
 #: is not cancelled again, but may hang).
-ASYNCIO_TIMEOUT_SCOPES = frozenset({
-    "asyncio.timeout", "asyncio.timeout_at", "asyncio.timeouts.timeout", "asyncio.timeouts.timeout_at",
-    "async_timeout.timeout", "async_timeout.timeout_at",
-})
-ASYNCIO_BOUNDED_AWAITS = frozenset({"asyncio.wait_for", "asyncio.shield", "asyncio.tasks.wait_for", "asyncio.tasks.shield"})
+ASYNCIO_TIMEOUT_SCOPES = frozenset(
+    {
+        "asyncio.timeout",
+        "asyncio.timeout_at",
+        "asyncio.timeouts.timeout",
+        "asyncio.timeouts.timeout_at",
+        "async_timeout.timeout",
+        "async_timeout.timeout_at",
+    }
+)
+ASYNCIO_BOUNDED_AWAITS = frozenset(
+    {"asyncio.wait_for", "asyncio.shield", "asyncio.tasks.wait_for", "asyncio.tasks.shield"}
+)
 #: Awaits that are safe in cleanup: closing a resource is built to work when cancelled.
 CLEANUP_SAFE_METHODS = frozenset({"aclose"})
-CLEANUP_SAFE_FUNCTIONS = frozenset({"aclose_forcefully", "cancel_shielded_checkpoint"})  # trio's and anyio's
+CLEANUP_SAFE_FUNCTIONS = frozenset(
+    {"aclose_forcefully", "cancel_shielded_checkpoint"}
+)  # trio's and anyio's
 
 _NESTED_SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
 _LOOPS = (cst.For, cst.While)
@@ -115,8 +143,10 @@ def cancellation_class(model: SemanticModel, expression: cst.BaseExpression) -> 
     if isinstance(expression, cst.Call):
         getter = model.qualified_name(expression.func) or ""
         # anyio's own modules import it from where it is defined
-        if not expression.args and (getter in CANCELLATION_CLASS_GETTERS or (
-                getter.startswith("anyio.") and getter.endswith(".get_cancelled_exc_class"))):
+        if not expression.args and (
+            getter in CANCELLATION_CLASS_GETTERS
+            or (getter.startswith("anyio.") and getter.endswith(".get_cancelled_exc_class"))
+        ):
             return "anyio.get_cancelled_exc_class()"
         return None
     qualname = model.qualified_name(expression)
@@ -127,7 +157,9 @@ def cancellation_class(model: SemanticModel, expression: cst.BaseExpression) -> 
     return None
 
 
-def _is_raise_like(small: cst.BaseSmallStatement, model: SemanticModel, reraised: Optional[str] = None) -> bool:
+def _is_raise_like(
+    small: cst.BaseSmallStatement, model: SemanticModel, reraised: Optional[str] = None
+) -> bool:
     """A raise (with ``reraised``: only a bare ``raise`` or ``raise <reraised>``), or an exit."""
     if isinstance(small, cst.Raise):
         if reraised is None or small.exc is None:
@@ -139,8 +171,16 @@ def _is_raise_like(small: cst.BaseSmallStatement, model: SemanticModel, reraised
 
 
 #: Return annotations of functions that never return normally.
-NO_RETURN_ANNOTATIONS = frozenset({"typing.NoReturn", "typing.Never", "typing_extensions.NoReturn",
-                                   "typing_extensions.Never", "NoReturn", "Never"})
+NO_RETURN_ANNOTATIONS = frozenset(
+    {
+        "typing.NoReturn",
+        "typing.Never",
+        "typing_extensions.NoReturn",
+        "typing_extensions.Never",
+        "NoReturn",
+        "Never",
+    }
+)
 
 
 def _never_returns(model: SemanticModel, call: cst.Call) -> bool:
@@ -155,15 +195,24 @@ def _never_returns(model: SemanticModel, call: cst.Call) -> bool:
         return False
     if function.returns is not None:
         annotation = function.returns.annotation
-        if (dotted_name(annotation) or "") in NO_RETURN_ANNOTATIONS or model.qualified_name(annotation) in NO_RETURN_ANNOTATIONS:
+        if (dotted_name(annotation) or "") in NO_RETURN_ANNOTATIONS or model.qualified_name(
+            annotation
+        ) in NO_RETURN_ANNOTATIONS:
             return True
     body = function.body.body if isinstance(function.body, cst.IndentedBlock) else ()
-    return bool(body) and all(isinstance(s, cst.SimpleStatementLine) or isinstance(s, (cst.If, cst.Try, cst.With))
-                              for s in body) and _raises_without_calls(body)
+    return (
+        bool(body)
+        and all(
+            isinstance(s, cst.SimpleStatementLine) or isinstance(s, (cst.If, cst.Try, cst.With))
+            for s in body
+        )
+        and _raises_without_calls(body)
+    )
 
 
 def _raises_without_calls(body: Sequence[cst.BaseStatement]) -> bool:
     """Every path of a helper's body raises; judged without following further calls."""
+
     class _Plain:
         def callee(self, call):  # pragma: no cover - never asked: calls are not followed here
             return None
@@ -194,7 +243,9 @@ def _exits_quietly(node: cst.CSTNode) -> bool:
     return False
 
 
-def always_raises(statements: Sequence[cst.BaseStatement], model: SemanticModel, reraised: Optional[str] = None) -> bool:
+def always_raises(
+    statements: Sequence[cst.BaseStatement], model: SemanticModel, reraised: Optional[str] = None
+) -> bool:
     """Every path through the block ends in a raise (or an exit), never in falling through,
     return, break or continue. With ``reraised``, only re-raising counts (see _is_raise_like)."""
     for statement in statements:
@@ -214,10 +265,16 @@ def _body(node: cst.CSTNode) -> Sequence[cst.BaseStatement]:
     return ()
 
 
-def _statement_raises(statement: cst.CSTNode, model: SemanticModel, reraised: Optional[str] = None) -> bool:
+def _statement_raises(
+    statement: cst.CSTNode, model: SemanticModel, reraised: Optional[str] = None
+) -> bool:
     if isinstance(statement, cst.SimpleStatementLine):
         for small in statement.body:
-            if isinstance(small, cst.Raise) and reraised is not None and not _is_raise_like(small, model, reraised):
+            if (
+                isinstance(small, cst.Raise)
+                and reraised is not None
+                and not _is_raise_like(small, model, reraised)
+            ):
                 return False
             if _is_raise_like(small, model, reraised):
                 return True
@@ -228,11 +285,16 @@ def _statement_raises(statement: cst.CSTNode, model: SemanticModel, reraised: Op
         if statement.orelse is None:
             return False
         other = statement.orelse
-        other_raises = (_statement_raises(other, model, reraised) if isinstance(other, cst.If)
-                        else always_raises(_body(other), model, reraised))
+        other_raises = (
+            _statement_raises(other, model, reraised)
+            if isinstance(other, cst.If)
+            else always_raises(_body(other), model, reraised)
+        )
         return always_raises(_body(statement), model, reraised) and other_raises
     if isinstance(statement, (cst.Try, cst.TryStar)):
-        if statement.finalbody is not None and always_raises(_body(statement.finalbody), model, reraised):
+        if statement.finalbody is not None and always_raises(
+            _body(statement.finalbody), model, reraised
+        ):
             return True
         if not always_raises(_body(statement), model, reraised):
             return False
@@ -261,12 +323,20 @@ def cancelled_receivers(function: cst.CSTNode) -> Set[str]:
 def _cancelled_receivers(function: cst.CSTNode) -> Set[str]:
     cancelled: Set[str] = set()
     for node in _walk(function):
-        if (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "cancel"):
+        if (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value == "cancel"
+        ):
             receiver = dotted_name(node.func.value)
             if receiver is not None:
                 cancelled.add(receiver)
     for node in _walk(function):
-        if isinstance(node, cst.For) and isinstance(node.target, cst.Name) and node.target.value in cancelled:
+        if (
+            isinstance(node, cst.For)
+            and isinstance(node.target, cst.Name)
+            and node.target.value in cancelled
+        ):
             iterable = dotted_name(node.iter)
             if iterable is not None:
                 cancelled.add(iterable)
@@ -283,7 +353,11 @@ def _awaits_only_cancelled(body: cst.CSTNode, cancelled: Set[str]) -> bool:
         if not isinstance(node, cst.Await):
             continue
         found = True
-        mentioned = {dotted_name(n) for n in _walk(node.expression) if isinstance(n, (cst.Name, cst.Attribute))}
+        mentioned = {
+            dotted_name(n)
+            for n in _walk(node.expression)
+            if isinstance(n, (cst.Name, cst.Attribute))
+        }
         if not mentioned & cancelled:
             return False
     return found
@@ -301,7 +375,9 @@ def _awaits_a_task_object(body: cst.CSTNode) -> bool:
 
 
 #: Methods that hand an exception on to someone who will raise or report it.
-HANDING_ON_METHODS = frozenset({"append", "add", "set_exception", "put_nowait", "send_nowait", "throw"})
+HANDING_ON_METHODS = frozenset(
+    {"append", "add", "set_exception", "put_nowait", "send_nowait", "throw"}
+)
 
 
 def _hands_on(handler: cst.ExceptHandler) -> bool:
@@ -311,10 +387,22 @@ def _hands_on(handler: cst.ExceptHandler) -> bool:
         return False
     bound = handler.name.name.value
     for node in _walk(handler.body):
-        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value in HANDING_ON_METHODS:
-            if any(isinstance(n, cst.Name) and n.value == bound for arg in node.args for n in _walk(arg.value)):
+        if (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value in HANDING_ON_METHODS
+        ):
+            if any(
+                isinstance(n, cst.Name) and n.value == bound
+                for arg in node.args
+                for n in _walk(arg.value)
+            ):
                 return True  # errors.append(exc), holder.append(Error(exc))
-        if isinstance(node, cst.Assign) and isinstance(node.value, cst.Name) and node.value.value == bound:
+        if (
+            isinstance(node, cst.Assign)
+            and isinstance(node.value, cst.Name)
+            and node.value.value == bound
+        ):
             return True
     return False
 
@@ -324,7 +412,10 @@ def _no_value(value: Optional[cst.BaseExpression]) -> bool:
 
 
 def _mentions(node: cst.CSTNode, attributes: frozenset) -> bool:
-    return any(isinstance(n, cst.Attribute) and n.attr.value in attributes for n in _walk(node, into_scopes=True))
+    return any(
+        isinstance(n, cst.Attribute) and n.attr.value in attributes
+        for n in _walk(node, into_scopes=True)
+    )
 
 
 def _enclosing_function(model: SemanticModel) -> Optional[cst.FunctionDef]:
@@ -412,7 +503,9 @@ class SwallowedCancellation(Rule):
         if not self.model.in_coroutine or not awaits_in(node.body):
             return
         function = _enclosing_function(self.model)
-        cancelled_tasks = _awaits_only_cancelled(node.body, cancelled_receivers(function)) if function else False
+        cancelled_tasks = (
+            _awaits_only_cancelled(node.body, cancelled_receivers(function)) if function else False
+        )
         cancelled_tasks = cancelled_tasks or _awaits_a_task_object(node.body)
         for position, handler in enumerate(node.handlers):
             caught = cancellation_caught(self.model, handler)
@@ -421,48 +514,75 @@ class SwallowedCancellation(Rule):
             name, only = caught
             if _mentions(handler, CANCEL_AWARE_ATTRIBUTES) or _hands_on(handler):
                 continue
-            if any(cancellation_caught(self.model, h) is not None and h.type is not None
-                   and always_raises(_body(h), self.model) for h in node.handlers[:position]):
+            if any(
+                cancellation_caught(self.model, h) is not None
+                and h.type is not None
+                and always_raises(_body(h), self.model)
+                for h in node.handlers[:position]
+            ):
                 continue  # an earlier handler already re-raises the cancellation
             if always_raises(_body(handler), self.model):
                 # Raising another exception in place of the cancellation defeats it too: flagged
                 # where the handler is for the cancellation class alone, and on trio and anyio,
                 # whose cancel scopes then never see their Cancelled (see the rationale).
                 strict = only or self.model.framework != "asyncio"
-                bound = handler.name.name.value if handler.name is not None and isinstance(handler.name.name, cst.Name) else ""
+                bound = (
+                    handler.name.name.value
+                    if handler.name is not None and isinstance(handler.name.name, cst.Name)
+                    else ""
+                )
                 if not strict or always_raises(_body(handler), self.model, bound):
                     continue
                 if not cancelled_tasks:
-                    self.report(handler, f"{'a bare except' if handler.type is None else 'except ' + name} around an "
-                                         "await raises another exception in place of the cancellation: "
-                                         "cancel scopes and timeouts no longer see it")
+                    self.report(
+                        handler,
+                        f"{'a bare except' if handler.type is None else 'except ' + name} around an "
+                        "await raises another exception in place of the cancellation: "
+                        "cancel scopes and timeouts no longer see it",
+                    )
                 continue
             if cancelled_tasks:
                 continue
-            if any(cancellation_caught(self.model, h) is not None and h.type is not None
-                   and always_raises(_body(h), self.model) for h in node.handlers[:position]):
+            if any(
+                cancellation_caught(self.model, h) is not None
+                and h.type is not None
+                and always_raises(_body(h), self.model)
+                for h in node.handlers[:position]
+            ):
                 continue  # an earlier handler already re-raises the cancellation
             fix = self._fix(node, handler, only)
             what = name if handler.type is None else f"except {name}"
-            self.report(handler, f"{what} around an await can finish without re-raising the cancellation: "
-                                 "the task becomes uncancellable", fix=fix)
+            self.report(
+                handler,
+                f"{what} around an await can finish without re-raising the cancellation: "
+                "the task becomes uncancellable",
+                fix=fix,
+            )
 
     def visit_With(self, node: cst.With) -> None:
         if not self.model.in_coroutine or not awaits_in(node.body):
             return
         for item in node.items:
             call = item.item
-            if not isinstance(call, cst.Call) or self.model.qualified_name(call.func) not in SUPPRESSORS:
+            if (
+                not isinstance(call, cst.Call)
+                or self.model.qualified_name(call.func) not in SUPPRESSORS
+            ):
                 continue
             names = [cancellation_class(self.model, arg.value) for arg in call.args]
             suppressed = next((n for n in names if n is not None), None)
             if suppressed is None:
                 continue
             function = _enclosing_function(self.model)
-            if function is not None and _awaits_only_cancelled(node.body, cancelled_receivers(function)):
+            if function is not None and _awaits_only_cancelled(
+                node.body, cancelled_receivers(function)
+            ):
                 continue
-            self.report(call, f"suppress({suppressed}) around an await swallows cancellation: "
-                              "the task becomes uncancellable")
+            self.report(
+                call,
+                f"suppress({suppressed}) around an await swallows cancellation: "
+                "the task becomes uncancellable",
+            )
 
     # -- the fix ----------------------------------------------------------------------------------
 
@@ -478,19 +598,26 @@ class SwallowedCancellation(Rule):
             if _statement_raises(last, self.model):
                 return None  # the handler ends in a raise already; an earlier path leaves it
             reraise = cst.SimpleStatementLine(body=[cst.Raise()])
-            if (isinstance(last, cst.SimpleStatementLine) and len(last.body) == 1
-                    and isinstance(last.body[0], (cst.Pass, cst.Return, cst.Break, cst.Continue))
-                    and _no_value(getattr(last.body[0], "value", None))):
+            if (
+                isinstance(last, cst.SimpleStatementLine)
+                and len(last.body) == 1
+                and isinstance(last.body[0], (cst.Pass, cst.Return, cst.Break, cst.Continue))
+                and _no_value(getattr(last.body[0], "value", None))
+            ):
                 statements[-1] = last.with_changes(body=[cst.Raise()])
             else:
                 statements.append(reraise)
-            return Fix(handler, handler.with_changes(body=body.with_changes(body=statements)),
-                       "Re-raise the cancellation at the end of the handler", FixKind.UNSAFE)
+            return Fix(
+                handler,
+                handler.with_changes(body=body.with_changes(body=statements)),
+                "Re-raise the cancellation at the end of the handler",
+                FixKind.UNSAFE,
+            )
         framework = self.model.framework
         spelling = CANCELLATION_SPELLING[framework]
         module = spelling.split(".")[0]
         text, imports = self.model.reference(module)
-        expression = cst.parse_expression(text + spelling[len(module):])
+        expression = cst.parse_expression(text + spelling[len(module) :])
         reraise = cst.ExceptHandler(
             body=cst.IndentedBlock(body=[cst.SimpleStatementLine(body=[cst.Raise()])]),
             type=expression,
@@ -500,8 +627,13 @@ class SwallowedCancellation(Rule):
         handlers = list(node.handlers)
         index = handlers.index(handler)
         handlers.insert(index, reraise)
-        return Fix(node, node.with_changes(handlers=handlers),
-                   f"Re-raise {spelling} in a handler of its own before the broad one", FixKind.UNSAFE, imports)
+        return Fix(
+            node,
+            node.with_changes(handlers=handlers),
+            f"Re-raise {spelling} in a handler of its own before the broad one",
+            FixKind.UNSAFE,
+            imports,
+        )
 
 
 # -- ASL701 ---------------------------------------------------------------------------------------
@@ -544,15 +676,26 @@ class ExitInFinally(Rule):
         pending: List[Tuple[cst.CSTNode, bool]] = [(node.body, False)]
         while pending:
             current, in_loop = pending.pop()
-            if isinstance(current, _NESTED_SCOPES) or (isinstance(current, cst.Finally) and current is not node):
+            if isinstance(current, _NESTED_SCOPES) or (
+                isinstance(current, cst.Finally) and current is not node
+            ):
                 continue  # a nested finally block reports its own exits
-            if isinstance(current, cst.Return) or (isinstance(current, (cst.Break, cst.Continue)) and not in_loop):
-                keyword = {cst.Return: "return", cst.Break: "break", cst.Continue: "continue"}[type(current)]
-                self.report(current, f"'{keyword}' in a finally block discards the exception in flight, "
-                                     "cancellation included")
+            if isinstance(current, cst.Return) or (
+                isinstance(current, (cst.Break, cst.Continue)) and not in_loop
+            ):
+                keyword = {cst.Return: "return", cst.Break: "break", cst.Continue: "continue"}[
+                    type(current)
+                ]
+                self.report(
+                    current,
+                    f"'{keyword}' in a finally block discards the exception in flight, "
+                    "cancellation included",
+                )
                 continue
             for child in child_nodes(current):
-                inner = in_loop or (isinstance(current, _LOOPS) and child is not getattr(current, "orelse", None))
+                inner = in_loop or (
+                    isinstance(current, _LOOPS) and child is not getattr(current, "orelse", None)
+                )
                 pending.append((child, inner))
 
 
@@ -624,9 +767,16 @@ class YieldInCancelScope(Rule):
                 for item in ancestor.items:
                     scope_name = _scope_name(self.model, item.item)
                     if scope_name is not None:
-                        shown = scope_name.rsplit(".", 1)[-1] if scope_name in CANCEL_SCOPE_TYPES else scope_name
-                        self.report(node, f"yield inside {shown}: the scope stays open while the consumer "
-                                          "runs, so its cancellation and errors land in the wrong code")
+                        shown = (
+                            scope_name.rsplit(".", 1)[-1]
+                            if scope_name in CANCEL_SCOPE_TYPES
+                            else scope_name
+                        )
+                        self.report(
+                            node,
+                            f"yield inside {shown}: the scope stays open while the consumer "
+                            "runs, so its cancellation and errors land in the wrong code",
+                        )
                         return
 
 
@@ -698,20 +848,31 @@ class UnshieldedCleanupAwait(Rule):
                 return
             if (self.model.qualified_name(func) or "").rsplit(".", 1)[-1] in CLEANUP_SAFE_FUNCTIONS:
                 return
-            if self.model.qualified_name(func) in ASYNCIO_BOUNDED_AWAITS and self.model.framework == "asyncio":
+            if (
+                self.model.qualified_name(func) in ASYNCIO_BOUNDED_AWAITS
+                and self.model.framework == "asyncio"
+            ):
                 return
         framework = self.model.framework
         child = node
         for ancestor in self.model.ancestors():
             if isinstance(ancestor, (*_NESTED_SCOPES, *_COMPREHENSION_SCOPES)):
                 return
-            if isinstance(ancestor, cst.With) and child is not ancestor and self._protects(ancestor, framework):
+            if (
+                isinstance(ancestor, cst.With)
+                and child is not ancestor
+                and self._protects(ancestor, framework)
+            ):
                 return
             if isinstance(ancestor, cst.Finally):
                 self.report(node, "await in a finally block " + self._advice(framework))
                 return
-            if isinstance(ancestor, (cst.ExceptHandler, cst.ExceptStarHandler)) and cancellation_caught(self.model, ancestor):
-                self.report(node, "await in a handler that catches cancellation " + self._advice(framework))
+            if isinstance(
+                ancestor, (cst.ExceptHandler, cst.ExceptStarHandler)
+            ) and cancellation_caught(self.model, ancestor):
+                self.report(
+                    node, "await in a handler that catches cancellation " + self._advice(framework)
+                )
                 return
             child = ancestor
 
@@ -722,8 +883,17 @@ class UnshieldedCleanupAwait(Rule):
                 continue
             qualname = self.model.qualified_name(call.func)
             # Any scope opened with shield=True (trio's and anyio's, under whatever import path).
-            shield = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == "shield"), None)
-            if shield is not None and not (isinstance(shield, cst.Name) and shield.value == "False"):
+            shield = next(
+                (
+                    a.value
+                    for a in call.args
+                    if a.keyword is not None and a.keyword.value == "shield"
+                ),
+                None,
+            )
+            if shield is not None and not (
+                isinstance(shield, cst.Name) and shield.value == "False"
+            ):
                 return True
             if framework == "asyncio" and qualname in ASYNCIO_TIMEOUT_SCOPES:
                 return True
@@ -791,7 +961,11 @@ class YieldInContextManager(Rule):
 
 def _implements_context_manager(function: cst.FunctionDef) -> bool:
     for decorator in function.decorators:
-        expression = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
+        expression = (
+            decorator.decorator.func
+            if isinstance(decorator.decorator, cst.Call)
+            else decorator.decorator
+        )
         name = dotted_name(expression)
         if name and name.rsplit(".", 1)[-1] in CONTEXT_MANAGER_DECORATORS:
             return True

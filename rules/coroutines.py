@@ -80,7 +80,11 @@ class CoroutineNeverAwaited(Rule):
         if lost is None:
             return
         shown, consequence = described
-        message = f"{shown}() is never awaited: {consequence}" if lost == "dropped" else f"{shown}() {lost}"
+        message = (
+            f"{shown}() is never awaited: {consequence}"
+            if lost == "dropped"
+            else f"{shown}() {lost}"
+        )
         fix = None
         if can_await_here(self.model):
             fix = Fix(node, awaited(node, node, self.model), "Insert 'await'", FixKind.UNSAFE)
@@ -114,9 +118,15 @@ class CoroutineNeverAwaited(Rule):
         statement = self.model.parent
         if not isinstance(statement, (cst.Assign, cst.AnnAssign)) or statement.value is not node:
             return None
-        targets = [t.target for t in statement.targets] if isinstance(statement, cst.Assign) else [statement.target]
+        targets = (
+            [t.target for t in statement.targets]
+            if isinstance(statement, cst.Assign)
+            else [statement.target]
+        )
         if any(isinstance(t, (cst.Tuple, cst.List)) for t in targets):
-            return "is unpacked without 'await': a coroutine is not a tuple, so this raises TypeError"
+            return (
+                "is unpacked without 'await': a coroutine is not a tuple, so this raises TypeError"
+            )
         names = [t.value for t in targets if isinstance(t, cst.Name)]
         if len(names) != len(targets):
             return None  # stored in an attribute or a container: it may be awaited elsewhere
@@ -133,7 +143,9 @@ class CoroutineNeverAwaited(Rule):
     def _describe(self, node: cst.Call) -> Optional[Tuple[str, str]]:
         """(how to name the callee, what is lost) when the call creates a coroutine."""
         qualname = self.model.qualified_name(node.func)
-        if qualname is not None and (qualname in LIBRARY_COROUTINES or qualname in self.model.setting("coroutine-functions")):
+        if qualname is not None and (
+            qualname in LIBRARY_COROUTINES or qualname in self.model.setting("coroutine-functions")
+        ):
             shown = dotted_name(node.func) or qualname
             return shown, DROPPED_AWAITABLE_CONSEQUENCES.get(qualname, "it never runs")
         callee = self.model.callee(node)

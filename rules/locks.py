@@ -36,10 +36,15 @@ from .primitives import (
 
 #: What a framework offers instead of each kind of thread primitive (by the class's last name part).
 _ASYNC_REPLACEMENT = {
-    "Lock": "Lock", "RLock": "Lock", "Semaphore": "Semaphore", "BoundedSemaphore": "BoundedSemaphore",
+    "Lock": "Lock",
+    "RLock": "Lock",
+    "Semaphore": "Semaphore",
+    "BoundedSemaphore": "BoundedSemaphore",
     "Condition": "Condition",
 }
-_NO_BOUNDED = frozenset({"trio", "anyio"})  # they have no BoundedSemaphore: theirs is bounded already
+_NO_BOUNDED = frozenset(
+    {"trio", "anyio"}
+)  # they have no BoundedSemaphore: theirs is bounded already
 
 
 def async_replacement(lock_type: str, framework: str) -> str:
@@ -59,7 +64,11 @@ def _non_blocking(call: cst.Call) -> bool:
         )
         if is_false and (keyword == "blocking" or (keyword is None and position == 0)):
             return True
-        if keyword == "timeout" and isinstance(value, (cst.Integer, cst.Float)) and float(value.value) == 0:
+        if (
+            keyword == "timeout"
+            and isinstance(value, (cst.Integer, cst.Float))
+            and float(value.value) == 0
+        ):
             return True
     return False
 
@@ -68,7 +77,9 @@ _RELEASE = frozenset({"release"})
 
 
 def _awaits_inside(node: cst.CSTNode) -> bool:
-    return any(isinstance(n, (cst.Await, cst.With, cst.For)) and _is_async_node(n) for n in walk(node))
+    return any(
+        isinstance(n, (cst.Await, cst.With, cst.For)) and _is_async_node(n) for n in walk(node)
+    )
 
 
 def _is_async_node(node: cst.CSTNode) -> bool:
@@ -80,7 +91,9 @@ def _is_async_node(node: cst.CSTNode) -> bool:
 class ThreadLockInCoroutine(Rule):
     code = "ASL500"
     name = "thread-lock-in-coroutine"
-    message = "a thread lock is held across an await in a coroutine: the event loop can block or deadlock"
+    message = (
+        "a thread lock is held across an await in a coroutine: the event loop can block or deadlock"
+    )
     rationale = """
         A threading (or multiprocessing) Lock, RLock, Semaphore or Condition blocks the thread that
         waits for it, and in a coroutine that thread runs the event loop. A coroutine that holds
@@ -125,7 +138,9 @@ class ThreadLockInCoroutine(Rule):
                 if found is not None and _awaits_inside(node.body):
                     lock_type, lock_text = found
                     helper = shown(expression.func)
-                    self.report(expression, self._message(lock_type, f"{helper}() holds {lock_text}"))
+                    self.report(
+                        expression, self._message(lock_type, f"{helper}() holds {lock_text}")
+                    )
                 continue
             lock_type = self.model.type_of(expression)
             if lock_type in THREAD_LOCKS and _awaits_inside(node.body):
@@ -133,7 +148,10 @@ class ThreadLockInCoroutine(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
-        if not (isinstance(func, cst.Attribute) and func.attr.value == "acquire") or not self.model.in_coroutine:
+        if (
+            not (isinstance(func, cst.Attribute) and func.attr.value == "acquire")
+            or not self.model.in_coroutine
+        ):
             return
         lock = func.value
         lock_type = self.model.type_of(lock)
@@ -141,12 +159,20 @@ class ThreadLockInCoroutine(Rule):
             return
         statement, _, _ = statement_of(self.model)
         function = enclosing_function_node(self.model)
-        if statement is None or function is None or not any(
-            same_object(self.model, lock, receiver) for _, receiver in method_calls(function, _RELEASE)
+        if (
+            statement is None
+            or function is None
+            or not any(
+                same_object(self.model, lock, receiver)
+                for _, receiver in method_calls(function, _RELEASE)
+            )
         ):
             return  # never released here: a fresh lock handed over, held for another function
         for following in following_statements(self.model, statement):
-            if any(same_object(self.model, lock, receiver) for _, receiver in method_calls(following, _RELEASE)):
+            if any(
+                same_object(self.model, lock, receiver)
+                for _, receiver in method_calls(following, _RELEASE)
+            ):
                 if _awaits_inside(following):
                     break  # an await before the release, in the same statement
                 return
@@ -158,8 +184,10 @@ class ThreadLockInCoroutine(Rule):
 
     def _message(self, lock_type: str, what: str) -> str:
         replacement = async_replacement(lock_type, self.model.framework)
-        return (f"{lock_type} in a coroutine: {what} across an await; another task (or a thread) waiting for it "
-                f"then blocks the event loop, and the loop can deadlock; use {replacement}")
+        return (
+            f"{lock_type} in a coroutine: {what} across an await; another task (or a thread) waiting for it "
+            f"then blocks the event loop, and the loop can deadlock; use {replacement}"
+        )
 
     # -- @contextmanager helpers of this file --------------------------------------------------
 
@@ -168,7 +196,9 @@ class ThreadLockInCoroutine(Rule):
         if callee is None or not isinstance(callee.node, cst.FunctionDef):
             return None
         helper = callee.node
-        if helper.asynchronous is not None or not CONTEXT_MANAGER_DECORATORS & set(decorator_names(helper)):
+        if helper.asynchronous is not None or not CONTEXT_MANAGER_DECORATORS & set(
+            decorator_names(helper)
+        ):
             return None
         scope = self._helper_scope(call, helper)
         if scope is None:
@@ -177,7 +207,11 @@ class ThreadLockInCoroutine(Rule):
         for child in walk(helper):
             if isinstance(child, cst.With) and child.asynchronous is None:
                 candidates = [item.item for item in child.items]
-            elif isinstance(child, cst.Call) and isinstance(child.func, cst.Attribute) and child.func.attr.value == "acquire":
+            elif (
+                isinstance(child, cst.Call)
+                and isinstance(child.func, cst.Attribute)
+                and child.func.attr.value == "acquire"
+            ):
                 if _non_blocking(child):
                     continue
                 candidates = [child.func.value]
@@ -207,7 +241,9 @@ class ThreadLockInCoroutine(Rule):
             return Scope("function", helper, self.model.module_scope)
         return None
 
-    def _arguments(self, call: cst.Call, helper: cst.FunctionDef, scope: Scope) -> Dict[str, cst.BaseExpression]:
+    def _arguments(
+        self, call: cst.Call, helper: cst.FunctionDef, scope: Scope
+    ) -> Dict[str, cst.BaseExpression]:
         """The helper's parameters bound to the call's argument expressions."""
         params = [*helper.params.posonly_params, *helper.params.params]
         if scope.parent is not None and scope.parent.kind == "class" and params:
@@ -259,7 +295,10 @@ class AcquireWithoutRelease(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
-        if not (isinstance(func, cst.Attribute) and func.attr.value == "acquire") or not self.model.in_coroutine:
+        if (
+            not (isinstance(func, cst.Attribute) and func.attr.value == "acquire")
+            or not self.model.in_coroutine
+        ):
             return
         lock = func.value
         if self.model.type_of(lock) not in ASYNC_LOCKS:
@@ -267,8 +306,11 @@ class AcquireWithoutRelease(Rule):
         function = enclosing_function_node(self.model)
         if function is None:
             return
-        releases = [call for call, receiver in method_calls(function, frozenset({"release"}))
-                    if same_object(self.model, lock, receiver)]
+        releases = [
+            call
+            for call, receiver in method_calls(function, frozenset({"release"}))
+            if same_object(self.model, lock, receiver)
+        ]
         if not releases:
             return  # handed over: released by another method or a callback
         if any(self._releases(try_node, lock) for try_node in enclosing_tries(self.model)):
@@ -285,21 +327,32 @@ class AcquireWithoutRelease(Rule):
                 return  # released at once: nothing in between can fail
             break
         text = shown(lock)
-        message = (f"{text} is acquired with 'await {text}.acquire()' but not released if the code before "
-                   f"{text}.release() raises, returns or is cancelled; use 'async with {text}:'")
+        message = (
+            f"{text} is acquired with 'await {text}.acquire()' but not released if the code before "
+            f"{text}.release() raises, returns or is cancelled; use 'async with {text}:'"
+        )
         self.report(node, message, fix=self._fix(node, statement, block, place, releases))
 
     def _releases_and_leaves(self, statement: cst.CSTNode, lock: cst.BaseExpression) -> bool:
         """``if <plain test>: ...; lock.release(); raise/return/continue/break`` (no else): the early
         exit releases the lock itself, and the test cannot fail."""
-        if not isinstance(statement, cst.If) or statement.orelse is not None or not is_plain(statement.test):
+        if (
+            not isinstance(statement, cst.If)
+            or statement.orelse is not None
+            or not is_plain(statement.test)
+        ):
             return False
         body = list(walk(statement.body))
         releases = any(
-            isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value == "release"
-            and same_object(self.model, lock, n.func.value) for n in body
+            isinstance(n, cst.Call)
+            and isinstance(n.func, cst.Attribute)
+            and n.func.attr.value == "release"
+            and same_object(self.model, lock, n.func.value)
+            for n in body
         )
-        return releases and any(isinstance(n, (cst.Raise, cst.Return, cst.Continue, cst.Break)) for n in body)
+        return releases and any(
+            isinstance(n, (cst.Raise, cst.Return, cst.Continue, cst.Break)) for n in body
+        )
 
     def _releases(self, try_node: cst.Try, lock: cst.BaseExpression) -> bool:
         places: List[cst.CSTNode] = list(try_node.handlers)
@@ -311,10 +364,19 @@ class AcquireWithoutRelease(Rule):
             for _, receiver in method_calls(place, frozenset({"release"}))
         )
 
-    def _fix(self, call: cst.Call, statement, block, place: int, releases: List[cst.Call]) -> Optional[Fix]:
-        if len(releases) != 1 or not isinstance(block, cst.IndentedBlock) or not _is_statement_of(statement, call):
+    def _fix(
+        self, call: cst.Call, statement, block, place: int, releases: List[cst.Call]
+    ) -> Optional[Fix]:
+        if (
+            len(releases) != 1
+            or not isinstance(block, cst.IndentedBlock)
+            or not _is_statement_of(statement, call)
+        ):
             return None
-        if not (isinstance(statement.body[0].value, cst.Await) and statement.body[0].value.expression is call):
+        if not (
+            isinstance(statement.body[0].value, cst.Await)
+            and statement.body[0].value.expression is call
+        ):
             return None
         statements = list(block.body)
         for end in range(place + 1, len(statements)):
@@ -322,10 +384,16 @@ class AcquireWithoutRelease(Rule):
                 break
         else:
             return None
-        between = statements[place + 1:end]
+        between = statements[place + 1 : end]
         lock = call.func.value  # type: ignore[attr-defined]
-        if any(isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value == "acquire"
-               and same_object(self.model, lock, n.func.value) for s in between for n in walk(s)):
+        if any(
+            isinstance(n, cst.Call)
+            and isinstance(n.func, cst.Attribute)
+            and n.func.attr.value == "acquire"
+            and same_object(self.model, lock, n.func.value)
+            for s in between
+            for n in walk(s)
+        ):
             return None
         body = between or [cst.SimpleStatementLine([cst.Pass()])]
         guarded = cst.With(
@@ -334,7 +402,9 @@ class AcquireWithoutRelease(Rule):
             asynchronous=cst.Asynchronous(),
             leading_lines=statement.leading_lines,
         )
-        replacement = block.with_changes(body=[*statements[:place], guarded, *statements[end + 1:]])
+        replacement = block.with_changes(
+            body=[*statements[:place], guarded, *statements[end + 1 :]]
+        )
         return Fix(block, replacement, f"Use 'async with {shown(lock)}:'", FixKind.SAFE)
 
 
@@ -387,8 +457,11 @@ class LockCreatedPerUse(Rule):
     def visit_With(self, node: cst.With) -> None:
         for item in node.items:
             if isinstance(item.item, cst.Call) and self.model.type_of(item.item) in EXCLUDERS:
-                self.report(item.item, f"{shown(item.item.func)}() is created in the 'with' statement: no other "
-                                       "code can hold it, so it excludes nothing; create it once and share it")
+                self.report(
+                    item.item,
+                    f"{shown(item.item.func)}() is created in the 'with' statement: no other "
+                    "code can hold it, so it excludes nothing; create it once and share it",
+                )
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         scope = self.model.scope
@@ -399,8 +472,11 @@ class LockCreatedPerUse(Rule):
             if not isinstance(value, cst.Call) or self.model.type_of(value, scope) not in EXCLUDERS:
                 continue
             if _used_only_locally(node, name):
-                self.report(value, f"{shown(value.func)}() is created in this function and never leaves it: each "
-                                   "call gets its own, so it excludes nothing; create it once and share it")
+                self.report(
+                    value,
+                    f"{shown(value.func)}() is created in this function and never leaves it: each "
+                    "call gets its own, so it excludes nothing; create it once and share it",
+                )
 
 
 def _used_only_locally(function: cst.FunctionDef, name: str) -> bool:
@@ -438,7 +514,9 @@ class _Acquisition:
 @dataclass
 class _FunctionLocks:
     acquisitions: List[_Acquisition] = field(default_factory=list)
-    calls: List[Tuple[cst.FunctionDef, cst.Call, Tuple[_Acquisition, ...], int]] = field(default_factory=list)
+    calls: List[Tuple[cst.FunctionDef, cst.Call, Tuple[_Acquisition, ...], int]] = field(
+        default_factory=list
+    )
 
 
 @dataclass
@@ -552,7 +630,9 @@ class InconsistentLockOrder(Rule):
                 for lock, acquisition in self._taken_by(function, taken_by, set()).items():
                     for holding in held:
                         if holding.lock != lock:
-                            self._pairs.append(_Pair(holding, acquisition, call, order, function.name.value))
+                            self._pairs.append(
+                                _Pair(holding, acquisition, call, order, function.name.value)
+                            )
         first_seen: Dict[Tuple[str, str], _Pair] = {}
         for pair in sorted(self._pairs, key=lambda p: p.order):
             first_seen.setdefault((pair.first.lock, pair.second.lock), pair)
@@ -560,7 +640,8 @@ class InconsistentLockOrder(Rule):
             (pair, first_seen[(pair.second.lock, pair.first.lock)])
             for pair in sorted(self._pairs, key=lambda p: p.order)
             if (pair.second.lock, pair.first.lock) in first_seen
-            and first_seen[(pair.second.lock, pair.first.lock)].order < first_seen[(pair.first.lock, pair.second.lock)].order
+            and first_seen[(pair.second.lock, pair.first.lock)].order
+            < first_seen[(pair.first.lock, pair.second.lock)].order
         ]
         if not inverted:
             return
@@ -574,15 +655,23 @@ class InconsistentLockOrder(Rule):
             reported.add(id(pair.site))
             line = where[other.site].start.line if other.site in where else "?"
             other_how = f" (through {other.via}())" if other.via else ""
-            how = f"through {pair.via}(), which takes {pair.second.text}" if pair.via else f"{pair.second.text} is taken"
+            how = (
+                f"through {pair.via}(), which takes {pair.second.text}"
+                if pair.via
+                else f"{pair.second.text} is taken"
+            )
             self.report(
                 pair.site,
                 f"lock order: {how} while holding {pair.first.text}, but line {line} takes "
                 f"{other.second.text}{other_how} while holding {other.first.text}; two tasks (or threads) running both paths can deadlock",
             )
 
-    def _taken_by(self, function: cst.FunctionDef, memo: Dict[cst.FunctionDef, Dict[str, _Acquisition]],
-                  visiting: Set[cst.FunctionDef]) -> Dict[str, _Acquisition]:
+    def _taken_by(
+        self,
+        function: cst.FunctionDef,
+        memo: Dict[cst.FunctionDef, Dict[str, _Acquisition]],
+        visiting: Set[cst.FunctionDef],
+    ) -> Dict[str, _Acquisition]:
         """Every lock ``function`` takes, directly or through calls of this file."""
         if function in memo:
             return memo[function]
@@ -630,17 +719,28 @@ class ConditionWithoutLock(Rule):
     tokens = ("Condition",)
 
     def visit_Module(self, node: cst.Module) -> None:
-        self._candidates: List[Tuple[cst.Call, str, Optional[cst.FunctionDef], cst.BaseExpression, Set[str]]] = []
+        self._candidates: List[
+            Tuple[cst.Call, str, Optional[cst.FunctionDef], cst.BaseExpression, Set[str]]
+        ] = []
         self._call_sites: Dict[str, List[Set[str]]] = {}
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
-        name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else None
+        name = (
+            func.attr.value
+            if isinstance(func, cst.Attribute)
+            else func.value
+            if isinstance(func, cst.Name)
+            else None
+        )
         if name is None:
             return
         held = held_with_items(self.model)
         held_texts = {text for _, item in held for text in (dotted_name(item),) if text}
-        for _, item in held:  # a condition held is its lock held, and so every condition on that lock
+        for (
+            _,
+            item,
+        ) in held:  # a condition held is its lock held, and so every condition on that lock
             if self.model.type_of(item) in CONDITIONS:
                 held_texts |= self._lock_names(item)
         self._call_sites.setdefault(name, []).append(held_texts)
@@ -650,7 +750,10 @@ class ConditionWithoutLock(Rule):
         if self.model.type_of(condition) not in CONDITIONS:
             return
         accepted = self._lock_names(condition)
-        if any(same_object(self.model, condition, item) for _, item in held) or accepted & held_texts:
+        if (
+            any(same_object(self.model, condition, item) for _, item in held)
+            or accepted & held_texts
+        ):
             return
         function = enclosing_function_node(self.model)
         if function is not None and any(
@@ -667,8 +770,11 @@ class ConditionWithoutLock(Rule):
                 if sites and all(site & accepted for site in sites):
                     continue  # a helper only ever called with the condition held
             text = shown(condition)
-            self.report(call, f"{text}.{method}() without holding {text}: it raises RuntimeError; "
-                              f"call it inside 'async with {text}:' (or 'with' for a threading.Condition)")
+            self.report(
+                call,
+                f"{text}.{method}() without holding {text}: it raises RuntimeError; "
+                f"call it inside 'async with {text}:' (or 'with' for a threading.Condition)",
+            )
 
     def _lock_names(self, condition: cst.BaseExpression) -> Set[str]:
         """How code may spell holding this condition: itself, or the lock it was built on."""
@@ -677,7 +783,11 @@ class ConditionWithoutLock(Rule):
         if isinstance(condition, cst.Attribute) and isinstance(condition.value, cst.Name):
             cls = self.model.self_class(condition.value)
             if cls is not None:
-                binding_values = [b.node for b in cls.attribute_bindings(condition.attr.value) if b.node is not None]
+                binding_values = [
+                    b.node
+                    for b in cls.attribute_bindings(condition.attr.value)
+                    if b.node is not None
+                ]
         elif isinstance(condition, cst.Name):
             _, bindings = self.model.lookup(condition.value)
             binding_values = [b.node for b in bindings if b.node is not None]
@@ -688,7 +798,11 @@ class ConditionWithoutLock(Rule):
                     names.add(lock)
             elif isinstance(value, cst.Call):
                 for arg in value.args:
-                    if arg.keyword is not None and arg.keyword.value == "lock" and dotted_name(arg.value):
+                    if (
+                        arg.keyword is not None
+                        and arg.keyword.value == "lock"
+                        and dotted_name(arg.value)
+                    ):
                         names.add(dotted_name(arg.value) or "")
         names.discard("")
         return names

@@ -8,10 +8,20 @@ import libcst as cst
 
 from asynclint import Rule
 
-from .primitives import ASYNC_EVENT, ASYNC_EVENTS, ASYNC_SLEEPS, body_statements, defining_class, shown, walk
+from .primitives import (
+    ASYNC_EVENT,
+    ASYNC_EVENTS,
+    ASYNC_SLEEPS,
+    body_statements,
+    defining_class,
+    shown,
+    walk,
+)
 
 #: Calls that do no work of their own: a loop that only logs and sleeps still only waits.
-_LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "log", "critical", "trace"})
+_LOG_METHODS = frozenset(
+    {"debug", "info", "warning", "warn", "error", "exception", "log", "critical", "trace"}
+)
 
 
 class BusyWaitPolling(Rule):
@@ -56,7 +66,12 @@ class BusyWaitPolling(Rule):
                 sleeps += 1
             elif _does_nothing(statement):
                 continue
-            elif forever and condition is None and isinstance(statement, cst.If) and _breaks(statement):
+            elif (
+                forever
+                and condition is None
+                and isinstance(statement, cst.If)
+                and _breaks(statement)
+            ):
                 condition = statement.test
             else:
                 return
@@ -64,13 +79,18 @@ class BusyWaitPolling(Rule):
             return
         event = self._polled_event(condition)
         if event is not None:
-            self.report(node, f"busy-wait on {event}.is_set(): 'await {event}.wait()' instead of polling it")
+            self.report(
+                node, f"busy-wait on {event}.is_set(): 'await {event}.wait()' instead of polling it"
+            )
             return
         flag = self._flag(condition)
         if flag is not None:
             replacement = ASYNC_EVENT[self.model.framework]
-            self.report(node, f"busy-wait: the loop polls {flag} and sleeps; let the code that sets it also set an "
-                              f"Event ({replacement}) and await its wait() instead")
+            self.report(
+                node,
+                f"busy-wait: the loop polls {flag} and sleeps; let the code that sets it also set an "
+                f"Event ({replacement}) and await its wait() instead",
+            )
 
     def _is_sleep(self, statement: cst.CSTNode) -> bool:
         if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
@@ -85,7 +105,9 @@ class BusyWaitPolling(Rule):
 
     def _polled_event(self, condition: cst.BaseExpression) -> Optional[str]:
         """``ev`` in ``not ev.is_set()``, for an Event of known type."""
-        if not (isinstance(condition, cst.UnaryOperation) and isinstance(condition.operator, cst.Not)):
+        if not (
+            isinstance(condition, cst.UnaryOperation) and isinstance(condition.operator, cst.Not)
+        ):
             return None
         call = condition.expression
         if (
@@ -110,7 +132,10 @@ class BusyWaitPolling(Rule):
                 flags.append(node)
             elif isinstance(node, cst.Name) and self._is_shared_name(node):
                 flags.append(node)
-            elif isinstance(node, (cst.Attribute, cst.Name)) and self.model.qualified_name(node) is not None:
+            elif (
+                isinstance(node, (cst.Attribute, cst.Name))
+                and self.model.qualified_name(node) is not None
+            ):
                 continue  # an enum member or module constant compared against
             else:
                 return None
@@ -151,7 +176,12 @@ def _atoms(condition: cst.BaseExpression):
         elif isinstance(node, cst.Comparison):
             pending.extend(reversed([target.comparator for target in node.comparisons]))
             pending.append(node.left)
-        elif isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and node.func.value == "len" and len(node.args) == 1:
+        elif (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Name)
+            and node.func.value == "len"
+            and len(node.args) == 1
+        ):
             pending.append(node.args[0].value)
         elif isinstance(node, (cst.Name, cst.Attribute, cst.Integer, cst.Float, cst.SimpleString)):
             yield node
@@ -187,10 +217,14 @@ def _breaks(statement: cst.If) -> bool:
     if statement.orelse is not None:
         return False
     body = body_statements(statement) or (
-        [cst.SimpleStatementLine(body=statement.body.body)] if isinstance(statement.body, cst.SimpleStatementSuite) else []
+        [cst.SimpleStatementLine(body=statement.body.body)]
+        if isinstance(statement.body, cst.SimpleStatementSuite)
+        else []
     )
     if not body:
         return False
     last = body[-1]
-    ends_with_break = isinstance(last, cst.SimpleStatementLine) and isinstance(last.body[-1], cst.Break)
+    ends_with_break = isinstance(last, cst.SimpleStatementLine) and isinstance(
+        last.body[-1], cst.Break
+    )
     return ends_with_break and all(_does_nothing(s) or s is last for s in body)

@@ -24,35 +24,73 @@ from asynclint.model import ClassInfo, Scope, SemanticModel, dotted_name
 # -- the primitives -----------------------------------------------------------------------------
 
 #: Locks that block the calling thread while they wait: in a coroutine, the event loop waits too.
-THREAD_LOCKS = frozenset({
-    "threading.Lock", "threading.RLock", "threading.Semaphore", "threading.BoundedSemaphore",
-    "threading.Condition", "multiprocessing.Lock", "multiprocessing.RLock", "multiprocessing.Semaphore",
-    "multiprocessing.BoundedSemaphore", "multiprocessing.Condition",
-})
+THREAD_LOCKS = frozenset(
+    {
+        "threading.Lock",
+        "threading.RLock",
+        "threading.Semaphore",
+        "threading.BoundedSemaphore",
+        "threading.Condition",
+        "multiprocessing.Lock",
+        "multiprocessing.RLock",
+        "multiprocessing.Semaphore",
+        "multiprocessing.BoundedSemaphore",
+        "multiprocessing.Condition",
+    }
+)
 
 #: Locks and semaphores acquired with ``await x.acquire()`` and released with ``x.release()``.
-ASYNC_LOCKS = frozenset({
-    "asyncio.Lock", "asyncio.Semaphore", "asyncio.BoundedSemaphore", "asyncio.Condition",
-    "trio.Lock", "trio.StrictFIFOLock", "trio.Semaphore", "trio.CapacityLimiter", "trio.Condition",
-    "anyio.Lock", "anyio.Semaphore", "anyio.CapacityLimiter", "anyio.Condition",
-})
+ASYNC_LOCKS = frozenset(
+    {
+        "asyncio.Lock",
+        "asyncio.Semaphore",
+        "asyncio.BoundedSemaphore",
+        "asyncio.Condition",
+        "trio.Lock",
+        "trio.StrictFIFOLock",
+        "trio.Semaphore",
+        "trio.CapacityLimiter",
+        "trio.Condition",
+        "anyio.Lock",
+        "anyio.Semaphore",
+        "anyio.CapacityLimiter",
+        "anyio.Condition",
+    }
+)
 
 #: Everything whose only purpose is to exclude: creating one per use excludes nothing.
 EXCLUDERS = THREAD_LOCKS | ASYNC_LOCKS
 
 #: Mutual exclusion (one holder at a time): taking two of them in opposite orders can deadlock.
 #: Semaphores and capacity limiters admit several holders and are left out.
-MUTEXES = frozenset({
-    "threading.Lock", "threading.RLock", "threading.Condition", "multiprocessing.Lock",
-    "multiprocessing.RLock", "multiprocessing.Condition",
-    "asyncio.Lock", "asyncio.Condition", "trio.Lock", "trio.StrictFIFOLock", "trio.Condition",
-    "anyio.Lock", "anyio.Condition",
-})
+MUTEXES = frozenset(
+    {
+        "threading.Lock",
+        "threading.RLock",
+        "threading.Condition",
+        "multiprocessing.Lock",
+        "multiprocessing.RLock",
+        "multiprocessing.Condition",
+        "asyncio.Lock",
+        "asyncio.Condition",
+        "trio.Lock",
+        "trio.StrictFIFOLock",
+        "trio.Condition",
+        "anyio.Lock",
+        "anyio.Condition",
+    }
+)
 
 #: Conditions, whose wait/notify need their lock held (RuntimeError otherwise).
-CONDITIONS = frozenset({
-    "threading.Condition", "multiprocessing.Condition", "asyncio.Condition", "trio.Condition", "anyio.Condition",
-})
+CONDITIONS = frozenset(
+    {
+        "threading.Condition",
+        "multiprocessing.Condition",
+        "asyncio.Condition",
+        "trio.Condition",
+        "anyio.Condition",
+    }
+)
 CONDITION_METHODS = frozenset({"wait", "wait_for", "notify", "notify_all", "notifyAll"})
 
 #: Events a task can await instead of polling a flag.
@@ -60,10 +98,17 @@ ASYNC_EVENTS = frozenset({"asyncio.Event", "trio.Event", "anyio.Event"})
 
 #: Queues that count unfinished items: join() waits until task_done() was called for each put().
 #: asyncio's are awaited; the thread and process ones block (and are flagged the same way).
-JOINABLE_QUEUES = frozenset({
-    "asyncio.Queue", "asyncio.LifoQueue", "asyncio.PriorityQueue",
-    "queue.Queue", "queue.LifoQueue", "queue.PriorityQueue", "multiprocessing.JoinableQueue",
-})
+JOINABLE_QUEUES = frozenset(
+    {
+        "asyncio.Queue",
+        "asyncio.LifoQueue",
+        "asyncio.PriorityQueue",
+        "queue.Queue",
+        "queue.LifoQueue",
+        "queue.PriorityQueue",
+        "multiprocessing.JoinableQueue",
+    }
+)
 ASYNC_QUEUES = frozenset({"asyncio.Queue", "asyncio.LifoQueue", "asyncio.PriorityQueue"})
 
 #: The framework's own primitives, suggested in messages.
@@ -90,7 +135,9 @@ def scope_path(scope: Optional[Scope]) -> str:
     return ".".join(reversed(parts))
 
 
-def identity(model: SemanticModel, node: cst.BaseExpression, scope: Optional[Scope] = None, _depth: int = 0) -> Optional[str]:
+def identity(
+    model: SemanticModel, node: cst.BaseExpression, scope: Optional[Scope] = None, _depth: int = 0
+) -> Optional[str]:
     """The stable name of the object ``node`` refers to (see the module docstring), or None."""
     if isinstance(node, cst.Name):
         owner, bindings = model.lookup(node.value, scope)
@@ -104,7 +151,11 @@ def identity(model: SemanticModel, node: cst.BaseExpression, scope: Optional[Sco
             return f"{model.module_name}.{node.value}"
         if owner.kind == "class":
             return None
-        if len(bindings) == 1 and bindings[0].kind == "assign" and isinstance(bindings[0].node, (cst.Name, cst.Attribute)):
+        if (
+            len(bindings) == 1
+            and bindings[0].kind == "assign"
+            and isinstance(bindings[0].node, (cst.Name, cst.Attribute))
+        ):
             if _depth < 4:  # an alias (``q = self._queue``) names what it was assigned from
                 return identity(model, bindings[0].node, owner, _depth + 1)
             return None
@@ -143,8 +194,13 @@ def shown(node: cst.CSTNode) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def same_object(model: SemanticModel, a: cst.BaseExpression, b: cst.BaseExpression,
-                scope_a: Optional[Scope] = None, scope_b: Optional[Scope] = None) -> bool:
+def same_object(
+    model: SemanticModel,
+    a: cst.BaseExpression,
+    b: cst.BaseExpression,
+    scope_a: Optional[Scope] = None,
+    scope_b: Optional[Scope] = None,
+) -> bool:
     """Whether two expressions certainly name the same lock or queue: same identity, or, within one
     function, the same dotted text (a parameter used twice)."""
     ident_a = identity(model, a, scope_a)
@@ -156,6 +212,7 @@ def same_object(model: SemanticModel, a: cst.BaseExpression, b: cst.BaseExpressi
 
 # -- walking a function ---------------------------------------------------------------------------
 
+
 def walk(node: cst.CSTNode, *, into_scopes: bool = False) -> Iterator[cst.CSTNode]:
     """``node`` and its descendants in source order; nested defs, lambdas and classes (code that
     runs at another time) are skipped unless asked for."""
@@ -164,10 +221,16 @@ def walk(node: cst.CSTNode, *, into_scopes: bool = False) -> Iterator[cst.CSTNod
             yield child
 
 
-def method_calls(node: cst.CSTNode, methods: frozenset) -> Iterator[Tuple[cst.Call, cst.BaseExpression]]:
+def method_calls(
+    node: cst.CSTNode, methods: frozenset
+) -> Iterator[Tuple[cst.Call, cst.BaseExpression]]:
     """Calls ``<receiver>.<method>(...)`` under ``node`` (not in nested scopes), with the receiver."""
     for child in walk(node):
-        if isinstance(child, cst.Call) and isinstance(child.func, cst.Attribute) and child.func.attr.value in methods:
+        if (
+            isinstance(child, cst.Call)
+            and isinstance(child.func, cst.Attribute)
+            and child.func.attr.value in methods
+        ):
             yield child, child.func.value
 
 
@@ -200,14 +263,18 @@ def held_with_items(model: SemanticModel) -> List[Tuple[cst.With, cst.BaseExpres
     return held
 
 
-def statement_of(model: SemanticModel) -> Tuple[Optional[cst.BaseStatement], Optional[cst.BaseSuite], int]:
+def statement_of(
+    model: SemanticModel,
+) -> Tuple[Optional[cst.BaseStatement], Optional[cst.BaseSuite], int]:
     """The statement holding the current node, the block that lists it, and its place there."""
     stack = model.stack
     for position in range(len(stack) - 1, 0, -1):
         node, parent = stack[position], stack[position - 1]
         if isinstance(node, (cst.FunctionDef, cst.Lambda)) and position != len(stack) - 1:
             break
-        if isinstance(node, cst.BaseStatement) and isinstance(parent, (cst.IndentedBlock, cst.Module)):
+        if isinstance(node, cst.BaseStatement) and isinstance(
+            parent, (cst.IndentedBlock, cst.Module)
+        ):
             return node, parent, _position_in(parent.body, node)
     return None, None, -1
 
@@ -219,7 +286,9 @@ def _position_in(statements: Sequence[cst.CSTNode], node: cst.CSTNode) -> int:
     return -1
 
 
-def following_statements(model: SemanticModel, start: cst.BaseStatement) -> Iterator[cst.BaseStatement]:
+def following_statements(
+    model: SemanticModel, start: cst.BaseStatement
+) -> Iterator[cst.BaseStatement]:
     """The statements that run after ``start`` (an ancestor statement of the current node): the
     rest of its block, then, when that block is the body of a ``try``, ``if`` or ``with``, what
     follows that compound statement, and so on out to the enclosing loop or function."""
@@ -230,13 +299,16 @@ def following_statements(model: SemanticModel, start: cst.BaseStatement) -> Iter
         if not isinstance(block, cst.IndentedBlock):
             return
         statements = block.body
-        yield from statements[_position_in(statements, stack[position]) + 1:]
+        yield from statements[_position_in(statements, stack[position]) + 1 :]
         position -= 2
         while position > 0 and not (
-            isinstance(stack[position], cst.BaseStatement) and isinstance(stack[position - 1], cst.IndentedBlock)
+            isinstance(stack[position], cst.BaseStatement)
+            and isinstance(stack[position - 1], cst.IndentedBlock)
         ):
             position -= 1
-        if position <= 0 or isinstance(stack[position], (cst.While, cst.For, cst.FunctionDef, cst.ClassDef)):
+        if position <= 0 or isinstance(
+            stack[position], (cst.While, cst.For, cst.FunctionDef, cst.ClassDef)
+        ):
             return
 
 
@@ -263,7 +335,10 @@ def is_plain(statement: cst.CSTNode) -> bool:
     raise, break or continue (e.g. ``acquired = True``, ``count += 1``)."""
     return not any(
         isinstance(n, (cst.Await, cst.Return, cst.Raise, cst.Break, cst.Continue, cst.Subscript))
-        or (isinstance(n, cst.Call) and not (isinstance(n.func, cst.Name) and n.func.value in _PLAIN_CALLS))
+        or (
+            isinstance(n, cst.Call)
+            and not (isinstance(n.func, cst.Name) and n.func.value in _PLAIN_CALLS)
+        )
         for n in walk(statement)
     )
 
@@ -277,7 +352,9 @@ def in_loop(model: SemanticModel) -> bool:
     for node in model.ancestors():
         if isinstance(node, (cst.FunctionDef, cst.Lambda)):
             return False
-        if isinstance(node, (cst.For, cst.While, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)):
+        if isinstance(
+            node, (cst.For, cst.While, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
+        ):
             return True
     return False
 

@@ -45,7 +45,9 @@ class _QueueFacts:
 
     def __init__(self) -> None:
         self.joined: Set[str] = set()
-        self.task_done: Set[Optional[str]] = set()  # None: a task_done() on a queue of unknown identity
+        self.task_done: Set[Optional[str]] = (
+            set()
+        )  # None: a task_done() on a queue of unknown identity
         self.escaped: Set[str] = set()  # passed to a call: whoever receives it may call task_done()
 
     def record(self, rule: Rule, node: cst.Call) -> None:
@@ -63,7 +65,10 @@ class _QueueFacts:
 
     def escape(self, rule: Rule, value: Optional[cst.BaseExpression]) -> None:
         """``value`` is passed, stored, returned or yielded: code elsewhere may mark its items done."""
-        if isinstance(value, (cst.Name, cst.Attribute)) and rule.model.type_of(value) in JOINABLE_QUEUES:
+        if (
+            isinstance(value, (cst.Name, cst.Attribute))
+            and rule.model.type_of(value) in JOINABLE_QUEUES
+        ):
             queue = identity(rule.model, value)
             if queue is not None:
                 self.escaped.add(queue)
@@ -130,8 +135,11 @@ class JoinWithoutTaskDone(Rule):
             if queue in facts.task_done or queue in facts.escaped:
                 continue
             text = shown(receiver)
-            self.report(call, f"{text}.join() never returns: nothing calls {text}.task_done() for the items "
-                              "taken from it; mark each item done after processing it (in a finally)")
+            self.report(
+                call,
+                f"{text}.join() never returns: nothing calls {text}.task_done() for the items "
+                "taken from it; mark each item done after processing it (in a finally)",
+            )
 
 
 class TaskDoneSkipped(Rule):
@@ -187,7 +195,11 @@ class TaskDoneSkipped(Rule):
         function = enclosing_function_node(self.model)
         if queue is None or function is None:
             return
-        done = [call for call, other in method_calls(function, _TASK_DONE) if same_object(self.model, receiver, other)]
+        done = [
+            call
+            for call, other in method_calls(function, _TASK_DONE)
+            if same_object(self.model, receiver, other)
+        ]
         if not done or self._guaranteed(receiver):
             return
         self._candidates.append((node, queue, receiver, self._fix(receiver, done)))
@@ -197,8 +209,12 @@ class TaskDoneSkipped(Rule):
             if queue not in self._facts.joined:
                 continue
             text = shown(receiver)
-            self.report(call, f"an item taken from {text} can miss {text}.task_done() (an exception, continue or "
-                              f"return before it), and {text}.join() then hangs; call it in a 'finally:'", fix=fix)
+            self.report(
+                call,
+                f"an item taken from {text} can miss {text}.task_done() (an exception, continue or "
+                f"return before it), and {text}.join() then hangs; call it in a 'finally:'",
+                fix=fix,
+            )
 
     def _guaranteed(self, queue: cst.BaseExpression) -> bool:
         if any(self._marks_done(try_node, queue) for try_node in enclosing_tries(self.model)):
@@ -211,7 +227,9 @@ class TaskDoneSkipped(Rule):
                 return True
             if is_plain(following):
                 continue
-            if isinstance(following, cst.With) and self._is_task_done(body_statements(following)[0], queue):
+            if isinstance(following, cst.With) and self._is_task_done(
+                body_statements(following)[0], queue
+            ):
                 return True  # with contextlib.suppress(ValueError): queue.task_done()
             if isinstance(following, cst.Try) and self._marks_done(following, queue):
                 return True
@@ -221,7 +239,10 @@ class TaskDoneSkipped(Rule):
     def _delegated(self, statement: cst.CSTNode, queue: cst.BaseExpression) -> bool:
         """``item = await q.get()`` and ``item`` handed to a function of this file that calls
         task_done() on the same queue (as written): that function marks it done."""
-        if not (isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.Assign)):
+        if not (
+            isinstance(statement, cst.SimpleStatementLine)
+            and isinstance(statement.body[0], cst.Assign)
+        ):
             return False
         target = statement.body[0].targets[0].target
         function = enclosing_function_node(self.model)
@@ -230,19 +251,26 @@ class TaskDoneSkipped(Rule):
         text = dotted_name(queue)
         for call in walk(function):
             if not isinstance(call, cst.Call) or not any(
-                isinstance(arg.value, cst.Name) and arg.value.value == target.value for arg in call.args
+                isinstance(arg.value, cst.Name) and arg.value.value == target.value
+                for arg in call.args
             ):
                 continue
             callee = self.model.callee(call)
-            if callee is not None and isinstance(callee.node, cst.FunctionDef) and any(
-                dotted_name(receiver) == text for _, receiver in method_calls(callee.node, _TASK_DONE)
+            if (
+                callee is not None
+                and isinstance(callee.node, cst.FunctionDef)
+                and any(
+                    dotted_name(receiver) == text
+                    for _, receiver in method_calls(callee.node, _TASK_DONE)
+                )
             ):
                 return True
         return False
 
     def _marks_done(self, try_node: cst.Try, queue: cst.BaseExpression) -> bool:
         return try_node.finalbody is not None and any(
-            same_object(self.model, queue, receiver) for _, receiver in method_calls(try_node.finalbody, _TASK_DONE)
+            same_object(self.model, queue, receiver)
+            for _, receiver in method_calls(try_node.finalbody, _TASK_DONE)
         )
 
     def _is_task_done(self, statement: cst.CSTNode, queue: cst.BaseExpression) -> bool:
@@ -268,11 +296,15 @@ class TaskDoneSkipped(Rule):
         if place >= len(statements) - 2 or not self._is_task_done(last, queue):
             return None
         guarded = cst.Try(
-            body=cst.IndentedBlock(body=statements[place + 1:-1]),
-            finalbody=cst.Finally(body=cst.IndentedBlock(body=[last.with_changes(leading_lines=())])),
+            body=cst.IndentedBlock(body=statements[place + 1 : -1]),
+            finalbody=cst.Finally(
+                body=cst.IndentedBlock(body=[last.with_changes(leading_lines=())])
+            ),
         )
-        replacement = block.with_changes(body=[*statements[:place + 1], guarded])
-        return Fix(block, replacement, f"Call {shown(queue)}.task_done() in a 'finally:'", FixKind.SAFE)
+        replacement = block.with_changes(body=[*statements[: place + 1], guarded])
+        return Fix(
+            block, replacement, f"Call {shown(queue)}.task_done() in a 'finally:'", FixKind.SAFE
+        )
 
     def _owner_of(self, block: cst.CSTNode) -> Optional[cst.CSTNode]:
         stack = self.model.stack
@@ -339,8 +371,11 @@ class UnboundedQueue(Rule):
     def leave_Module(self, node: cst.Module) -> None:
         for call, queue in self._unbounded:
             if queue in self._fed_in_loop:
-                self.report(call, f"{shown(call.func)}() has no maxsize and is filled in a loop: a producer faster "
-                                  "than its consumers grows it without bound; give it a maxsize")
+                self.report(
+                    call,
+                    f"{shown(call.func)}() has no maxsize and is filled in a loop: a producer faster "
+                    "than its consumers grows it without bound; give it a maxsize",
+                )
 
 
 def _bounded(call: cst.Call) -> bool:
@@ -362,7 +397,9 @@ def _bounded(call: cst.Call) -> bool:
 class GetWithoutTaskDone(Rule):
     code = "ASL603"
     name = "get-without-task-done"
-    message = "an item is taken from an asyncio queue in a function that never calls task_done() on it"
+    message = (
+        "an item is taken from an asyncio queue in a function that never calls task_done() on it"
+    )
     rationale = """
         A consumer that takes items without ever marking them done works only as long as nobody
         joins the queue. The day someone adds `await queue.join()` (a graceful shutdown, a test
@@ -397,8 +434,11 @@ class GetWithoutTaskDone(Rule):
         function = enclosing_function_node(self.model)
         if function is None or any(True for _ in method_calls(function, _TASK_DONE)):
             return
-        self.report(node, f"{shown(receiver)}.{node.func.attr.value}() takes an item that is never marked done "  # type: ignore[attr-defined]
-                          "here: a future join() hangs; call task_done() in a 'finally:'")
+        self.report(
+            node,
+            f"{shown(receiver)}.{node.func.attr.value}() takes an item that is never marked done "  # type: ignore[attr-defined]
+            "here: a future join() hangs; call task_done() in a 'finally:'",
+        )
 
 
 __all__ = ["JoinWithoutTaskDone", "TaskDoneSkipped", "UnboundedQueue", "GetWithoutTaskDone"]

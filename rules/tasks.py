@@ -27,11 +27,22 @@ TASK_TYPES = frozenset({"asyncio.Task"})
 TASK_OWNER_TYPES = frozenset({"asyncio.TaskGroup", "trio.Nursery", "anyio.abc.TaskGroup"})
 TASK_OWNER_SPAWN_METHODS = frozenset({"create_task", "start_soon"})
 #: Types and classes that bound concurrency: a function using one is not an unbounded fan-out.
-LIMITERS = frozenset({
-    "asyncio.Semaphore", "asyncio.BoundedSemaphore", "asyncio.locks.Semaphore", "asyncio.locks.BoundedSemaphore",
-    "trio.Semaphore", "trio.CapacityLimiter", "anyio.Semaphore", "anyio.CapacityLimiter",
-    "anyio.to_thread.current_default_thread_limiter", "aiometer.run_all", "aiometer.amap", "aiometer.run_on_each",
-})
+LIMITERS = frozenset(
+    {
+        "asyncio.Semaphore",
+        "asyncio.BoundedSemaphore",
+        "asyncio.locks.Semaphore",
+        "asyncio.locks.BoundedSemaphore",
+        "trio.Semaphore",
+        "trio.CapacityLimiter",
+        "anyio.Semaphore",
+        "anyio.CapacityLimiter",
+        "anyio.to_thread.current_default_thread_limiter",
+        "aiometer.run_all",
+        "aiometer.amap",
+        "aiometer.run_on_each",
+    }
+)
 #: Words that name a limiter in code whose type is not known (`self._sem`, `limiter`, `rate_limit`).
 LIMITER_WORDS = ("semaphore", "sem", "limit", "throttle", "bounded", "concurrency")
 #: Methods of a task that neither await, cancel nor keep it.
@@ -58,7 +69,9 @@ def _function_scope(model: SemanticModel, function: cst.FunctionDef) -> Scope:
     return Scope("function", function, model.module_scope)
 
 
-def spawner_name(model: SemanticModel, call: cst.Call, scope: Optional[Scope] = None, depth: int = 0) -> Optional[str]:
+def spawner_name(
+    model: SemanticModel, call: cst.Call, scope: Optional[Scope] = None, depth: int = 0
+) -> Optional[str]:
     """What a call that returns a new task no one else holds is called, else None: create_task(),
     ensure_future(), loop.create_task(), or a function of this file that returns such a task."""
     func = call.func
@@ -79,7 +92,9 @@ def spawner_name(model: SemanticModel, call: cst.Call, scope: Optional[Scope] = 
     elif qualname is not None:
         symbol = model.symbol(qualname)
         definition = symbol.node if symbol is not None else None
-    if isinstance(definition, cst.FunctionDef) and returns_unkept_task(model, definition, depth + 1):
+    if isinstance(definition, cst.FunctionDef) and returns_unkept_task(
+        model, definition, depth + 1
+    ):
         return definition.name.value
     return None
 
@@ -96,8 +111,10 @@ def indexed_spawner(index, qualname: str, depth: int = 0) -> Optional[str]:
         memo[key] = None  # a recursion guard until the answer is known
         symbol = index.lookup(qualname)
         for site in index.calls(qualname):
-            if site.returned and not site.awaited and (
-                site.target in TASK_SPAWNERS or indexed_spawner(index, site.target, depth + 1)
+            if (
+                site.returned
+                and not site.awaited
+                and (site.target in TASK_SPAWNERS or indexed_spawner(index, site.target, depth + 1))
             ):
                 memo[key] = symbol.qualname.rsplit(".", 1)[-1] if symbol is not None else qualname
                 break
@@ -127,16 +144,24 @@ def returns_unkept_task(model: SemanticModel, function: cst.FunctionDef, depth: 
             if isinstance(value, cst.Call) and spawner_name(model, value, scope, depth) is not None:
                 answer = True
                 break
-            if isinstance(value, cst.Name) and _local_task_unkept(model, function, value.value, scope, depth):
+            if isinstance(value, cst.Name) and _local_task_unkept(
+                model, function, value.value, scope, depth
+            ):
                 answer = True
                 break
     _WRAPPER_CACHE[id(function)] = (function, answer)
     return answer
 
 
-def _local_task_unkept(model: SemanticModel, function: cst.FunctionDef, name: str, scope: Scope, depth: int) -> bool:
+def _local_task_unkept(
+    model: SemanticModel, function: cst.FunctionDef, name: str, scope: Scope, depth: int
+) -> bool:
     bindings = scope.bindings().get(name, [])
-    if len(bindings) != 1 or bindings[0].kind != "assign" or not isinstance(bindings[0].node, cst.Call):
+    if (
+        len(bindings) != 1
+        or bindings[0].kind != "assign"
+        or not isinstance(bindings[0].node, cst.Call)
+    ):
         return False
     if spawner_name(model, bindings[0].node, scope, depth) is None:
         return False
@@ -257,8 +282,11 @@ class DanglingTask(Rule):
                 return  # awaiting a task returned by a sync call awaits the task itself
         elif self._async_wrapper(node):
             return  # a dropped coroutine: ASL200's finding
-        self.report(node, f"task returned by {spawner}() is dropped; keep a reference until it is done",
-                    fix=self._keep_reference_fix(dropped))
+        self.report(
+            node,
+            f"task returned by {spawner}() is dropped; keep a reference until it is done",
+            fix=self._keep_reference_fix(dropped),
+        )
 
     def _async_wrapper(self, node: cst.Call) -> bool:
         callee = self.model.callee(node)
@@ -280,7 +308,9 @@ class DanglingTask(Rule):
         name = self._free_name()
         assign = cst.Assign(targets=[cst.AssignTarget(cst.Name(name))], value=dropped)
         add = cst.parse_statement(f"{BACKGROUND_SET}.add({name})").body[0]  # type: ignore[attr-defined]
-        callback = cst.parse_statement(f"{name}.add_done_callback({BACKGROUND_SET}.discard)").body[0]  # type: ignore[attr-defined]
+        callback = cst.parse_statement(f"{name}.add_done_callback({BACKGROUND_SET}.discard)").body[
+            0
+        ]  # type: ignore[attr-defined]
         target: cst.CSTNode
         if isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1:
             target = line
@@ -312,7 +342,11 @@ class DanglingTask(Rule):
             while blank < len(leading) and leading[blank].comment is None:
                 blank += 1
             definition = definition.with_changes(leading_lines=leading[:blank] or [cst.EmptyLine()])
-            separation = [cst.EmptyLine(), cst.EmptyLine()] if isinstance(following, (cst.FunctionDef, cst.ClassDef)) else [cst.EmptyLine()]
+            separation = (
+                [cst.EmptyLine(), cst.EmptyLine()]
+                if isinstance(following, (cst.FunctionDef, cst.ClassDef))
+                else [cst.EmptyLine()]
+            )
             body[position] = following.with_changes(leading_lines=[*separation, *leading[blank:]])
         body.insert(position, definition)
         return Fix(module, rewritten.with_changes(body=body), message, FixKind.UNSAFE)
@@ -335,8 +369,13 @@ def _pattern_count(where: cst.CSTNode, name: str) -> int:
     """How many times ``where`` keeps a task named ``name`` the way the ASL400 fix does."""
     count = 0
     for node in _walk(where):
-        if (isinstance(node, cst.Call) and dotted_name(node.func) == f"{BACKGROUND_SET}.add"
-                and len(node.args) == 1 and isinstance(node.args[0].value, cst.Name) and node.args[0].value.value == name):
+        if (
+            isinstance(node, cst.Call)
+            and dotted_name(node.func) == f"{BACKGROUND_SET}.add"
+            and len(node.args) == 1
+            and isinstance(node.args[0].value, cst.Name)
+            and node.args[0].value.value == name
+        ):
             count += 1
     return count
 
@@ -377,7 +416,11 @@ def _background_set_state(module: cst.Module) -> str:
 
 
 def _targets_name(statement: Union[cst.Assign, cst.AnnAssign], name: str) -> bool:
-    targets = [t.target for t in statement.targets] if isinstance(statement, cst.Assign) else [statement.target]
+    targets = (
+        [t.target for t in statement.targets]
+        if isinstance(statement, cst.Assign)
+        else [statement.target]
+    )
     return any(isinstance(t, cst.Name) and t.value == name for t in targets)
 
 
@@ -387,7 +430,9 @@ def _targets_name(statement: Union[cst.Assign, cst.AnnAssign], name: str) -> boo
 class UnobservedTask(Rule):
     code = "ASL401"
     name = "unobserved-task"
-    message = "task is bound to a local that is never awaited, cancelled, returned, stored or passed on"
+    message = (
+        "task is bound to a local that is never awaited, cancelled, returned, stored or passed on"
+    )
     rationale = """
         Binding a task to a local variable keeps it alive only until the function returns. If the
         variable is never used again, the task is as lost as one that was dropped: it can be
@@ -432,8 +477,11 @@ class UnobservedTask(Rule):
         callee = self.model.callee(value)
         if callee is not None and callee.is_async:
             return  # an async wrapper's coroutine, not a task
-        self.report(target, f"task from {spawner}() is bound to '{name}' and never used again; "
-                            "await it, cancel it or keep it somewhere that outlives the function")
+        self.report(
+            target,
+            f"task from {spawner}() is bound to '{name}' and never used again; "
+            "await it, cancel it or keep it somewhere that outlives the function",
+        )
 
 
 # -- ASL402 ---------------------------------------------------------------------------------------
@@ -442,7 +490,9 @@ class UnobservedTask(Rule):
 class GatherExceptionsDropped(Rule):
     code = "ASL402"
     name = "gather-exceptions-dropped"
-    message = "gather(..., return_exceptions=True) result is dropped, so every exception is swallowed"
+    message = (
+        "gather(..., return_exceptions=True) result is dropped, so every exception is swallowed"
+    )
     rationale = """
         With return_exceptions=True, asyncio.gather() does not raise: it returns each awaitable's
         exception in the result list, in place of its result. Dropping that list (awaiting gather
@@ -475,7 +525,10 @@ class GatherExceptionsDropped(Rule):
         flag = _keyword(node, "return_exceptions")
         if flag is None or not _is_true(flag):
             return
-        if self.model.qualified_name(node.func) not in GATHERS or self.model.usage() is not Usage.AWAITED:
+        if (
+            self.model.qualified_name(node.func) not in GATHERS
+            or self.model.usage() is not Usage.AWAITED
+        ):
             return
         awaited = self.model.parent
         usage = self.model.usage(awaited)
@@ -487,14 +540,18 @@ class GatherExceptionsDropped(Rule):
         if usage is Usage.ASSIGNED:
             assignment = self.model.stack[-3]
             targets = (
-                [t.target for t in assignment.targets] if isinstance(assignment, cst.Assign)
+                [t.target for t in assignment.targets]
+                if isinstance(assignment, cst.Assign)
                 else [getattr(assignment, "target", None)]
             )
             if len(targets) == 1 and targets[0] is not None:
                 name = _unused_local(self.model, targets[0])
                 if name is not None:
-                    self.report(node, f"gather(..., return_exceptions=True) result '{name}' is never read, "
-                                      "so every exception is swallowed")
+                    self.report(
+                        node,
+                        f"gather(..., return_exceptions=True) result '{name}' is never read, "
+                        "so every exception is swallowed",
+                    )
 
     def _waits_for_cancelled_tasks(self, node: cst.Call) -> bool:
         """``t.cancel()`` then ``await gather(t, ..., return_exceptions=True)``: the usual way to wait
@@ -515,7 +572,9 @@ _COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp)
 class WaitOnCoroutines(Rule):
     code = "ASL403"
     name = "wait-on-coroutines"
-    message = "asyncio.wait() is given coroutines; it accepts only tasks and futures since Python 3.11"
+    message = (
+        "asyncio.wait() is given coroutines; it accepts only tasks and futures since Python 3.11"
+    )
     rationale = """
         asyncio.wait() used to wrap bare coroutines in tasks itself; that was deprecated in Python
         3.8 and is a TypeError since 3.11. Worse, the sets of done and pending objects it returns
@@ -554,16 +613,25 @@ class WaitOnCoroutines(Rule):
             return
         if isinstance(argument, cst.Name):
             owner, bindings = self.model.lookup(argument.value)
-            if owner is not None and owner is self.model.enclosing_function() and len(bindings) == 1:
+            if (
+                owner is not None
+                and owner is self.model.enclosing_function()
+                and len(bindings) == 1
+            ):
                 bound = bindings[0]
                 if bound.kind == "assign" and isinstance(bound.node, cst.BaseExpression):
                     if self._coroutine_elements(bound.node):
-                        self.report(argument, f"'{argument.value}' holds coroutines; asyncio.wait() accepts only "
-                                              "tasks and futures since Python 3.11")
+                        self.report(
+                            argument,
+                            f"'{argument.value}' holds coroutines; asyncio.wait() accepts only "
+                            "tasks and futures since Python 3.11",
+                        )
 
     def _coroutine_elements(self, argument: cst.BaseExpression) -> List[cst.BaseExpression]:
         if isinstance(argument, _COLLECTIONS):
-            candidates = [e.value for e in argument.elements if not isinstance(e, cst.StarredElement)]
+            candidates = [
+                e.value for e in argument.elements if not isinstance(e, cst.StarredElement)
+            ]
         elif isinstance(argument, _COMPREHENSIONS):
             candidates = [argument.elt]
         else:
@@ -585,8 +653,13 @@ class WaitOnCoroutines(Rule):
             def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
                 return wrapped.get(id(original), updated)
 
-        return Fix(argument, argument.visit(Wrap()), "Wrap each coroutine in asyncio.create_task()",
-                   FixKind.SAFE, imports)
+        return Fix(
+            argument,
+            argument.visit(Wrap()),
+            "Wrap each coroutine in asyncio.create_task()",
+            FixKind.SAFE,
+            imports,
+        )
 
 
 # -- ASL404 ---------------------------------------------------------------------------------------
@@ -601,7 +674,9 @@ def _bounded_iterable(node: cst.BaseExpression) -> bool:
     return False
 
 
-def _mentions_limiter(model: SemanticModel, node: cst.CSTNode, scope: Optional[Scope] = None) -> bool:
+def _mentions_limiter(
+    model: SemanticModel, node: cst.CSTNode, scope: Optional[Scope] = None
+) -> bool:
     """The code refers to a semaphore, a capacity limiter, or something named like one."""
     for child in _walk(node):
         if isinstance(child, cst.Name):
@@ -621,7 +696,9 @@ def _mentions_limiter(model: SemanticModel, node: cst.CSTNode, scope: Optional[S
 class UnboundedFanOut(Rule):
     code = "ASL404"
     name = "unbounded-fan-out"
-    message = "one task per item of an unbounded collection, with nothing bounding how many run at once"
+    message = (
+        "one task per item of an unbounded collection, with nothing bounding how many run at once"
+    )
     rationale = """
         `gather(*(fetch(url) for url in urls))`, or `create_task()` / `start_soon()` in a loop over
         items, starts as many concurrent operations as there are items. With ten items that is fine;
@@ -665,8 +742,11 @@ class UnboundedFanOut(Rule):
             comprehension = arg.value
             if _bounded_iterable(comprehension.for_in.iter) or self._limited(comprehension.elt):
                 continue
-            self.report(node, "gather() starts one task per item of an unbounded collection at once; "
-                              "bound it with a Semaphore or a fixed pool of workers")
+            self.report(
+                node,
+                "gather() starts one task per item of an unbounded collection at once; "
+                "bound it with a Semaphore or a fixed pool of workers",
+            )
             return
 
     def _spawns(self, node: cst.Call) -> bool:
@@ -689,15 +769,20 @@ class UnboundedFanOut(Rule):
                 return
         if not isinstance(loop, cst.For) or _bounded_iterable(loop.iter):
             return
-        if loop.asynchronous is None and any(isinstance(n, cst.Await) for n in _walk(loop.body, into_scopes=False)):
+        if loop.asynchronous is None and any(
+            isinstance(n, cst.Await) for n in _walk(loop.body, into_scopes=False)
+        ):
             return  # an await in the loop paces it
         if any(isinstance(n, (cst.Break, cst.Return)) for n in _walk(loop.body, into_scopes=False)):
             return
         argument = node.args[0].value if node.args else None
         if self._limited(argument):
             return
-        self.report(node, "a task per item of an unbounded loop, all running at once; "
-                          "bound them with a Semaphore or a fixed pool of workers")
+        self.report(
+            node,
+            "a task per item of an unbounded loop, all running at once; "
+            "bound them with a Semaphore or a fixed pool of workers",
+        )
 
     def _limited(self, spawned: Optional[cst.BaseExpression]) -> bool:
         function = _enclosing_function_node(self.model)
@@ -706,7 +791,9 @@ class UnboundedFanOut(Rule):
         if isinstance(spawned, cst.Call):
             callee = self.model.callee(spawned)
             if callee is not None and isinstance(callee.node, cst.FunctionDef):
-                return _mentions_limiter(self.model, callee.node, _function_scope(self.model, callee.node))
+                return _mentions_limiter(
+                    self.model, callee.node, _function_scope(self.model, callee.node)
+                )
         return False
 
 
@@ -755,8 +842,11 @@ class CancelWithoutAwait(Rule):
             return
         function = _enclosing_function_node(self.model)
         if function is not None and not self._mentioned_after(function, node, receiver):
-            self.report(node, f"{receiver} is cancelled and never awaited afterwards; "
-                              "await it so that its cleanup finishes (and its errors surface)")
+            self.report(
+                node,
+                f"{receiver} is cancelled and never awaited afterwards; "
+                "await it so that its cleanup finishes (and its errors surface)",
+            )
 
     def _is_task(self, receiver: cst.BaseExpression) -> bool:
         if self.model.type_of(receiver) in TASK_TYPES:
@@ -803,7 +893,11 @@ class CancelWithoutAwait(Rule):
             if not seen_cancel or id(child) in skip:
                 continue
             if isinstance(child, cst.Call) and isinstance(child.func, cst.Attribute):
-                if dotted_name(child.func.value) == receiver and child.func.attr.value in ("cancel", "cancelled", "done"):
+                if dotted_name(child.func.value) == receiver and child.func.attr.value in (
+                    "cancel",
+                    "cancelled",
+                    "done",
+                ):
                     skip.update(id(n) for n in _walk(child.func))  # its receiver is no handling
                     continue
             if isinstance(child, (cst.Name, cst.Attribute)) and dotted_name(child) == receiver:
@@ -867,18 +961,28 @@ class SequentialAwaitsInLoop(Rule):
             collection = self._stored(smalls[0], awaits[0])
         else:
             first, second = smalls
-            if not (isinstance(first, cst.Assign) and len(first.targets) == 1 and first.value is awaits[0]
-                    and isinstance(first.targets[0].target, cst.Name)):
+            if not (
+                isinstance(first, cst.Assign)
+                and len(first.targets) == 1
+                and first.value is awaits[0]
+                and isinstance(first.targets[0].target, cst.Name)
+            ):
                 return
             collection = self._stored(second, None, first.targets[0].target.value)
         if collection is None or collection in _names(call) | loop_names | _names(node.iter):
             return
-        self.report(node, "each iteration awaits the previous one although they are independent; "
-                          "gather them or use a TaskGroup, with a Semaphore to bound concurrency")
+        self.report(
+            node,
+            "each iteration awaits the previous one although they are independent; "
+            "gather them or use a TaskGroup, with a Semaphore to bound concurrency",
+        )
 
     @staticmethod
-    def _stored(small: cst.BaseSmallStatement, awaited: Optional[cst.Await], variable: Optional[str] = None) -> Optional[str]:
+    def _stored(
+        small: cst.BaseSmallStatement, awaited: Optional[cst.Await], variable: Optional[str] = None
+    ) -> Optional[str]:
         """The collection a statement puts the result into: ``xs.append(r)``, ``xs[k] = r``."""
+
         def is_result(value: cst.BaseExpression) -> bool:
             if awaited is not None:
                 return value is awaited
@@ -886,8 +990,13 @@ class SequentialAwaitsInLoop(Rule):
 
         if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
             call = small.value
-            if (isinstance(call.func, cst.Attribute) and call.func.attr.value in ACCUMULATORS
-                    and isinstance(call.func.value, cst.Name) and len(call.args) == 1 and is_result(call.args[0].value)):
+            if (
+                isinstance(call.func, cst.Attribute)
+                and call.func.attr.value in ACCUMULATORS
+                and isinstance(call.func.value, cst.Name)
+                and len(call.args) == 1
+                and is_result(call.args[0].value)
+            ):
                 return call.func.value.value
         if isinstance(small, cst.Assign) and len(small.targets) == 1 and is_result(small.value):
             target = small.targets[0].target

@@ -65,9 +65,14 @@ WAIT_FOR: Dict[str, Deadline] = {
 }
 
 #: Functions whose awaiting awaits their arguments too: a call passed to them is awaited where they are.
-AWAIT_THROUGH = frozenset({
-    "asyncio.gather", "asyncio.shield", "asyncio.tasks.gather", "asyncio.tasks.shield",
-})
+AWAIT_THROUGH = frozenset(
+    {
+        "asyncio.gather",
+        "asyncio.shield",
+        "asyncio.tasks.gather",
+        "asyncio.tasks.shield",
+    }
+)
 
 # Canonical types of the network clients (their spellings are in knowledge.TYPE_ALIASES).
 STREAM_READER = "asyncio.StreamReader"
@@ -120,29 +125,57 @@ NETWORK_FUNCTIONS: Dict[str, Operation] = {
 }
 
 _AIOHTTP_REQUEST = Operation(timeout=("timeout",), bounded_by_default=True)
-_AIOHTTP_RECEIVE = Operation(timeout=("timeout",), timeout_position=0, receiver_timeout=("receive_timeout", "timeout"))
+_AIOHTTP_RECEIVE = Operation(
+    timeout=("timeout",), timeout_position=0, receiver_timeout=("receive_timeout", "timeout")
+)
 
 #: Network methods, as ``"<receiver type>.<method>"``; the receiver's type comes from the model.
 NETWORK_METHODS: Dict[str, Operation] = {
-    **{f"{STREAM_READER}.{name}": NO_TIMEOUT for name in ("read", "readline", "readexactly", "readuntil")},
+    **{
+        f"{STREAM_READER}.{name}": NO_TIMEOUT
+        for name in ("read", "readline", "readexactly", "readuntil")
+    },
     **{f"{STREAM_WRITER}.{name}": NO_TIMEOUT for name in ("drain", "wait_closed")},
     **{
         f"{EVENT_LOOP}.{name}": NO_TIMEOUT
         for name in (
-            "create_connection", "create_unix_connection", "sock_connect", "sock_recv", "sock_recv_into",
-            "sock_recvfrom", "sock_recvfrom_into", "sock_sendall", "sock_sendto", "sock_accept", "sock_sendfile",
+            "create_connection",
+            "create_unix_connection",
+            "sock_connect",
+            "sock_recv",
+            "sock_recv_into",
+            "sock_recvfrom",
+            "sock_recvfrom_into",
+            "sock_sendall",
+            "sock_sendto",
+            "sock_accept",
+            "sock_sendfile",
         )
     },
     f"{WEBSOCKET_CLIENT}.recv": NO_TIMEOUT,
     **{
         f"{AIOHTTP_SESSION}.{name}": _AIOHTTP_REQUEST
-        for name in ("request", "get", "post", "put", "patch", "delete", "head", "options", "ws_connect")
+        for name in (
+            "request",
+            "get",
+            "post",
+            "put",
+            "patch",
+            "delete",
+            "head",
+            "options",
+            "ws_connect",
+        )
     },
     **{
         f"{AIOHTTP_WEBSOCKET}.{name}": _AIOHTTP_RECEIVE
         for name in ("receive", "receive_str", "receive_bytes", "receive_json")
     },
-    **{f"{stream}.{name}": NO_TIMEOUT for stream in (TRIO_STREAM, TRIO_SSL_STREAM) for name in ("receive_some", "send_all")},
+    **{
+        f"{stream}.{name}": NO_TIMEOUT
+        for stream in (TRIO_STREAM, TRIO_SSL_STREAM)
+        for name in ("receive_some", "send_all")
+    },
     f"{ANYIO_STREAM}.receive": NO_TIMEOUT,
     f"{ANYIO_STREAM}.send": NO_TIMEOUT,
 }
@@ -164,8 +197,20 @@ NONE_DISABLES: Dict[str, Deadline] = {
     "anyio.move_on_after": TIMEOUT_SCOPES["anyio.move_on_after"],
     "httpx.AsyncClient": Deadline(None, "timeout"),
     "httpx.Client": Deadline(None, "timeout"),
-    **{f"httpx.{verb}": Deadline(None, "timeout")
-       for verb in ("request", "stream", "get", "post", "put", "patch", "delete", "head", "options")},
+    **{
+        f"httpx.{verb}": Deadline(None, "timeout")
+        for verb in (
+            "request",
+            "stream",
+            "get",
+            "post",
+            "put",
+            "patch",
+            "delete",
+            "head",
+            "options",
+        )
+    },
     "websockets.connect": Deadline(None, "open_timeout"),
     "websockets.client.connect": Deadline(None, "open_timeout"),
     "websockets.asyncio.client.connect": Deadline(None, "open_timeout"),
@@ -176,12 +221,40 @@ NONE_DISABLES: Dict[str, Deadline] = {
 
 #: Methods of typed receivers that disable a timeout when it is the literal None.
 NONE_DISABLES_METHODS: Dict[str, Deadline] = {
-    **{f"{AIOHTTP_SESSION}.{verb}": Deadline(None, "timeout")
-       for verb in ("request", "get", "post", "put", "patch", "delete", "head", "options")},
-    **{f"httpx.AsyncClient.{verb}": Deadline(None, "timeout")
-       for verb in ("request", "stream", "send", "get", "post", "put", "patch", "delete", "head", "options")},
-    **{f"httpx.Client.{verb}": Deadline(None, "timeout")
-       for verb in ("request", "stream", "send", "get", "post", "put", "patch", "delete", "head", "options")},
+    **{
+        f"{AIOHTTP_SESSION}.{verb}": Deadline(None, "timeout")
+        for verb in ("request", "get", "post", "put", "patch", "delete", "head", "options")
+    },
+    **{
+        f"httpx.AsyncClient.{verb}": Deadline(None, "timeout")
+        for verb in (
+            "request",
+            "stream",
+            "send",
+            "get",
+            "post",
+            "put",
+            "patch",
+            "delete",
+            "head",
+            "options",
+        )
+    },
+    **{
+        f"httpx.Client.{verb}": Deadline(None, "timeout")
+        for verb in (
+            "request",
+            "stream",
+            "send",
+            "get",
+            "post",
+            "put",
+            "patch",
+            "delete",
+            "head",
+            "options",
+        )
+    },
 }
 
 #: Clients whose requests wait with no timeout unless one is passed (requests has no default).
@@ -200,9 +273,15 @@ SESSIONS_WITHOUT_DEFAULT = frozenset({"aiohttp.ClientSession", "aiohttp.client.C
 #: ASL303: waits on primitives that end only when another task acts.
 PRIMITIVE_WAITS: Dict[str, str] = {
     **{f"{kind}.wait": "event" for kind in ("asyncio.Event", "trio.Event", "anyio.Event")},
-    **{f"{kind}.wait": "condition" for kind in ("asyncio.Condition", "trio.Condition", "anyio.Condition")},
+    **{
+        f"{kind}.wait": "condition"
+        for kind in ("asyncio.Condition", "trio.Condition", "anyio.Condition")
+    },
     "asyncio.Condition.wait_for": "condition",
-    **{f"{kind}.get": "queue" for kind in ("asyncio.Queue", "asyncio.LifoQueue", "asyncio.PriorityQueue")},
+    **{
+        f"{kind}.get": "queue"
+        for kind in ("asyncio.Queue", "asyncio.LifoQueue", "asyncio.PriorityQueue")
+    },
     "trio.MemoryReceiveChannel.receive": "channel",
     "anyio.streams.memory.MemoryObjectReceiveStream.receive": "stream",
 }
@@ -234,7 +313,9 @@ CROSS_FILE = True
 #: How many levels of callers are followed.
 CALLER_DEPTH = 4
 #: Scopes that bound whenever they are entered (the index does not record scope arguments).
-REMOTE_TIMEOUT_SCOPES = frozenset(name for name, where in TIMEOUT_SCOPES.items() if where.position is not None)
+REMOTE_TIMEOUT_SCOPES = frozenset(
+    name for name, where in TIMEOUT_SCOPES.items() if where.position is not None
+)
 
 # -- helpers shared by the family -------------------------------------------------------------
 
@@ -276,7 +357,9 @@ def gives_deadline(call: cst.Call, where: Deadline) -> bool:
     return not is_none(arg.value)
 
 
-def call_has_timeout(call: cst.Call, keywords: Iterable[str], position: Optional[int] = None) -> bool:
+def call_has_timeout(
+    call: cst.Call, keywords: Iterable[str], position: Optional[int] = None
+) -> bool:
     """The call passes a non-None timeout through one of ``keywords`` (or ``position``)."""
     if passes_star_kwargs(call):
         return True
@@ -343,8 +426,17 @@ class TimeoutRule(Rule):
         if where is None or not gives_deadline(call, where):
             return False
         positional = [arg for arg in call.args if arg.keyword is None]
-        first = positional[0] if positional else next(
-            (arg for arg in call.args if arg.keyword is not None and arg.keyword.value == "fut"), None
+        first = (
+            positional[0]
+            if positional
+            else next(
+                (
+                    arg
+                    for arg in call.args
+                    if arg.keyword is not None and arg.keyword.value == "fut"
+                ),
+                None,
+            )
         )
         return argument_node is first
 
@@ -367,7 +459,11 @@ class TimeoutRule(Rule):
             if isinstance(parent, cst.With) and child is parent.body:
                 if any(self.scope_call(item.item) is not None for item in parent.items):
                     return True
-            elif isinstance(parent, cst.Call) and isinstance(child, cst.Arg) and self.wait_for_bounds(parent, child):
+            elif (
+                isinstance(parent, cst.Call)
+                and isinstance(child, cst.Arg)
+                and self.wait_for_bounds(parent, child)
+            ):
                 return True
             position -= 1
         return False
@@ -379,7 +475,11 @@ class TimeoutRule(Rule):
             return parent.expression is node
         if isinstance(parent, cst.WithItem) and parent.item is node:
             stack = self.model.stack
-            return len(stack) >= 3 and isinstance(stack[-3], cst.With) and stack[-3].asynchronous is not None
+            return (
+                len(stack) >= 3
+                and isinstance(stack[-3], cst.With)
+                and stack[-3].asynchronous is not None
+            )
         return False
 
     def scope_advice(self) -> str:
@@ -391,7 +491,11 @@ class TimeoutRule(Rule):
             return False
         positional = [arg for arg in call.args if arg.keyword is None]
         given = [arg.value for arg in positional[: len(fields)]]
-        given += [arg.value for arg in call.args if arg.keyword is not None and arg.keyword.value in fields]
+        given += [
+            arg.value
+            for arg in call.args
+            if arg.keyword is not None and arg.keyword.value in fields
+        ]
         return all(is_none(value) for value in given)
 
     # -- receivers: how the object a method is called on was created --
@@ -415,7 +519,11 @@ class TimeoutRule(Rule):
             return None
         calls = []
         for binding in bindings:
-            value = _unwrap_await(binding.node) if binding.kind in ("assign", "with", "asyncwith") else None
+            value = (
+                _unwrap_await(binding.node)
+                if binding.kind in ("assign", "with", "asyncwith")
+                else None
+            )
             if binding.kind == "declared":
                 continue  # `self.session: ClientSession` declares, another binding assigns
             if not isinstance(value, cst.Call):
@@ -475,8 +583,14 @@ class CallerAwareRule(TimeoutRule):
 
     def hold(self, node: cst.CSTNode, message: str) -> None:
         function = self.model.enclosing_function()
-        definition = function.node if function is not None and isinstance(function.node, cst.FunctionDef) else None
-        self._pending.append((node, message, definition, self._qualname_of(function) if function else None))
+        definition = (
+            function.node
+            if function is not None and isinstance(function.node, cst.FunctionDef)
+            else None
+        )
+        self._pending.append(
+            (node, message, definition, self._qualname_of(function) if function else None)
+        )
 
     def _qualname_of(self, function) -> Optional[str]:
         parts = []
@@ -502,24 +616,40 @@ class CallerAwareRule(TimeoutRule):
                     elif binding.kind == "class" and isinstance(binding.node, cst.ClassDef):
                         body = binding.node.body
                         for statement in body.body if isinstance(body, cst.IndentedBlock) else ():
-                            if isinstance(statement, cst.FunctionDef) and statement.asynchronous is not None:
+                            if (
+                                isinstance(statement, cst.FunctionDef)
+                                and statement.asynchronous is not None
+                            ):
                                 names.add(statement.name.value)
             self._coroutine_names = names
         return self._coroutine_names
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
-        name = func.value if isinstance(func, cst.Name) else func.attr.value if isinstance(func, cst.Attribute) else None
+        name = (
+            func.value
+            if isinstance(func, cst.Name)
+            else func.attr.value
+            if isinstance(func, cst.Attribute)
+            else None
+        )
         if name is None or name not in self.coroutine_names():
             return
         callee = self.model.callee(node)
-        if callee is None or not isinstance(callee.node, cst.FunctionDef) or callee.node.name.value != name:
+        if (
+            callee is None
+            or not isinstance(callee.node, cst.FunctionDef)
+            or callee.node.name.value != name
+        ):
             self._sites.escape(name)
             return
         bounded, awaited = self.call_context(node)
         function = self.model.enclosing_function()
         caller = function.node if function is not None and function.is_async else None
-        self._sites.add(callee.node, LocalSite(bounded, awaited, caller, self._qualname_of(function) if caller else None))
+        self._sites.add(
+            callee.node,
+            LocalSite(bounded, awaited, caller, self._qualname_of(function) if caller else None),
+        )
 
     def call_context(self, call: cst.Call) -> Tuple[bool, bool]:
         """(bounded, awaited): the coroutine this call creates is awaited by the calling coroutine,
@@ -529,10 +659,16 @@ class CallerAwareRule(TimeoutRule):
         node: cst.CSTNode = call
         while position > 0:
             parent = stack[position - 1]
-            if isinstance(parent, cst.Await) or (isinstance(parent, cst.WithItem) and parent.item is node):
+            if isinstance(parent, cst.Await) or (
+                isinstance(parent, cst.WithItem) and parent.item is node
+            ):
                 awaited = self.model.in_coroutine
                 return awaited and self.bounded_here(parent), awaited
-            if isinstance(parent, cst.Arg) and position >= 2 and isinstance(stack[position - 2], cst.Call):
+            if (
+                isinstance(parent, cst.Arg)
+                and position >= 2
+                and isinstance(stack[position - 2], cst.Call)
+            ):
                 outer = stack[position - 2]
                 if self.wait_for_bounds(outer, parent):  # type: ignore[arg-type]
                     return True, True
@@ -562,11 +698,17 @@ class CallerAwareRule(TimeoutRule):
 
     def leave_Module(self, node: cst.Module) -> None:
         for finding, message, definition, qualname in self._pending:
-            if INTERPROCEDURAL and definition is not None and self.callers_bound(definition, qualname, 0):
+            if (
+                INTERPROCEDURAL
+                and definition is not None
+                and self.callers_bound(definition, qualname, 0)
+            ):
                 continue
             self.report(finding, message)
 
-    def callers_bound(self, definition: cst.FunctionDef, qualname: Optional[str], depth: int) -> bool:
+    def callers_bound(
+        self, definition: cst.FunctionDef, qualname: Optional[str], depth: int
+    ) -> bool:
         """Every known call site of this file's coroutine bounds it, and there is one."""
         key = id(definition)
         if key in self._verdicts:
@@ -575,8 +717,10 @@ class CallerAwareRule(TimeoutRule):
         verdict = definition.name.value not in self._sites.escaped and depth <= CALLER_DEPTH
         if verdict:
             verdicts = [
-                site.bounded or (
-                    site.awaited and site.caller is not None
+                site.bounded
+                or (
+                    site.awaited
+                    and site.caller is not None
                     and self.callers_bound(site.caller, site.caller_qualname, depth + 1)
                 )
                 for site in self._sites.sites.get(key, ())
@@ -586,13 +730,17 @@ class CallerAwareRule(TimeoutRule):
                 verdicts.extend(
                     self.remote_site_bounded(site, depth)
                     for site in self.model.index.callers(qualname)
-                    if not site.caller.startswith(own_module)  # this file's were seen more precisely
+                    if not site.caller.startswith(
+                        own_module
+                    )  # this file's were seen more precisely
                 )
             verdict = bool(verdicts) and all(verdicts)
         if depth == 0 or verdict:
             self._verdicts[key] = verdict
         else:
-            del self._verdicts[key]  # a deeper "no" may be a cycle cut short: decide again from the top
+            del self._verdicts[
+                key
+            ]  # a deeper "no" may be a cycle cut short: decide again from the top
         return verdict
 
     def remote_site_bounded(self, site, depth: int) -> bool:
@@ -709,8 +857,11 @@ class NetworkWithoutTimeout(CallerAwareRule):
         if self.bounded_here():
             return
         note = f" ({user_note})" if user_note else ""
-        self.hold(node, f"{shown}{note} is awaited without a timeout; a peer that stops answering "
-                        f"hangs this coroutine: wrap it in '{self.scope_advice()}'")
+        self.hold(
+            node,
+            f"{shown}{note} is awaited without a timeout; a peer that stops answering "
+            f"hangs this coroutine: wrap it in '{self.scope_advice()}'",
+        )
 
     def operation(self, call: cst.Call) -> Optional[Tuple[str, Operation, Optional[str]]]:
         """What the call is: its display name, its catalogue entry, and the user's note if it is
@@ -760,6 +911,7 @@ class NetworkWithoutTimeout(CallerAwareRule):
         if arg is None or not isinstance(arg.value, cst.Call):
             return False
         return self.all_fields_none(arg.value)
+
 
 # -- ASL301 ---------------------------------------------------------------------------------------
 
@@ -813,7 +965,11 @@ class ConfiguredWithoutTimeout(TimeoutRule):
             where = NONE_DISABLES.get(qualname)
             if where is not None:
                 arg = argument(call, where)
-                if arg is not None and is_none(arg.value) and not self.rescheduled_later(call, qualname):
+                if (
+                    arg is not None
+                    and is_none(arg.value)
+                    and not self.rescheduled_later(call, qualname)
+                ):
                     return f"{shown}() with {where.keyword}=None never times out", True
                 return None
         if isinstance(call.func, cst.Attribute):
@@ -836,9 +992,15 @@ class ConfiguredWithoutTimeout(TimeoutRule):
         if arg is None:
             if passes_star_kwargs(call):
                 return None
-            return f"{shown}() without timeout= waits forever on a server that does not answer", False
+            return (
+                f"{shown}() without timeout= waits forever on a server that does not answer",
+                False,
+            )
         if is_none(arg.value):
-            return f"{shown}() with timeout=None waits forever on a server that does not answer", False
+            return (
+                f"{shown}() with timeout=None waits forever on a server that does not answer",
+                False,
+            )
         return None
 
     def rescheduled_later(self, call: cst.Call, qualname: str) -> bool:
@@ -883,8 +1045,18 @@ class ExplicitNoTimeout(ConfiguredWithoutTimeout):
                 return await client.get(url)
     """
     default = False
-    tokens = ("aiohttp", "ClientTimeout", "httpx", "timeout", "websockets", "asyncpg", "aiomysql", "wait_for",
-              "fail_after", "move_on_after")
+    tokens = (
+        "aiohttp",
+        "ClientTimeout",
+        "httpx",
+        "timeout",
+        "websockets",
+        "asyncpg",
+        "aiomysql",
+        "wait_for",
+        "fail_after",
+        "move_on_after",
+    )
     explicit_none = True
 
 
@@ -959,8 +1131,11 @@ class TimeoutScopeWithoutAwait(TimeoutRule):
         scope = self._open.pop()
         if scope.awaits:
             return
-        self.report(scope.item.item, f"{scope.qualname}() scope contains no await, so it can never time out",
-                    fix=self.removal(scope))
+        self.report(
+            scope.item.item,
+            f"{scope.qualname}() scope contains no await, so it can never time out",
+            fix=self.removal(scope),
+        )
 
     def _mark(self) -> None:
         """The current node awaits: every open scope whose body holds it (in the same function) awaits."""
@@ -972,7 +1147,11 @@ class TimeoutScopeWithoutAwait(TimeoutRule):
             body_depth = scope.depth + 1
             if len(stack) <= body_depth or stack[body_depth] is not scope.node.body:
                 continue
-            if any(stack[i] is function.node for i in range(body_depth, len(stack))) if function else False:
+            if (
+                any(stack[i] is function.node for i in range(body_depth, len(stack)))
+                if function
+                else False
+            ):
                 continue  # inside a def nested in the scope's body
             scope.awaits = True
 
@@ -999,22 +1178,34 @@ class TimeoutScopeWithoutAwait(TimeoutRule):
         if len(with_node.items) > 1:
             items = [item for item in with_node.items if item is not scope.item]
             items[-1] = items[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-            return Fix(with_node, with_node.with_changes(items=items), f"Remove the {scope.qualname}() scope")
+            return Fix(
+                with_node,
+                with_node.with_changes(items=items),
+                f"Remove the {scope.qualname}() scope",
+            )
         body = with_node.body
         if isinstance(body, cst.SimpleStatementSuite):
             replacement: cst.CSTNode = cst.SimpleStatementLine(
-                body=body.body, leading_lines=with_node.leading_lines, trailing_whitespace=body.trailing_whitespace
+                body=body.body,
+                leading_lines=with_node.leading_lines,
+                trailing_whitespace=body.trailing_whitespace,
             )
             return Fix(with_node, replacement, f"Remove the {scope.qualname}() scope")
-        if not isinstance(body, cst.IndentedBlock) or any(line.comment is not None for line in body.footer):
+        if not isinstance(body, cst.IndentedBlock) or any(
+            line.comment is not None for line in body.footer
+        ):
             return None  # a comment trailing the block would be lost
         statements = list(body.body)
         first = statements[0]
         header = []
         if body.header.comment is not None:  # a comment on the with line stays, on its own line
             header.append(cst.EmptyLine(indent=True, comment=body.header.comment))
-        statements[0] = first.with_changes(leading_lines=[*with_node.leading_lines, *header, *first.leading_lines])
-        return Fix(with_node, cst.FlattenSentinel(statements), f"Remove the {scope.qualname}() scope")
+        statements[0] = first.with_changes(
+            leading_lines=[*with_node.leading_lines, *header, *first.leading_lines]
+        )
+        return Fix(
+            with_node, cst.FlattenSentinel(statements), f"Remove the {scope.qualname}() scope"
+        )
 
 
 # -- ASL303 ---------------------------------------------------------------------------------------
@@ -1062,23 +1253,33 @@ class UnboundedPrimitiveWait(CallerAwareRule):
             shown = dotted_name(node.func) or qualname
         elif isinstance(node.func, cst.Attribute):
             receiver_type = self.model.type_of(node.func.value)
-            kind = PRIMITIVE_WAITS.get(f"{receiver_type}.{node.func.attr.value}") if receiver_type else None
+            kind = (
+                PRIMITIVE_WAITS.get(f"{receiver_type}.{node.func.attr.value}")
+                if receiver_type
+                else None
+            )
             if kind is None:
                 return
             shown = f"{kind} {node.func.attr.value}()"
         else:
             return
         if not self.bounded_here():
-            self.hold(node, f"{shown} waits with no timeout: if nothing ever acts on it, this coroutine hangs; "
-                            f"wrap it in '{self.scope_advice()}'")
+            self.hold(
+                node,
+                f"{shown} waits with no timeout: if nothing ever acts on it, this coroutine hangs; "
+                f"wrap it in '{self.scope_advice()}'",
+            )
 
     def visit_Await(self, node: cst.Await) -> None:
         expression = node.expression
         if not isinstance(expression, (cst.Name, cst.Attribute)) or not self.model.in_coroutine:
             return
         if self.model.type_of(expression) in AWAITED_PRIMITIVES and not self.bounded_here():
-            self.hold(node, f"awaiting the future '{dotted_name(expression) or ''}' with no timeout: if nothing "
-                            f"resolves it, this coroutine hangs; wrap it in '{self.scope_advice()}'")
+            self.hold(
+                node,
+                f"awaiting the future '{dotted_name(expression) or ''}' with no timeout: if nothing "
+                f"resolves it, this coroutine hangs; wrap it in '{self.scope_advice()}'",
+            )
 
 
 # -- ASL304 ---------------------------------------------------------------------------------------
@@ -1119,7 +1320,11 @@ class TimeoutParameter(Rule):
         if node.asynchronous is None:
             return
         for decorator in node.decorators:
-            expression = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
+            expression = (
+                decorator.decorator.func
+                if isinstance(decorator.decorator, cst.Call)
+                else decorator.decorator
+            )
             name = dotted_name(expression)
             if name and name.rsplit(".", 1)[-1] in SIGNATURE_FIXED_BY:
                 return
@@ -1128,8 +1333,11 @@ class TimeoutParameter(Rule):
             name = param.name.value
             if name in TIMEOUT_PARAMETER_NAMES or name.endswith(TIMEOUT_PARAMETER_SUFFIX):
                 advice = SCOPE_ADVICE.get(self.model.framework, SCOPE_ADVICE["asyncio"])
-                self.report(param, f"async function '{node.name.value}' takes '{name}'; let callers bound it "
-                                   f"with '{advice}' instead")
+                self.report(
+                    param,
+                    f"async function '{node.name.value}' takes '{name}'; let callers bound it "
+                    f"with '{advice}' instead",
+                )
 
 
 # -- ASL305 ---------------------------------------------------------------------------------------
@@ -1168,13 +1376,32 @@ class SessionWithDefaultTimeout(TimeoutRule):
             return
         if argument(node, Deadline(None, "timeout")) is None and not passes_star_kwargs(node):
             shown = dotted_name(node.func) or "ClientSession"
-            self.report(node, f"{shown}() without timeout= allows each request aiohttp's default of 5 minutes; "
-                              "pass timeout=aiohttp.ClientTimeout(...)")
+            self.report(
+                node,
+                f"{shown}() without timeout= allows each request aiohttp's default of 5 minutes; "
+                "pass timeout=aiohttp.ClientTimeout(...)",
+            )
 
 
-RULES = (NetworkWithoutTimeout, ConfiguredWithoutTimeout, TimeoutScopeWithoutAwait, UnboundedPrimitiveWait,
-         TimeoutParameter, SessionWithDefaultTimeout, ExplicitNoTimeout)
+RULES = (
+    NetworkWithoutTimeout,
+    ConfiguredWithoutTimeout,
+    TimeoutScopeWithoutAwait,
+    UnboundedPrimitiveWait,
+    TimeoutParameter,
+    SessionWithDefaultTimeout,
+    ExplicitNoTimeout,
+)
 
-__all__ = ["RULES", "NetworkWithoutTimeout", "ConfiguredWithoutTimeout", "TimeoutScopeWithoutAwait",
-           "UnboundedPrimitiveWait", "TimeoutParameter", "SessionWithDefaultTimeout", "ExplicitNoTimeout",
-           "INTERPROCEDURAL", "CROSS_FILE"]
+__all__ = [
+    "RULES",
+    "NetworkWithoutTimeout",
+    "ConfiguredWithoutTimeout",
+    "TimeoutScopeWithoutAwait",
+    "UnboundedPrimitiveWait",
+    "TimeoutParameter",
+    "SessionWithDefaultTimeout",
+    "ExplicitNoTimeout",
+    "INTERPROCEDURAL",
+    "CROSS_FILE",
+]

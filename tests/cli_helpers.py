@@ -12,7 +12,9 @@ from click.testing import CliRunner
 from asynclint.cli import main
 
 #: One text-format finding: ``path:line:col: CODE message``.
-FINDING_LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<column>\d+): (?P<code>ASL\d{3}) (?P<message>\S.*)$")
+FINDING_LINE = re.compile(
+    r"^(?P<path>.+?):(?P<line>\d+):(?P<column>\d+): (?P<code>ASL\d{3}) (?P<message>\S.*)$"
+)
 
 
 def run(*args: str, input=None):
@@ -31,7 +33,15 @@ def finding_lines(stdout: str) -> List[Tuple[str, int, int, str, str]]:
     for line in stdout.splitlines():
         match = FINDING_LINE.match(line)
         assert match, f"not a 'path:line:col: CODE message' line: {line!r}"
-        rows.append((match["path"], int(match["line"]), int(match["column"]), match["code"], match["message"]))
+        rows.append(
+            (
+                match["path"],
+                int(match["line"]),
+                int(match["column"]),
+                match["code"],
+                match["message"],
+            )
+        )
     return rows
 
 

@@ -8,7 +8,15 @@ import libcst as cst
 
 from asynclint.index import ProjectIndex
 from asynclint.model import SemanticModel
-from asynclint.rules.async_protocols import AENTER, AITER, ENTER, ITER, AsyncProtocols, async_only, function_support
+from asynclint.rules.async_protocols import (
+    AENTER,
+    AITER,
+    ENTER,
+    ITER,
+    AsyncProtocols,
+    async_only,
+    function_support,
+)
 
 
 def protocols(code: str, index: ProjectIndex = ProjectIndex()) -> AsyncProtocols:

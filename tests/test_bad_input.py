@@ -19,8 +19,6 @@ BLOCKING_FIXED = "import asyncio\nimport time\n\n\nasync def f():\n    await asy
 pytestmark = pytest.mark.usefixtures("isolated_cli")
 
 
-
-
 def findings(stdout: str):
     """Findings with normalized paths."""
     return [(os.path.normpath(path), *rest) for path, *rest in finding_lines(stdout)]
@@ -69,12 +67,18 @@ def test_syntax_error_does_not_stop_the_run(tmp_path):
 
 def test_syntax_error_does_not_stop_a_parallel_run(tmp_path):
     for number in range(12):
-        write_bytes(tmp_path / f"m{number:02}.py", (SYNTAX_ERROR if number % 5 == 0 else BLOCKING).encode())
+        write_bytes(
+            tmp_path / f"m{number:02}.py", (SYNTAX_ERROR if number % 5 == 0 else BLOCKING).encode()
+        )
     result = run("check", "--jobs", "2", ".")
     assert result.exit_code == 1
     found = by_path(result.stdout)
     assert len(found) == 12
-    assert sorted(path for path, codes in found.items() if codes == ["ASL001"]) == ["m00.py", "m05.py", "m10.py"]
+    assert sorted(path for path, codes in found.items() if codes == ["ASL001"]) == [
+        "m00.py",
+        "m05.py",
+        "m10.py",
+    ]
 
 
 def test_syntax_error_is_reported_in_a_file_without_async_code(tmp_path):
@@ -106,7 +110,9 @@ def test_latin1_file_with_a_cookie_is_linted(tmp_path):
     write_bytes(tmp_path / "legacy.py", LATIN1.encode("latin-1"))
     result = run("check", "legacy.py")
     assert result.exit_code == 1
-    assert [(line, column, code) for _, line, column, code, _ in findings(result.stdout)] == [(8, 5, "ASL100")]
+    assert [(line, column, code) for _, line, column, code, _ in findings(result.stdout)] == [
+        (8, 5, "ASL100")
+    ]
 
 
 def test_fix_keeps_a_latin1_file_latin1(tmp_path):
@@ -136,7 +142,10 @@ def test_fix_keeps_crlf_on_every_line(tmp_path):
     source = "import time\r\n\r\n\r\nasync def f():\r\n    time.sleep(1)\r\n    time.sleep(2)\r\n"
     app = write_bytes(tmp_path / "app.py", source.encode())
     lint = run("check", "app.py")
-    assert [(line, code) for _, line, _, code, _ in findings(lint.stdout)] == [(5, "ASL100"), (6, "ASL100")]
+    assert [(line, code) for _, line, _, code, _ in findings(lint.stdout)] == [
+        (5, "ASL100"),
+        (6, "ASL100"),
+    ]
     result = run("check", "--fix", "app.py")
     assert result.exit_code == 0
     data = app.read_bytes()
@@ -144,7 +153,10 @@ def test_fix_keeps_crlf_on_every_line(tmp_path):
     assert lines[-1] == b""  # ends with CRLF
     assert all(b"\n" not in line and b"\r" not in line for line in lines)
     assert b"import asyncio" in lines
-    assert lines.count(b"    await asyncio.sleep(1)") == 1 and lines.count(b"    await asyncio.sleep(2)") == 1
+    assert (
+        lines.count(b"    await asyncio.sleep(1)") == 1
+        and lines.count(b"    await asyncio.sleep(2)") == 1
+    )
     assert len(lines) == len(source.encode().split(b"\r\n")) + 1
 
 

@@ -12,7 +12,9 @@ RULES = tuple(rule for rule in load_rules() if rule.code.startswith("ASL10"))
 
 
 def lint(text: str, blocking_calls=()):
-    settings = FileSettings(RULES, module_name="app", catalogues=(("blocking-calls", tuple(blocking_calls)),))
+    settings = FileSettings(
+        RULES, module_name="app", catalogues=(("blocking-calls", tuple(blocking_calls)),)
+    )
     result = Linter().lint_source(decode(text.encode(), "app.py"), settings)
     return [(finding.line, finding.code, finding.message) for finding in result.findings]
 

@@ -27,16 +27,10 @@ BLOCKING_FIXED = "import asyncio\nimport time\n\n\nasync def f():\n    await asy
 NEVER_AWAITED = "async def g():\n    pass\n\n\nasync def f():\n    g()\n"
 NEVER_AWAITED_FIXED = "async def g():\n    pass\n\n\nasync def f():\n    await g()\n"
 #: ASL400 at 9:5 (no fix).
-DANGLING = (
-    "import asyncio\n\n\nasync def work():\n    pass\n\n\nasync def f():\n    asyncio.create_task(work())\n"
-)
+DANGLING = "import asyncio\n\n\nasync def work():\n    pass\n\n\nasync def f():\n    asyncio.create_task(work())\n"
 
 
 pytestmark = pytest.mark.usefixtures("isolated_cli")
-
-
-
-
 
 
 parse_lines = finding_lines
@@ -69,7 +63,9 @@ def _make_many_files(root: Path, count: int = 12):
     for number in range(count):
         padding = "\n" * (number % 4)
         body = (
-            "import asyncio\nimport time\n" + padding + "\n\nasync def work():\n    pass\n\n\nasync def f():\n"
+            "import asyncio\nimport time\n"
+            + padding
+            + "\n\nasync def work():\n    pass\n\n\nasync def f():\n"
             "    time.sleep(1); time.sleep(2)\n"
             "    asyncio.create_task(work())\n"
         )
@@ -150,7 +146,7 @@ def test_json_format_objects_have_exactly_the_documented_keys(tmp_path):
     sleep = by_code["ASL100"]
     assert (sleep["line"], sleep["column"], sleep["end_line"]) == (10, 5, 10)
     source_line = MIXED.splitlines()[sleep["line"] - 1]
-    assert source_line[sleep["column"] - 1: sleep["end_column"] - 1] == "time.sleep(1)"
+    assert source_line[sleep["column"] - 1 : sleep["end_column"] - 1] == "time.sleep(1)"
 
 
 def test_json_agrees_with_text(tmp_path):
@@ -236,7 +232,9 @@ def test_exit_zero_does_not_hide_usage_errors(tmp_path):
         (["--ignore", "ASL1,ASL4"], ["ASL200"]),
         (["--select", "ASL", "--ignore", "ASL2"], ["ASL100", "ASL400"]),
     ],
-    ids=lambda value: " ".join(value) if isinstance(value, list) and value and value[0].startswith("-") else None,
+    ids=lambda value: (
+        " ".join(value) if isinstance(value, list) and value and value[0].startswith("-") else None
+    ),
 )
 def test_select_extend_select_ignore(tmp_path, options, expected):
     write(tmp_path / "app.py", MIXED)
@@ -347,7 +345,9 @@ def test_diff_prints_a_unified_diff_and_leaves_the_file_untouched(tmp_path):
     assert "-    time.sleep(1)" in lines
     assert "+    await asyncio.sleep(1)" in lines
     # The diff is exactly the change --fix would make.
-    expected = "".join(difflib.unified_diff(BLOCKING.splitlines(True), BLOCKING_FIXED.splitlines(True), "x", "x"))
+    expected = "".join(
+        difflib.unified_diff(BLOCKING.splitlines(True), BLOCKING_FIXED.splitlines(True), "x", "x")
+    )
     body = lambda text: [l for l in text.splitlines() if not l.startswith(("---", "+++"))]  # noqa: E731
     assert body(result.stdout) == body(expected)
 
@@ -414,7 +414,11 @@ def test_stdin_fix_of_a_buffer_with_nothing_to_fix_echoes_it(tmp_path):
 def test_rules_lists_every_rule(tmp_path):
     result = run("rules")
     assert result.exit_code == 0
-    rows = {line.split()[0]: line.split() for line in result.stdout.splitlines() if re.match(r"^ASL\d{3}\b", line)}
+    rows = {
+        line.split()[0]: line.split()
+        for line in result.stdout.splitlines()
+        if re.match(r"^ASL\d{3}\b", line)
+    }
     assert {"ASL100", "ASL200", "ASL400"} <= set(rows)
     assert rows["ASL100"][1] == "blocking-sleep"
     assert rows["ASL200"][1] == "coroutine-never-awaited"
@@ -449,7 +453,9 @@ def test_explain_shows_rationale_flagged_and_good_examples(tmp_path):
     result = run("explain", "ASL100")
     assert result.exit_code == 0
     assert "ASL100" in result.stdout and "blocking-sleep" in result.stdout
-    assert _normalized(textwrap.dedent(rule.rationale).split("\n\n")[0]) in _normalized(result.stdout)
+    assert _normalized(textwrap.dedent(rule.rationale).split("\n\n")[0]) in _normalized(
+        result.stdout
+    )
     output_lines = [line.strip() for line in result.stdout.splitlines()]
     for example in (rule.bad, rule.good):
         for line in textwrap.dedent(example).strip().splitlines():
@@ -495,7 +501,9 @@ def test_noqa(tmp_path, comment, expected):
 
 
 def test_noqa_only_applies_to_its_own_line(tmp_path):
-    source = "import time\n\n\nasync def f():  # noqa\n    time.sleep(1)\n    time.sleep(2)  # noqa\n"
+    source = (
+        "import time\n\n\nasync def f():  # noqa\n    time.sleep(1)\n    time.sleep(2)  # noqa\n"
+    )
     write(tmp_path / "app.py", source)
     rows = parse_lines(run("check", "app.py").stdout)
     assert [(row[1], row[3]) for row in rows] == [(5, "ASL100")]
@@ -504,8 +512,19 @@ def test_noqa_only_applies_to_its_own_line(tmp_path):
 # -- discovery ----------------------------------------------------------------------------------
 
 DEFAULT_EXCLUDED_DIRS = [
-    ".venv", "venv", "build", "dist", "__pycache__", "node_modules", ".tox", ".nox", ".git",
-    ".eggs", "pkg.egg-info", "site-packages", ".mypy_cache",
+    ".venv",
+    "venv",
+    "build",
+    "dist",
+    "__pycache__",
+    "node_modules",
+    ".tox",
+    ".nox",
+    ".git",
+    ".eggs",
+    "pkg.egg-info",
+    "site-packages",
+    ".mypy_cache",
 ]
 
 
@@ -524,13 +543,26 @@ def test_gitignore_is_respected_when_walking(tmp_path):
     write(tmp_path / ".gitignore", "generated/\n*_pb2.py\n!keep_pb2.py\n/local_only.py\n")
     write(tmp_path / "sub" / ".gitignore", "secret.py\n")
     for name in [
-        "app.py", "generated/g.py", "api_pb2.py", "pkg/api_pb2.py", "keep_pb2.py", "local_only.py",
-        "sub/local_only.py", "sub/secret.py", "sub/ok.py", "pkg/generated/deep.py",
+        "app.py",
+        "generated/g.py",
+        "api_pb2.py",
+        "pkg/api_pb2.py",
+        "keep_pb2.py",
+        "local_only.py",
+        "sub/local_only.py",
+        "sub/secret.py",
+        "sub/ok.py",
+        "pkg/generated/deep.py",
     ]:
         write(tmp_path / name, BLOCKING)
     result = run("check", ".")
     paths = {os.path.relpath(row[0]) for row in parse_lines(result.stdout)}
-    assert paths == {"app.py", "keep_pb2.py", os.path.join("sub", "local_only.py"), os.path.join("sub", "ok.py")}
+    assert paths == {
+        "app.py",
+        "keep_pb2.py",
+        os.path.join("sub", "local_only.py"),
+        os.path.join("sub", "ok.py"),
+    }
 
 
 def test_gitignore_of_the_repository_applies_when_walking_a_subdirectory(tmp_path):
@@ -582,7 +614,10 @@ def test_installed_program_runs_in_a_subprocess(tmp_path):
     env = {**os.environ, "ASYNCLINT_NO_CACHE": "1"}
     completed = subprocess.run(
         [sys.executable, "-m", "asynclint", "check", "app.py", "clean.py"],
-        cwd=tmp_path, env=env, capture_output=True, text=True,
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert completed.returncode == 1, completed.stderr
     lines = completed.stdout.splitlines()
@@ -592,7 +627,10 @@ def test_installed_program_runs_in_a_subprocess(tmp_path):
     assert completed.stderr.strip()  # the summary goes to stderr, not stdout
     clean = subprocess.run(
         [sys.executable, "-m", "asynclint", "check", "clean.py"],
-        cwd=tmp_path, env=env, capture_output=True, text=True,
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert clean.returncode == 0, clean.stderr
     assert clean.stdout == ""

@@ -19,12 +19,11 @@ BARE_SLEEP = "import time\n\n\nasync def f():\n    time.sleep(1)\n"
 pytestmark = pytest.mark.usefixtures("isolated_cli")
 
 
-
-
-
-
 def rows(stdout: str):
-    return [(os.path.normpath(path), code, message) for path, _, _, code, message in finding_lines(stdout)]
+    return [
+        (os.path.normpath(path), code, message)
+        for path, _, _, code, message in finding_lines(stdout)
+    ]
 
 
 def codes(stdout: str):
@@ -41,7 +40,9 @@ def pyproject(directory: Path, body: str) -> Path:
 def _nested_projects(tmp_path: Path) -> Path:
     pyproject(tmp_path, 'select = ["ASL400"]\n')  # outer: must lose to the nearer one
     pyproject(tmp_path / "proj", 'ignore = ["ASL400"]\n')  # nearest with [tool.asynclint]
-    write(tmp_path / "proj" / "pkg" / "pyproject.toml", '[project]\nname = "pkg"\n')  # no table: skipped
+    write(
+        tmp_path / "proj" / "pkg" / "pyproject.toml", '[project]\nname = "pkg"\n'
+    )  # no table: skipped
     return write(tmp_path / "proj" / "pkg" / "mod.py", MIXED)
 
 
@@ -135,8 +136,17 @@ def test_stdin_filename_anchors_config_discovery(tmp_path):
         ('select = ["ASL"]\nignore = ["ASL400"]\n', ["ASL100", "ASL200"]),
         ("select = []\n", []),
     ],
-    ids=["select", "select-prefix", "select-two-prefixes", "extend-select", "extend-select-alone", "ignore",
-         "ignore-prefixes", "select-all-ignore-one", "select-nothing"],
+    ids=[
+        "select",
+        "select-prefix",
+        "select-two-prefixes",
+        "extend-select",
+        "extend-select-alone",
+        "ignore",
+        "ignore-prefixes",
+        "select-all-ignore-one",
+        "select-nothing",
+    ],
 )
 def test_selection_keys(tmp_path, body, expected):
     pyproject(tmp_path, body)
@@ -245,9 +255,17 @@ def test_without_framework_key_a_bare_file_defaults_to_asyncio(tmp_path):
         ("pyproject.toml", '[tool.asynclint]\ncolour = "red"\n', ["colour"]),
         ("asynclint.toml", 'colour = "red"\n', ["colour"]),
         ("pyproject.toml", '[tool.asynclint]\nselect = ["ASL999"]\n', ["select", "ASL999"]),
-        ("pyproject.toml", '[tool.asynclint]\nextend-select = ["XYZ1"]\n', ["extend-select", "XYZ1"]),
+        (
+            "pyproject.toml",
+            '[tool.asynclint]\nextend-select = ["XYZ1"]\n',
+            ["extend-select", "XYZ1"],
+        ),
         ("asynclint.toml", 'ignore = ["ASL100", "ASL998"]\n', ["ignore", "ASL998"]),
-        ("pyproject.toml", '[tool.asynclint.per-file-ignores]\n"tests/*" = ["ASL997"]\n', ["per-file-ignores", "ASL997"]),
+        (
+            "pyproject.toml",
+            '[tool.asynclint.per-file-ignores]\n"tests/*" = ["ASL997"]\n',
+            ["per-file-ignores", "ASL997"],
+        ),
         ("pyproject.toml", '[tool.asynclint]\nselect = "ASL100"\n', ["select"]),
         ("asynclint.toml", "ignore = [100]\n", ["ignore"]),
         ("asynclint.toml", 'exclude = "build"\n', ["exclude"]),
@@ -256,18 +274,40 @@ def test_without_framework_key_a_bare_file_defaults_to_asyncio(tmp_path):
         ("asynclint.toml", 'per-file-ignores = { "tests/*" = "ASL100" }\n', ["per-file-ignores"]),
         ("pyproject.toml", '[tool.asynclint]\nframework = "twisted"\n', ["framework", "twisted"]),
         ("asynclint.toml", "framework = 3\n", ["framework"]),
-        ("pyproject.toml", '[tool.asynclint]\nselect = [\n', []),
+        ("pyproject.toml", "[tool.asynclint]\nselect = [\n", []),
         ("asynclint.toml", "this is not toml\n", []),
         ("asynclint.toml", 'blocking-calls = ["mylib.fetch"]\n', ["blocking-calls"]),
-        ("asynclint.toml", '[blocking-calls]\n"fetch" = "use afetch"\n', ["blocking-calls", "fetch"]),
-        ("pyproject.toml", '[tool.asynclint.timeout-calls]\n"mylib.call" = 3\n', ["timeout-calls", "mylib.call"]),
+        (
+            "asynclint.toml",
+            '[blocking-calls]\n"fetch" = "use afetch"\n',
+            ["blocking-calls", "fetch"],
+        ),
+        (
+            "pyproject.toml",
+            '[tool.asynclint.timeout-calls]\n"mylib.call" = 3\n',
+            ["timeout-calls", "mylib.call"],
+        ),
     ],
     ids=[
-        "unknown-key-pyproject", "unknown-key-asynclint-toml", "unknown-code-select", "unknown-prefix-extend-select",
-        "unknown-code-ignore", "unknown-code-per-file-ignores", "select-string", "ignore-int-items", "exclude-string",
-        "extend-exclude-string", "per-file-ignores-list", "per-file-ignores-value-string", "framework-unknown",
-        "framework-int", "invalid-toml-pyproject", "invalid-toml-asynclint-toml", "catalogue-list",
-        "catalogue-unqualified-name", "catalogue-note-int",
+        "unknown-key-pyproject",
+        "unknown-key-asynclint-toml",
+        "unknown-code-select",
+        "unknown-prefix-extend-select",
+        "unknown-code-ignore",
+        "unknown-code-per-file-ignores",
+        "select-string",
+        "ignore-int-items",
+        "exclude-string",
+        "extend-exclude-string",
+        "per-file-ignores-list",
+        "per-file-ignores-value-string",
+        "framework-unknown",
+        "framework-int",
+        "invalid-toml-pyproject",
+        "invalid-toml-asynclint-toml",
+        "catalogue-list",
+        "catalogue-unqualified-name",
+        "catalogue-note-int",
     ],
 )
 def test_config_errors_exit_2_naming_the_key_and_the_file(tmp_path, filename, content, mentions):
@@ -304,9 +344,16 @@ def test_catalogue_tables_reach_the_rules(tmp_path):
     from asynclint.registry import load_rules
     from asynclint.runner import Settings
 
-    path = write(tmp_path / "asynclint.toml", '[coroutine-functions]\n"mylib.fetch" = "returns a coroutine"\n')
-    settings = Settings(configuration.load(str(path), load_rules()), load_rules()).for_path(str(tmp_path / "a.py"))
-    assert settings.catalogues == (("coroutine-functions", (("mylib.fetch", "returns a coroutine"),)),)
+    path = write(
+        tmp_path / "asynclint.toml",
+        '[coroutine-functions]\n"mylib.fetch" = "returns a coroutine"\n',
+    )
+    settings = Settings(configuration.load(str(path), load_rules()), load_rules()).for_path(
+        str(tmp_path / "a.py")
+    )
+    assert settings.catalogues == (
+        ("coroutine-functions", (("mylib.fetch", "returns a coroutine"),)),
+    )
 
 
 def test_a_rule_outside_its_default_frameworks_runs_only_when_selected(tmp_path):

@@ -11,8 +11,11 @@ from asynclint.engine import FileSettings, Linter
 from asynclint.registry import load_rules
 from asynclint.source import decode
 
-FIXTURES = sorted(p for p in (Path(__file__).resolve().parent.parent / "fixtures").glob("ASL*.py")
-                  if not p.name.endswith(".fixed.py"))
+FIXTURES = sorted(
+    p
+    for p in (Path(__file__).resolve().parent.parent / "fixtures").glob("ASL*.py")
+    if not p.name.endswith(".fixed.py")
+)
 RULES = load_rules()
 
 
@@ -25,13 +28,19 @@ def apply_edits(text: str, edits) -> str:
     def offset(position):
         return starts[position["line"] - 1] + position["column"] - 1
 
-    for edit in sorted(edits, key=lambda e: (e["start"]["line"], e["start"]["column"]), reverse=True):
-        text = text[: offset(edit["start"])] + edit["content"] + text[offset(edit["end"]):]
+    for edit in sorted(
+        edits, key=lambda e: (e["start"]["line"], e["start"]["column"]), reverse=True
+    ):
+        text = text[: offset(edit["start"])] + edit["content"] + text[offset(edit["end"]) :]
     return text
 
 
 def lint(text: str, *, edits: bool = False):
-    return Linter().lint_source(decode(text.encode(), "case.py"), FileSettings(RULES), edits=edits).findings
+    return (
+        Linter()
+        .lint_source(decode(text.encode(), "case.py"), FileSettings(RULES), edits=edits)
+        .findings
+    )
 
 
 @pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.name)
@@ -45,10 +54,15 @@ def test_each_fix_edit_removes_its_finding(path: Path):
         cst.parse_module(edited)
         before = sum(1 for f in findings if f.code == finding.code)
         after = sum(1 for f in lint(edited) if f.code == finding.code)
-        assert after == before - 1, f"line {finding.line}: the edits did not remove exactly this finding"
+        assert after == before - 1, (
+            f"line {finding.line}: the edits did not remove exactly this finding"
+        )
 
 
 def test_edits_keep_crlf_and_insert_the_import_once():
     text = "import time\r\n\r\nasync def f():\r\n    time.sleep(1)\r\n"
     (finding,) = [f for f in lint(text, edits=True) if f.code == "ASL100"]
-    assert apply_edits(text, finding.edits) == "import time\r\nimport asyncio\r\n\r\nasync def f():\r\n    await asyncio.sleep(1)\r\n"
+    assert (
+        apply_edits(text, finding.edits)
+        == "import time\r\nimport asyncio\r\n\r\nasync def f():\r\n    await asyncio.sleep(1)\r\n"
+    )

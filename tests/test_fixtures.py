@@ -25,7 +25,9 @@ EXPECTED = re.compile(r"#\s*error:\s*(ASL\d{3}(?:\s*,\s*ASL\d{3})*)")
 
 RULES = {rule.code: rule for rule in load_rules()}
 CASES = sorted(
-    path for path in FIXTURES.glob("ASL*.py") if not path.name.endswith(".fixed.py") and FIXTURE_NAME.fullmatch(path.name)
+    path
+    for path in FIXTURES.glob("ASL*.py")
+    if not path.name.endswith(".fixed.py") and FIXTURE_NAME.fullmatch(path.name)
 )
 
 
@@ -57,7 +59,9 @@ def test_every_fixture_names_a_rule():
 @pytest.mark.parametrize("path", CASES, ids=lambda p: p.name)
 def test_fixture_findings_are_exact(path: Path):
     code = FIXTURE_NAME.fullmatch(path.name).group(1)
-    source, result = lint(path, [rule for rule in RULES.values() if rule.default or rule.code == code])
+    source, result = lint(
+        path, [rule for rule in RULES.values() if rule.default or rule.code == code]
+    )
     expected = expected_findings(source.text)
     assert expected, f"{path.name} flags nothing: a fixture needs flagged cases"
     actual = {(finding.line, finding.code) for finding in result.findings}

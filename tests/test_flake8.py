@@ -140,13 +140,27 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
-FILES = ["blocking.py", "coros.py", "tasks.py", "clean.py", "noqa.py", "pkg/__init__.py", "pkg/mixed.py",
-         "pkg/crlf.py"]
+FILES = [
+    "blocking.py",
+    "coros.py",
+    "tasks.py",
+    "clean.py",
+    "noqa.py",
+    "pkg/__init__.py",
+    "pkg/mixed.py",
+    "pkg/crlf.py",
+]
 
 
 def _run(args: List[str], cwd: Path, stdin: Optional[str] = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", *args], cwd=cwd, input=stdin, capture_output=True, text=True,
-                          timeout=TIMEOUT)
+    return subprocess.run(
+        [sys.executable, "-m", *args],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
 
 
 def flake8(cwd: Path, *args: str, stdin: Optional[str] = None, expect: int = 1) -> List[str]:
@@ -157,7 +171,9 @@ def flake8(cwd: Path, *args: str, stdin: Optional[str] = None, expect: int = 1) 
     return sorted(result.stdout.splitlines())
 
 
-def asynclint_check(cwd: Path, *args: str, stdin: Optional[str] = None, expect: int = 1) -> List[str]:
+def asynclint_check(
+    cwd: Path, *args: str, stdin: Optional[str] = None, expect: int = 1
+) -> List[str]:
     result = _run(["asynclint", "check", "--no-cache", *args], cwd, stdin)
     assert result.returncode == expect, (result.stdout, result.stderr)
     return sorted(result.stdout.splitlines())
@@ -228,8 +244,9 @@ def test_noqa(project: Path) -> None:
 
 def test_asynclint_configuration_applies(project: Path) -> None:
     """``[tool.asynclint]``: ignore, per-file-ignores and exclude, exactly as for the CLI."""
-    (project / "pyproject.toml").write_text(textwrap.dedent(
-        """\
+    (project / "pyproject.toml").write_text(
+        textwrap.dedent(
+            """\
         [tool.asynclint]
         ignore = ["ASL200"]
         extend-exclude = ["tasks.py"]
@@ -237,7 +254,8 @@ def test_asynclint_configuration_applies(project: Path) -> None:
         [tool.asynclint.per-file-ignores]
         "pkg/*" = ["ASL100"]
         """
-    ))
+        )
+    )
     expected = asynclint_check(project, *FILES)
     assert codes_by_file(expected) == [
         ("blocking.py", "ASL100"),
@@ -280,7 +298,9 @@ def test_stdin(project: Path) -> None:
 
 
 def test_stdin_honours_per_file_ignores_by_display_name(project: Path) -> None:
-    (project / "pyproject.toml").write_text('[tool.asynclint.per-file-ignores]\n"pkg/*" = ["ASL100"]\n')
+    (project / "pyproject.toml").write_text(
+        '[tool.asynclint.per-file-ignores]\n"pkg/*" = ["ASL100"]\n'
+    )
     lines = flake8(project, "--stdin-display-name", "pkg/x.py", "-", stdin=MIXED)
     assert lines == asynclint_check(project, "--stdin-filename", "pkg/x.py", "-", stdin=MIXED)
     assert [line.split(" ")[1] for line in lines] == ["ASL200", "ASL400"]
@@ -289,9 +309,12 @@ def test_stdin_honours_per_file_ignores_by_display_name(project: Path) -> None:
 def test_syntax_errors_are_flake8s_own(project: Path) -> None:
     """flake8 reports E999 and runs no plugin on the file; the other files are still checked."""
     (project / "broken.py").write_text("async def f(:\n    pass\n")
-    result = _run(["flake8", "--isolated", "--select", "ASL,E999", "broken.py", "tasks.py"], project)
-    assert sorted((line.split(":")[0], line.split(" ")[1]) for line in result.stdout.splitlines()) == [
-        ("broken.py", "E999"), ("tasks.py", "ASL400")]
+    result = _run(
+        ["flake8", "--isolated", "--select", "ASL,E999", "broken.py", "tasks.py"], project
+    )
+    assert sorted(
+        (line.split(":")[0], line.split(" ")[1]) for line in result.stdout.splitlines()
+    ) == [("broken.py", "E999"), ("tasks.py", "ASL400")]
 
 
 def test_registered_with_flake8() -> None:
@@ -302,9 +325,13 @@ def test_registered_with_flake8() -> None:
 
 def test_importing_the_plugin_is_cheap() -> None:
     """flake8 imports every plugin at start: the parser and the rules wait until files are checked."""
-    code = ("import sys, asynclint.flake8_plugin\n"
-            "print(sorted(m for m in ('libcst', 'asynclint.engine') if m in sys.modules))")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=TIMEOUT)
+    code = (
+        "import sys, asynclint.flake8_plugin\n"
+        "print(sorted(m for m in ('libcst', 'asynclint.engine') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=TIMEOUT
+    )
     assert result.stdout.strip() == "[]", result.stderr
 
 
@@ -320,16 +347,23 @@ def fresh_plugin(monkeypatch):
     return AsynclintChecker
 
 
-def test_lints_the_lines_it_is_given_never_the_file(project: Path, monkeypatch, fresh_plugin) -> None:
+def test_lints_the_lines_it_is_given_never_the_file(
+    project: Path, monkeypatch, fresh_plugin
+) -> None:
     monkeypatch.chdir(project)
     lines = MIXED.splitlines(keepends=True)
     checker = fresh_plugin(None, "does-not-exist.py", lines)
     results = list(checker.run())
     assert [(line, column, text.split(" ")[0]) for line, column, text, _ in results] == [
-        (10, 24, "ASL100"), (11, 1, "ASL200"), (12, 1, "ASL400")]  # 0-based columns
+        (10, 24, "ASL100"),
+        (11, 1, "ASL200"),
+        (12, 1, "ASL400"),
+    ]  # 0-based columns
     assert all(kind is fresh_plugin for *_, kind in results)
     (project / "blocking.py").write_text("")
-    assert list(fresh_plugin(None, "blocking.py", lines).run()) == results  # the lines, not the file
+    assert (
+        list(fresh_plugin(None, "blocking.py", lines).run()) == results
+    )  # the lines, not the file
 
 
 def test_configuration_is_loaded_once_per_process(project: Path, monkeypatch, fresh_plugin) -> None:
@@ -338,7 +372,9 @@ def test_configuration_is_loaded_once_per_process(project: Path, monkeypatch, fr
     monkeypatch.chdir(project)
     loaded = []
     real_load = config.load
-    monkeypatch.setattr(config, "load", lambda path, rules: loaded.append(path) or real_load(path, rules))
+    monkeypatch.setattr(
+        config, "load", lambda path, rules: loaded.append(path) or real_load(path, rules)
+    )
     for name in FILES:
         list(fresh_plugin(None, name, (project / name).read_text().splitlines(keepends=True)).run())
     assert loaded == [str(project / "pyproject.toml")]

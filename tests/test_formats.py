@@ -80,8 +80,9 @@ def test_sarif_is_valid_and_complete(project, sarif_validator):
         assert descriptors[code]["help"]["text"].strip()
 
     results = the_run["results"]
-    assert [(r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in results] == [
-        ("ASL100", 3), ("ASL400", 4)]
+    assert [
+        (r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in results
+    ] == [("ASL100", 3), ("ASL400", 4)]
     for result in results:
         assert driver["rules"][result["ruleIndex"]]["id"] == result["ruleId"]
         assert result["level"] == "warning"
@@ -89,14 +90,20 @@ def test_sarif_is_valid_and_complete(project, sarif_validator):
         location = result["locations"][0]["physicalLocation"]
         assert location["artifactLocation"] == {"uri": "app.py", "uriBaseId": "%SRCROOT%"}
     assert results[0]["locations"][0]["physicalLocation"]["region"] == {
-        "startLine": 3, "startColumn": 5, "endLine": 3, "endColumn": 18}  # `time.sleep(1)`, end exclusive
+        "startLine": 3,
+        "startColumn": 5,
+        "endLine": 3,
+        "endColumn": 18,
+    }  # `time.sleep(1)`, end exclusive
 
 
 def test_sarif_without_findings_is_valid_with_empty_results(project, sarif_validator):
     log = json.loads(run("sarif", "ok.py", expect=0))
     sarif_validator.validate(log)
     assert log["runs"][0]["results"] == []
-    assert {d["id"] for d in log["runs"][0]["tool"]["driver"]["rules"]} >= {r.code for r in load_rules()}
+    assert {d["id"] for d in log["runs"][0]["tool"]["driver"]["rules"]} >= {
+        r.code for r in load_rules()
+    }
 
 
 def test_sarif_engine_diagnostic_and_absolute_and_odd_paths(project, sarif_validator):
@@ -111,10 +118,13 @@ def test_sarif_engine_diagnostic_and_absolute_and_odd_paths(project, sarif_valid
     syntax = by_rule["ASL001"][0]
     assert syntax["level"] == "error"
     assert syntax["locations"][0]["physicalLocation"]["artifactLocation"] == {
-        "uri": "bad%20syntax.py", "uriBaseId": "%SRCROOT%"}
+        "uri": "bad%20syntax.py",
+        "uriBaseId": "%SRCROOT%",
+    }
     assert by_rule["ASL003"][0]["level"] == "error"
     assert by_rule["ASL100"][0]["locations"][0]["physicalLocation"]["artifactLocation"] == {
-        "uri": Path(absolute).as_uri()}
+        "uri": Path(absolute).as_uri()
+    }
 
 
 def test_the_schema_rejects_a_broken_log(project, sarif_validator):
@@ -179,7 +189,9 @@ def test_gitlab_report(project):
     assert by_code["ASL100"]["severity"] == "major"
     assert by_code["ASL100"]["location"] == {"path": "app.py", "lines": {"begin": 3, "end": 3}}
     assert by_code["ASL003"]["severity"] == "critical"
-    expected = hashlib.sha256(f"app.py:ASL100:{by_code['ASL100']['description'][7:]}:0".encode()).hexdigest()
+    expected = hashlib.sha256(
+        f"app.py:ASL100:{by_code['ASL100']['description'][7:]}:0".encode()
+    ).hexdigest()
     assert by_code["ASL100"]["fingerprint"] == expected
     assert json.loads(run("gitlab", "ok.py", expect=0)) == []
 

@@ -97,7 +97,12 @@ def index_of(root: Path, cache=None):
 def test_lookup_follows_reexports_aliases_and_bases(tmp_path):
     index = index_of(tmp_path)
     fetch = index.lookup("pkg.ApiClient.fetch")
-    assert (fetch.qualname, fetch.kind, fetch.is_async, fetch.line) == ("pkg.client.ApiClient.fetch", "method", True, 10)
+    assert (fetch.qualname, fetch.kind, fetch.is_async, fetch.line) == (
+        "pkg.client.ApiClient.fetch",
+        "method",
+        True,
+        10,
+    )
     assert index.lookup("pkg.client.Client.fetch").qualname == "pkg.client.ApiClient.fetch"
     assert index.lookup("pkg.client.ApiClient.close").qualname == "pkg.client.Base.close"
     assert index.lookup("pkg.client.ApiClient.sync_fetch").is_async is False
@@ -110,7 +115,12 @@ def test_lookup_follows_reexports_aliases_and_bases(tmp_path):
 def test_call_sites_record_their_context(tmp_path):
     index = index_of(tmp_path)
     (load,) = index.calls("pkg.helpers.load")
-    assert (load.target, load.caller, load.line, load.returned) == ("pkg.helpers.read_config", "pkg.helpers.load", 9, True)
+    assert (load.target, load.caller, load.line, load.returned) == (
+        "pkg.helpers.read_config",
+        "pkg.helpers.load",
+        9,
+        True,
+    )
     read = [site for site in index.calls("pkg.helpers.read_config") if site.target.endswith("read")]
     assert read[0].managers == ("builtins.open",)
     callers = index.callers("pkg.client.ApiClient.fetch")
@@ -130,7 +140,10 @@ def test_outlines_are_cached_by_content(tmp_path):
     second = index_of(tmp_path / "project", again)
     assert second.fingerprint == first.fingerprint
     write(tmp_path / "project" / "pkg" / "helpers.py", "def changed():\n    pass\n")
-    third = build_index([(p, module_name(p)) for p in sorted(str(p) for p in (tmp_path / "project").rglob("*.py"))], again)
+    third = build_index(
+        [(p, module_name(p)) for p in sorted(str(p) for p in (tmp_path / "project").rglob("*.py"))],
+        again,
+    )
     assert third.fingerprint != first.fingerprint
 
 
@@ -160,7 +173,9 @@ def test_the_findings_cache_is_invalidated_by_a_change_in_another_file(tmp_path,
     assert (tmp_path / ".asynclint_cache" / "findings-v1.json").exists()
     write(tmp_path / "lib.py", "async def work():\n    pass\n")
     result = run("check", "--select", "ASL200", "app.py", "lib.py")
-    assert [(path, line, code) for path, line, _, code, _ in finding_lines(result.stdout)] == [("app.py", 4, "ASL200")]
+    assert [(path, line, code) for path, line, _, code, _ in finding_lines(result.stdout)] == [
+        ("app.py", 4, "ASL200")
+    ]
 
 
 def test_installed_libraries_are_indexed_lazily_and_cached_by_distribution(tmp_path):
@@ -171,7 +186,9 @@ def test_installed_libraries_are_indexed_lazily_and_cached_by_distribution(tmp_p
 
     site = tmp_path / "site"
     write(site / "fakehttp" / "__init__.py", "from .client import *\n")
-    write(site / "fakehttp" / "client.py", textwrap.dedent("""
+    write(
+        site / "fakehttp" / "client.py",
+        textwrap.dedent("""
         __all__ = ["ClientSession"]
 
         class _Base:
@@ -181,8 +198,12 @@ def test_installed_libraries_are_indexed_lazily_and_cached_by_distribution(tmp_p
         class ClientSession(_Base):
             def request(self, url):
                 return url
-    """))
-    write(site / "fakehttp" / "client.pyi", "class ClientSession:\n    async def close(self) -> None: ...\n    def request(self, url: str) -> str: ...\n")
+    """),
+    )
+    write(
+        site / "fakehttp" / "client.pyi",
+        "class ClientSession:\n    async def close(self) -> None: ...\n    def request(self, url: str) -> str: ...\n",
+    )
     code = textwrap.dedent("""
         import fakehttp
 
@@ -194,22 +215,38 @@ def test_installed_libraries_are_indexed_lazily_and_cached_by_distribution(tmp_p
     rules = tuple(rule for rule in load_rules() if rule.code == "ASL200")
     libraries = LibraryIndex(str(tmp_path / "cache"), [str(site)])
     index = OutlineIndex([], libraries)
-    result = Linter(index).lint_source(decode(code.encode(), "app.py"), FileSettings(rules, module_name="app"))
-    assert [(f.line, f.message) for f in result.findings] == [(7, "close() is never awaited: it never runs")]
+    result = Linter(index).lint_source(
+        decode(code.encode(), "app.py"), FileSettings(rules, module_name="app")
+    )
+    assert [(f.line, f.message) for f in result.findings] == [
+        (7, "close() is never awaited: it never runs")
+    ]
     assert index.lookup("fakehttp.ClientSession.close").path.endswith("client.pyi")  # a stub wins
     libraries.save()
     (stored,) = (tmp_path / "cache").glob("libraries-*/*.pickle")
-    assert stored.name.startswith("fakehttp-")  # no installed distribution: keyed by the package's stamp
+    assert stored.name.startswith(
+        "fakehttp-"
+    )  # no installed distribution: keyed by the package's stamp
     assert LibraryIndex(str(tmp_path / "cache"), []).module("fakehttp") is None  # not on that path
     cached = LibraryIndex(str(tmp_path / "cache"), [str(site)])
     (site / "fakehttp" / "client.pyi").unlink()
-    assert cached.module("fakehttp.client").classes["ClientSession"].members == {"close", "request"}  # from the cache
-    assert OutlineIndex([], LibraryIndex(None, [str(tmp_path / "missing")])).lookup("fakehttp.ClientSession") is None
+    assert cached.module("fakehttp.client").classes["ClientSession"].members == {
+        "close",
+        "request",
+    }  # from the cache
+    assert (
+        OutlineIndex([], LibraryIndex(None, [str(tmp_path / "missing")])).lookup(
+            "fakehttp.ClientSession"
+        )
+        is None
+    )
 
 
 def test_task_wrappers_and_blocking_helpers_in_other_files(tmp_path):
     write(tmp_path / "app" / "__init__.py", "")
-    write(tmp_path / "app" / "util.py", textwrap.dedent("""
+    write(
+        tmp_path / "app" / "util.py",
+        textwrap.dedent("""
         import asyncio
 
 
@@ -230,8 +267,11 @@ def test_task_wrappers_and_blocking_helpers_in_other_files(tmp_path):
         def read_settings(path):
             with open(path) as handle:
                 return handle.read()
-    """).lstrip())
-    write(tmp_path / "app" / "main.py", textwrap.dedent("""
+    """).lstrip(),
+    )
+    write(
+        tmp_path / "app" / "main.py",
+        textwrap.dedent("""
         from app.util import keep, read_settings, spawn
         from app import util
 
@@ -246,7 +286,8 @@ def test_task_wrappers_and_blocking_helpers_in_other_files(tmp_path):
             keep(work(), tasks)
             settings = read_settings("app.toml")
             return settings
-    """).lstrip())
+    """).lstrip(),
+    )
     result = run("check", "--no-cache", "--select", "ASL400,ASL110", "app")
     assert [(path, line, code) for path, line, _, code, _ in finding_lines(result.stdout)] == [
         ("app/main.py", 10, "ASL400"),
@@ -270,8 +311,12 @@ def test_star_imports_that_import_each_other_are_followed_once(tmp_path):
     names = [f"m{number}" for number in range(12)]
     stars = "".join(f"from .{name} import *\n" for name in names)
     modules = [outline(stars.encode(), f"pkg/{name}.py", f"pkg.{name}") for name in names]
-    modules.append(outline((stars + "async def found():\n    pass\n").encode(), "pkg/__init__.py", "pkg"))
+    modules.append(
+        outline((stars + "async def found():\n    pass\n").encode(), "pkg/__init__.py", "pkg")
+    )
     index = OutlineIndex(modules)
-    assert index.lookup("pkg.m3.missing") is None  # twelve modules, each star-importing all: no blow-up
+    assert (
+        index.lookup("pkg.m3.missing") is None
+    )  # twelve modules, each star-importing all: no blow-up
     assert index.lookup("pkg.missing.deeper.name") is None
     assert index.lookup("pkg.found").is_async

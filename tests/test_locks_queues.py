@@ -104,4 +104,7 @@ def test_join_is_not_flagged_when_the_queue_reaches_other_code():
     """
     assert [f.code for f in lint(code.format(handoff="pass"), "ASL600")] == ["ASL600"]
     assert lint(code.format(handoff="await drain(q)"), "ASL600") == []
-    assert lint(code.format(handoff="registry = {'q': q}\n            registry['q'] = q"), "ASL600") == []
+    assert (
+        lint(code.format(handoff="registry = {'q': q}\n            registry['q'] = q"), "ASL600")
+        == []
+    )

@@ -33,7 +33,10 @@ class LspClient:
         self._log = open(log, "wb")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "asynclint", "server"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, cwd=str(cwd),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._log,
+            cwd=str(cwd),
         )
         self._next_id = 0
         self._write_lock = threading.Lock()
@@ -74,7 +77,9 @@ class LspClient:
             if "id" in message and "method" in message:  # a request from the server
                 self.server_requests.append(message)
                 answer = self.answers.get(message["method"], lambda params: None)
-                self._send({"jsonrpc": "2.0", "id": message["id"], "result": answer(message.get("params"))})
+                self._send(
+                    {"jsonrpc": "2.0", "id": message["id"], "result": answer(message.get("params"))}
+                )
             elif "id" in message:
                 self._responses.setdefault(message["id"], queue.Queue()).put(message)
             else:
@@ -97,7 +102,9 @@ class LspClient:
     def notify(self, method: str, params: Any) -> None:
         self._send({"jsonrpc": "2.0", "method": method, "params": params})
 
-    def wait_for(self, method: str, predicate: Callable[[dict], bool] = lambda params: True) -> dict:
+    def wait_for(
+        self, method: str, predicate: Callable[[dict], bool] = lambda params: True
+    ) -> dict:
         """The params of the earliest notification ``method`` satisfying ``predicate`` not yet taken
         (waiting for it if need be). Notifications of other kinds stay for later calls."""
         index = 0
@@ -111,13 +118,24 @@ class LspClient:
             try:
                 self.backlog.append(self.notifications.get(timeout=TIMEOUT))
             except queue.Empty:
-                raise AssertionError(f"no {method} matching within {TIMEOUT} s; "
-                                     f"other notifications: {self.backlog}") from None
+                raise AssertionError(
+                    f"no {method} matching within {TIMEOUT} s; other notifications: {self.backlog}"
+                ) from None
 
-    def diagnostics(self, uri: str, version: Optional[int] = None,
-                    predicate: Callable[[List[dict]], bool] = lambda diagnostics: True) -> List[dict]:
-        params = self.wait_for("textDocument/publishDiagnostics", lambda p: p["uri"] == uri and (
-            version is None or p.get("version") == version) and predicate(p["diagnostics"]))
+    def diagnostics(
+        self,
+        uri: str,
+        version: Optional[int] = None,
+        predicate: Callable[[List[dict]], bool] = lambda diagnostics: True,
+    ) -> List[dict]:
+        params = self.wait_for(
+            "textDocument/publishDiagnostics",
+            lambda p: (
+                p["uri"] == uri
+                and (version is None or p.get("version") == version)
+                and predicate(p["diagnostics"])
+            ),
+        )
         return params["diagnostics"]
 
     def close(self) -> None:
@@ -144,16 +162,23 @@ def start(tmp_path):
         client.close()
 
 
-def initialize(client: LspClient, root: Path, options: Any = None, capabilities: Optional[dict] = None) -> dict:
-    result = client.request("initialize", {
-        "processId": os.getpid(),
-        "rootUri": root.as_uri(),
-        "capabilities": capabilities if capabilities is not None else {
-            "workspace": {"configuration": False},
-            "textDocument": {"publishDiagnostics": {"versionSupport": True}},
+def initialize(
+    client: LspClient, root: Path, options: Any = None, capabilities: Optional[dict] = None
+) -> dict:
+    result = client.request(
+        "initialize",
+        {
+            "processId": os.getpid(),
+            "rootUri": root.as_uri(),
+            "capabilities": capabilities
+            if capabilities is not None
+            else {
+                "workspace": {"configuration": False},
+                "textDocument": {"publishDiagnostics": {"versionSupport": True}},
+            },
+            "initializationOptions": options,
         },
-        "initializationOptions": options,
-    })
+    )
     client.notify("initialized", {})
     return result
 
@@ -178,8 +203,13 @@ def offset(text: str, position: dict) -> int:
 
 
 def apply_edits(text: str, edits: List[dict]) -> str:
-    spans = sorted(((offset(text, e["range"]["start"]), offset(text, e["range"]["end"]), e["newText"])
-                    for e in edits), reverse=True)
+    spans = sorted(
+        (
+            (offset(text, e["range"]["start"]), offset(text, e["range"]["end"]), e["newText"])
+            for e in edits
+        ),
+        reverse=True,
+    )
     for start, end, new in spans:
         text = text[:start] + new + text[end:]
     return text
@@ -187,7 +217,12 @@ def apply_edits(text: str, edits: List[dict]) -> str:
 
 def workspace_edits(edit: dict, uri: str) -> List[dict]:
     if "documentChanges" in edit:
-        return [e for change in edit["documentChanges"] if change["textDocument"]["uri"] == uri for e in change["edits"]]
+        return [
+            e
+            for change in edit["documentChanges"]
+            if change["textDocument"]["uri"] == uri
+            for e in change["edits"]
+        ]
     return edit["changes"][uri]
 
 
@@ -202,23 +237,35 @@ def test_server_session(start, tmp_path):
     capabilities = result["capabilities"]
     assert "source.fixAll.asynclint" in capabilities["codeActionProvider"]["codeActionKinds"]
     uri = (tmp_path / "service.py").as_uri()
-    client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1,
-                                                            "text": SOURCE}})
+    client.notify(
+        "textDocument/didOpen",
+        {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": SOURCE}},
+    )
     diagnostics = client.diagnostics(uri, version=1)
     assert codes(diagnostics) == ["ASL100", "ASL400"]
     by_code = {d["code"]: d for d in diagnostics}
     blocking = by_code["ASL100"]
-    assert blocking["range"] == {"start": {"line": 3, "character": 4}, "end": {"line": 3, "character": 17}}
-    assert by_code["ASL400"]["range"] == {"start": {"line": 4, "character": 4}, "end": {"line": 4, "character": 28}}
+    assert blocking["range"] == {
+        "start": {"line": 3, "character": 4},
+        "end": {"line": 3, "character": 17},
+    }
+    assert by_code["ASL400"]["range"] == {
+        "start": {"line": 4, "character": 4},
+        "end": {"line": 4, "character": 28},
+    }
     assert blocking["severity"] == types.DiagnosticSeverity.Warning
     assert blocking["source"] == "asynclint"
     assert "time.sleep()" in blocking["message"]
 
     # A quick fix for the blocking call, applied as the editor would.
-    actions = client.request("textDocument/codeAction", {
-        "textDocument": {"uri": uri}, "range": blocking["range"],
-        "context": {"diagnostics": [blocking], "only": ["quickfix"]},
-    })
+    actions = client.request(
+        "textDocument/codeAction",
+        {
+            "textDocument": {"uri": uri},
+            "range": blocking["range"],
+            "context": {"diagnostics": [blocking], "only": ["quickfix"]},
+        },
+    )
     quick = [a for a in actions if a["kind"] == "quickfix"]
     assert len(quick) == 1 and quick[0]["diagnostics"][0]["code"] == "ASL100"
     assert quick[0]["isPreferred"] is True
@@ -227,42 +274,61 @@ def test_server_session(start, tmp_path):
     assert fixed == SOURCE.replace("time.sleep(1)", "await asyncio.sleep(1)")
 
     # An unsafe fix is offered too, but never as the preferred one.
-    actions = client.request("textDocument/codeAction", {
-        "textDocument": {"uri": uri}, "range": by_code["ASL400"]["range"],
-        "context": {"diagnostics": [by_code["ASL400"]], "only": ["quickfix"]},
-    })
+    actions = client.request(
+        "textDocument/codeAction",
+        {
+            "textDocument": {"uri": uri},
+            "range": by_code["ASL400"]["range"],
+            "context": {"diagnostics": [by_code["ASL400"]], "only": ["quickfix"]},
+        },
+    )
     assert [(a["title"].endswith("(unsafe)"), a["isPreferred"]) for a in actions] == [(True, False)]
 
     # Fix all: every safe fix, as `asynclint check --fix` would write it.
-    actions = client.request("textDocument/codeAction", {
-        "textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
-        "context": {"diagnostics": [], "only": ["source.fixAll.asynclint"]},
-    })
+    actions = client.request(
+        "textDocument/codeAction",
+        {
+            "textDocument": {"uri": uri},
+            "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+            "context": {"diagnostics": [], "only": ["source.fixAll.asynclint"]},
+        },
+    )
     assert [a["kind"] for a in actions] == ["source.fixAll.asynclint"]
     fixed_all = apply_edits(SOURCE, workspace_edits(actions[0]["edit"], uri))
     assert fixed_all == fixed
 
     # An incremental change: the quick fix's edit itself; only the dangling task is left.
     edit = workspace_edits(quick[0]["edit"], uri)[0]
-    client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 2},
-                                             "contentChanges": [{"range": edit["range"], "text": edit["newText"]}]})
+    client.notify(
+        "textDocument/didChange",
+        {
+            "textDocument": {"uri": uri, "version": 2},
+            "contentChanges": [{"range": edit["range"], "text": edit["newText"]}],
+        },
+    )
     assert codes(client.diagnostics(uri, version=2)) == ["ASL400"]
 
     # A full change to clean code: no diagnostics.
     clean = fixed.replace("    asyncio.create_task(f())\n", "    await asyncio.gather(f())\n")
-    client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 3},
-                                             "contentChanges": [{"text": clean}]})
+    client.notify(
+        "textDocument/didChange",
+        {"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{"text": clean}]},
+    )
     assert client.diagnostics(uri, version=3) == []
 
     # Saving lints again; the dangling task is back.
-    client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 4},
-                                             "contentChanges": [{"text": fixed}]})
+    client.notify(
+        "textDocument/didChange",
+        {"textDocument": {"uri": uri, "version": 4}, "contentChanges": [{"text": fixed}]},
+    )
     assert codes(client.diagnostics(uri, version=4)) == ["ASL400"]
     client.notify("textDocument/didSave", {"textDocument": {"uri": uri}})
     assert codes(client.diagnostics(uri, version=4)) == ["ASL400"]
 
     # New settings re-lint the open document; the initial select still applies.
-    client.notify("workspace/didChangeConfiguration", {"settings": {"asynclint": {"ignore": ["ASL400"]}}})
+    client.notify(
+        "workspace/didChangeConfiguration", {"settings": {"asynclint": {"ignore": ["ASL400"]}}}
+    )
     assert client.diagnostics(uri, version=4, predicate=lambda d: "ASL400" not in codes(d)) == []
 
     # Closing clears the document's diagnostics.
@@ -277,61 +343,97 @@ def test_positions_config_file_and_errors(start, tmp_path):
     and lazily resolved code actions."""
     (tmp_path / "pyproject.toml").write_text('[tool.asynclint]\nignore = ["ASL400"]\n')
     client = start()
-    initialize(client, tmp_path, {"ignore": ["ASL999"]}, capabilities={
-        "workspace": {"workspaceEdit": {"documentChanges": True}},
-        "textDocument": {"codeAction": {"resolveSupport": {"properties": ["edit"]}}},
-    })
+    initialize(
+        client,
+        tmp_path,
+        {"ignore": ["ASL999"]},
+        capabilities={
+            "workspace": {"workspaceEdit": {"documentChanges": True}},
+            "textDocument": {"codeAction": {"resolveSupport": {"properties": ["edit"]}}},
+        },
+    )
     (tmp_path / "a dir é").mkdir()
     uri = (tmp_path / "a dir é" / "emoji.py").as_uri()  # percent-encoded
     assert "%20" in uri
     text = "import asyncio, time\n\nasync def f():\n    s = '😀'; time.sleep(1)\n    asyncio.create_task(f())\n"
-    client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1,
-                                                            "text": text}})
+    client.notify(
+        "textDocument/didOpen",
+        {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}},
+    )
     diagnostics = client.diagnostics(uri, version=1)
     assert codes(diagnostics) == ["ASL100"]  # ASL400 ignored by pyproject.toml
     message = client.wait_for("window/showMessage")
     assert "ASL999" in message["message"] and message["type"] == types.MessageType.Warning
     # 'time' starts at code point 13 of the line (0-based); the emoji before it is 2 UTF-16 code units.
-    assert diagnostics[0]["range"] == {"start": {"line": 3, "character": 14}, "end": {"line": 3, "character": 27}}
+    assert diagnostics[0]["range"] == {
+        "start": {"line": 3, "character": 14},
+        "end": {"line": 3, "character": 27},
+    }
 
     # Lazy code actions: no edit until resolved; the edit is versioned (documentChanges).
-    actions = client.request("textDocument/codeAction", {
-        "textDocument": {"uri": uri}, "range": diagnostics[0]["range"], "context": {"diagnostics": diagnostics},
-    })
+    actions = client.request(
+        "textDocument/codeAction",
+        {
+            "textDocument": {"uri": uri},
+            "range": diagnostics[0]["range"],
+            "context": {"diagnostics": diagnostics},
+        },
+    )
     assert sorted(a["kind"] for a in actions) == ["quickfix", "source.fixAll.asynclint"]
     assert all("edit" not in a for a in actions)
     quick = next(a for a in actions if a["kind"] == "quickfix")
     resolved = client.request("codeAction/resolve", quick)
     assert resolved["edit"]["documentChanges"][0]["textDocument"]["version"] == 1
-    assert apply_edits(text, workspace_edits(resolved["edit"], uri)) == text.replace("time.sleep", "await asyncio.sleep")
-    fix_all = client.request("codeAction/resolve", next(a for a in actions if a["kind"] != "quickfix"))
-    assert apply_edits(text, workspace_edits(fix_all["edit"], uri)) == text.replace("time.sleep", "await asyncio.sleep")
+    assert apply_edits(text, workspace_edits(resolved["edit"], uri)) == text.replace(
+        "time.sleep", "await asyncio.sleep"
+    )
+    fix_all = client.request(
+        "codeAction/resolve", next(a for a in actions if a["kind"] != "quickfix")
+    )
+    assert apply_edits(text, workspace_edits(fix_all["edit"], uri)) == text.replace(
+        "time.sleep", "await asyncio.sleep"
+    )
 
     # An unsafe fix is offered as a quick fix too, said to be unsafe and not preferred.
     unawaited = "async def g():\n    pass\n\nasync def f():\n    g()\n"
-    client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 2},
-                                             "contentChanges": [{"text": unawaited}]})
+    client.notify(
+        "textDocument/didChange",
+        {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": unawaited}]},
+    )
     (never_awaited,) = client.diagnostics(uri, version=2)
     assert never_awaited["code"] == "ASL200"
-    actions = client.request("textDocument/codeAction", {
-        "textDocument": {"uri": uri}, "range": never_awaited["range"],
-        "context": {"diagnostics": [never_awaited], "only": ["quickfix"]},
-    })
+    actions = client.request(
+        "textDocument/codeAction",
+        {
+            "textDocument": {"uri": uri},
+            "range": never_awaited["range"],
+            "context": {"diagnostics": [never_awaited], "only": ["quickfix"]},
+        },
+    )
     assert [(a["title"], a["isPreferred"]) for a in actions] == [("Insert 'await' (unsafe)", False)]
     resolved = client.request("codeAction/resolve", actions[0])
-    assert apply_edits(unawaited, workspace_edits(resolved["edit"], uri)).endswith("    await g()\n")
+    assert apply_edits(unawaited, workspace_edits(resolved["edit"], uri)).endswith(
+        "    await g()\n"
+    )
 
     # A syntax error is an Error diagnostic.
-    client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 3},
-                                             "contentChanges": [{"text": "async def f(:\n    pass\n"}]})
+    client.notify(
+        "textDocument/didChange",
+        {
+            "textDocument": {"uri": uri, "version": 3},
+            "contentChanges": [{"text": "async def f(:\n    pass\n"}],
+        },
+    )
     (error,) = client.diagnostics(uri, version=3)
     assert error["code"] == "ASL001" and error["severity"] == types.DiagnosticSeverity.Error
     assert error["range"]["start"]["line"] == 0
 
     # A broken config file is reported; linting goes on with the defaults (ASL400 is back).
     (tmp_path / "pyproject.toml").write_text('[tool.asynclint]\nignore = "ASL400\n')
-    client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 4},
-                                             "contentChanges": [{"text": text}]})
+    client.notify(
+        "textDocument/didChange",
+        {"textDocument": {"uri": uri, "version": 4}, "contentChanges": [{"text": text}]},
+    )
     assert codes(client.diagnostics(uri, version=4)) == ["ASL100", "ASL400"]
     message = client.wait_for("window/showMessage", lambda p: "pyproject.toml" in p["message"])
     assert message["type"] == types.MessageType.Error and "invalid TOML" in message["message"]
@@ -342,40 +444,65 @@ def test_pulled_settings_and_watched_config_files(start, tmp_path):
     """A client of the pull model is asked for the settings; the server watches configuration files."""
     client = start()
     client.answers["workspace/configuration"] = lambda params: [{"ignore": ["ASL400"]}]
-    initialize(client, tmp_path, capabilities={"workspace": {
-        "configuration": True, "didChangeWatchedFiles": {"dynamicRegistration": True}}})
+    initialize(
+        client,
+        tmp_path,
+        capabilities={
+            "workspace": {
+                "configuration": True,
+                "didChangeWatchedFiles": {"dynamicRegistration": True},
+            }
+        },
+    )
     uri = (tmp_path / "service.py").as_uri()
-    client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1,
-                                                            "text": SOURCE}})
+    client.notify(
+        "textDocument/didOpen",
+        {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": SOURCE}},
+    )
     assert codes(client.diagnostics(uri, version=1)) == ["ASL100", "ASL400"]
-    (registration,) = [r for r in client.server_requests if r["method"] == "client/registerCapability"]
+    (registration,) = [
+        r for r in client.server_requests if r["method"] == "client/registerCapability"
+    ]
     watched = registration["params"]["registrations"][0]
     assert watched["method"] == "workspace/didChangeWatchedFiles"
     assert {w["globPattern"] for w in watched["registerOptions"]["watchers"]} == {
-        "**/pyproject.toml", "**/asynclint.toml"}
+        "**/pyproject.toml",
+        "**/asynclint.toml",
+    }
 
     client.notify("workspace/didChangeConfiguration", {"settings": None})
-    assert codes(client.diagnostics(uri, version=1, predicate=lambda d: "ASL400" not in codes(d))) == ["ASL100"]
+    assert codes(
+        client.diagnostics(uri, version=1, predicate=lambda d: "ASL400" not in codes(d))
+    ) == ["ASL100"]
     (asked,) = [r for r in client.server_requests if r["method"] == "workspace/configuration"]
     assert asked["params"]["items"] == [{"section": "asynclint"}]
 
     (tmp_path / "asynclint.toml").write_text('ignore = ["ASL100"]\n')
-    client.notify("workspace/didChangeWatchedFiles", {"changes": [
-        {"uri": (tmp_path / "asynclint.toml").as_uri(), "type": 1}]})
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        {"changes": [{"uri": (tmp_path / "asynclint.toml").as_uri(), "type": 1}]},
+    )
     assert client.diagnostics(uri, version=1, predicate=lambda d: d == []) == []
     assert stop(client) == 0
 
 
 def test_utf32_positions_when_the_client_offers_them(start, tmp_path):
     client = start()
-    result = initialize(client, tmp_path, capabilities={"general": {"positionEncodings": ["utf-32", "utf-16"]}})
+    result = initialize(
+        client, tmp_path, capabilities={"general": {"positionEncodings": ["utf-32", "utf-16"]}}
+    )
     assert result["capabilities"]["positionEncoding"] == "utf-32"
     uri = (tmp_path / "emoji.py").as_uri()
     text = "import time\n\nasync def f():\n    s = '😀'; time.sleep(1)\n"
-    client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1,
-                                                            "text": text}})
+    client.notify(
+        "textDocument/didOpen",
+        {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}},
+    )
     (diagnostic,) = client.diagnostics(uri, version=1)
-    assert diagnostic["range"] == {"start": {"line": 3, "character": 13}, "end": {"line": 3, "character": 26}}
+    assert diagnostic["range"] == {
+        "start": {"line": 3, "character": 13},
+        "end": {"line": 3, "character": 26},
+    }
     assert stop(client) == 0
 
 
@@ -387,6 +514,7 @@ def test_exit_without_shutdown_is_an_error(start, tmp_path):
 
 
 # -- in process: the position helpers ------------------------------------------------------------
+
 
 def test_text_index_counts_utf16_code_units_by_default():
     text = "a😀b\r\nxy\rz\n"
@@ -401,11 +529,14 @@ def test_text_index_counts_utf16_code_units_by_default():
     assert index.position(len(text)) == types.Position(3, 0)
 
 
-@pytest.mark.parametrize("encoding, character", [
-    (types.PositionEncodingKind.Utf16, 5),
-    (types.PositionEncodingKind.Utf32, 4),
-    (types.PositionEncodingKind.Utf8, 7),
-])
+@pytest.mark.parametrize(
+    "encoding, character",
+    [
+        (types.PositionEncodingKind.Utf16, 5),
+        (types.PositionEncodingKind.Utf32, 4),
+        (types.PositionEncodingKind.Utf8, 7),
+    ],
+)
 def test_text_index_in_each_position_encoding(encoding, character):
     index = lsp.TextIndex('x="😋"\n', encoding)  # the closing quote
     assert index.lsp_position(1, 5) == types.Position(0, character)
@@ -417,22 +548,39 @@ def test_engine_edits_are_placed_right_around_form_feeds_and_line_separators():
 
     fixed = text.replace("time.sleep(1)", "await asyncio.sleep(1)")
     edits = lsp.text_edits(text, fixer.text_edits(text, fixed), types.PositionEncodingKind.Utf16)
-    assert apply_edits(text, [{"range": {"start": {"line": e.range.start.line, "character": e.range.start.character},
-                                         "end": {"line": e.range.end.line, "character": e.range.end.character}},
-                               "newText": e.new_text} for e in edits]) == fixed
+    assert (
+        apply_edits(
+            text,
+            [
+                {
+                    "range": {
+                        "start": {"line": e.range.start.line, "character": e.range.start.character},
+                        "end": {"line": e.range.end.line, "character": e.range.end.character},
+                    },
+                    "newText": e.new_text,
+                }
+                for e in edits
+            ],
+        )
+        == fixed
+    )
 
 
 def test_settings_nested_or_flat():
     assert lsp.read_settings({"asynclint": {"select": ["ASL1"], "extendSelect": "ASL2, ASL3"}}) == (
-        {"select": ("ASL1",), "extend_select": ("ASL2", "ASL3")}, [])
+        {"select": ("ASL1",), "extend_select": ("ASL2", "ASL3")},
+        [],
+    )
     assert lsp.read_settings({"ignore": ["ASL400"], "python": {}}) == ({"ignore": ("ASL400",)}, [])
     found, problems = lsp.read_settings({"asynclint": {"ignore": 3, "colour": "red"}})
     assert found == {} and len(problems) == 2
     assert lsp.layer_settings({"select": ("ASL1",)}, {"ignore": ("ASL100",)}) == lsp.EditorSettings(
-        select=("ASL1",), ignore=("ASL100",))
+        select=("ASL1",), ignore=("ASL100",)
+    )
 
 
 def test_oversized_buffers_are_reported_not_linted():
-    outcome = lsp.Workbench().lint(lsp.Target("file:///big.py", "/tmp/big.py", "x = 1\n" * 1_500_000),
-                                   lsp.EditorSettings())
+    outcome = lsp.Workbench().lint(
+        lsp.Target("file:///big.py", "/tmp/big.py", "x = 1\n" * 1_500_000), lsp.EditorSettings()
+    )
     assert [f.code for f in outcome.findings] == ["ASL004"]

@@ -32,7 +32,9 @@ def probe(code: str, ask, module_name: str = "pkg.mod") -> Dict[str, object]:
     hooks = _Hooks([])
     hooks.visit[cst.Call] = [recorder.visit_Call]
     walk(module, model, hooks)
-    return {key: values[0] if len(values) == 1 else values for key, values in recorder.answers.items()}
+    return {
+        key: values[0] if len(values) == 1 else values for key, values in recorder.answers.items()
+    }
 
 
 def qualified(model, node):
@@ -59,7 +61,7 @@ def test_qualified_names_through_imports():
         """,
         qualified,
     )
-    assert answers['t.sleep(1)'] == "time.sleep"
+    assert answers["t.sleep(1)"] == "time.sleep"
     assert answers['os.path.exists("x")'] == "os.path.exists"
     assert answers["c.run()"] == "a.b.run"
     assert answers["nap(1)"] == "time.sleep"
@@ -127,7 +129,15 @@ def test_in_coroutine_follows_the_scope_stack():
         """,
         lambda model, node: model.in_coroutine,
     )
-    assert answers == {"a()": True, "b()": False, "c()": False, "d()": True, "e()": True, "f()": True, "g()": False}
+    assert answers == {
+        "a()": True,
+        "b()": False,
+        "c()": False,
+        "d()": True,
+        "e()": True,
+        "f()": True,
+        "g()": False,
+    }
 
 
 @pytest.mark.parametrize(
@@ -152,7 +162,12 @@ def test_in_coroutine_follows_the_scope_stack():
 )
 def test_usage(statement, usage):
     code = "async def host(g, a, c):\n" + textwrap.indent(statement, "    ") + "\n"
-    answers = probe(code, lambda model, node: model.usage() if cst.Module([]).code_for_node(node.func) == "f" else None)
+    answers = probe(
+        code,
+        lambda model, node: (
+            model.usage() if cst.Module([]).code_for_node(node.func) == "f" else None
+        ),
+    )
     assert answers["f()"] == usage
 
 
@@ -177,7 +192,11 @@ def test_types_from_factories_annotations_and_self_attributes():
                 local.probe()
                 asyncio.get_event_loop().probe()
         """,
-        lambda model, node: model.type_of(node.func.value) if isinstance(node.func, cst.Attribute) and node.func.attr.value == "probe" else "-",
+        lambda model, node: (
+            model.type_of(node.func.value)
+            if isinstance(node.func, cst.Attribute) and node.func.attr.value == "probe"
+            else "-"
+        ),
     )
     assert answers["self.loop.probe()"] == "asyncio.AbstractEventLoop"
     assert answers["given.probe()"] == "asyncio.AbstractEventLoop"
@@ -188,7 +207,11 @@ def test_types_from_factories_annotations_and_self_attributes():
 
 
 def receiver_type(model, node):
-    return model.type_of(node.func.value) if isinstance(node.func, cst.Attribute) and node.func.attr.value == "probe" else "-"
+    return (
+        model.type_of(node.func.value)
+        if isinstance(node.func, cst.Attribute) and node.func.attr.value == "probe"
+        else "-"
+    )
 
 
 def test_types_through_members_with_unpacking_and_awaits(monkeypatch):
@@ -290,7 +313,9 @@ def test_framework_detection():
     assert framework("from anyio import sleep\nimport asyncio\n") == "anyio"
     assert framework("import trio\n", configured="anyio") == "anyio"
     assert framework("x = 1\n") == "asyncio"
-    own_module = SemanticModel(cst.parse_module("from .. import _core\n"), module_name="trio._core.tests")
+    own_module = SemanticModel(
+        cst.parse_module("from .. import _core\n"), module_name="trio._core.tests"
+    )
     assert own_module.framework == "trio"
 
 
@@ -301,11 +326,16 @@ def test_reference_reuses_aliases_and_asks_for_missing_imports():
 
 
 def test_relative_imports_in_a_package_init_start_from_the_package():
-    module = cst.parse_module("from . import intent\nfrom .. import sibling\nintent.setup()\nsibling.go()\n")
+    module = cst.parse_module(
+        "from . import intent\nfrom .. import sibling\nintent.setup()\nsibling.go()\n"
+    )
     model = SemanticModel(module, module_name="app.components.alexa", is_package=True)
     calls = [node.body[0].value for node in module.body[2:]]
     model.stack = [module]
-    assert [model.qualified_name(call.func) for call in calls] == ["app.components.alexa.intent.setup", "app.components.sibling.go"]
+    assert [model.qualified_name(call.func) for call in calls] == [
+        "app.components.alexa.intent.setup",
+        "app.components.sibling.go",
+    ]
     plain = SemanticModel(module, module_name="app.components.alexa")
     assert plain.qualified_name(calls[0].func) == "app.components.intent.setup"
 

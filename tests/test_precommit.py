@@ -54,7 +54,9 @@ def environment(tmp_path_factory) -> Dict[str, str]:
 
 
 def git(repo: Path, env: Dict[str, str], *args: str) -> str:
-    result = subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, text=True, timeout=TIMEOUT)
+    result = subprocess.run(
+        ["git", *args], cwd=repo, env=env, capture_output=True, text=True, timeout=TIMEOUT
+    )
     assert result.returncode == 0, (args, result.stdout, result.stderr)
     return result.stdout
 
@@ -76,15 +78,34 @@ def repo(tmp_path: Path, environment: Dict[str, str]) -> Path:
 
 def try_repo(repo: Path, environment: Dict[str, str], hook: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(ROOT), hook, "--all-files", "--color", "never"],
-        cwd=repo, env=environment, capture_output=True, text=True, timeout=TIMEOUT,
+        [
+            sys.executable,
+            "-m",
+            "pre_commit",
+            "try-repo",
+            str(ROOT),
+            hook,
+            "--all-files",
+            "--color",
+            "never",
+        ],
+        cwd=repo,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
     )
 
 
 def test_manifest_is_valid(environment: Dict[str, str]) -> None:
     manifest = str(ROOT / ".pre-commit-hooks.yaml")
-    result = subprocess.run([sys.executable, "-m", "pre_commit", "validate-manifest", manifest],
-                            env=environment, capture_output=True, text=True, timeout=TIMEOUT)
+    result = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "validate-manifest", manifest],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -16,7 +16,10 @@ README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encodi
 
 
 def table_rows():
-    return {match.group(1): match.group(2) for match in re.finditer(r"^\| (ASL\d{3}) \| ([a-z0-9-]+) \|", README, re.M)}
+    return {
+        match.group(1): match.group(2)
+        for match in re.finditer(r"^\| (ASL\d{3}) \| ([a-z0-9-]+) \|", README, re.M)
+    }
 
 
 def test_rule_table_lists_every_rule_and_diagnostic():
@@ -38,8 +41,13 @@ def test_the_rule_written_in_the_readme_works():
     exec(compile(block, "README.md", "exec"), namespace)
     rule = namespace["BlockingInput"]
     rule.check_metadata()
-    source = decode(b"import asyncio\n\nasync def ask():\n    name = input('name? ')\n    return name\n", "ask.py")
+    source = decode(
+        b"import asyncio\n\nasync def ask():\n    name = input('name? ')\n    return name\n",
+        "ask.py",
+    )
     result = Linter().lint_source(source, FileSettings((rule,)), fix=True, unsafe_fixes=True)
-    assert [(f.line, f.code) for f in Linter().lint_source(source, FileSettings((rule,))).findings] == [(4, "ASL950")]
+    assert [
+        (f.line, f.code) for f in Linter().lint_source(source, FileSettings((rule,))).findings
+    ] == [(4, "ASL950")]
     assert "name = await asyncio.to_thread(input, 'name? ')" in result.fixed_text
     cst.parse_module(result.fixed_text)

@@ -14,7 +14,9 @@ RULES = {rule.code: rule for rule in load_rules()}
 
 def lint(text: str, *codes: str, explicit=(), fix=False, edits=False):
     source = decode(text.encode(), "example.py")
-    settings = FileSettings(tuple(RULES[c] for c in codes), module_name="example", explicit=frozenset(explicit))
+    settings = FileSettings(
+        tuple(RULES[c] for c in codes), module_name="example", explicit=frozenset(explicit)
+    )
     return Linter().lint_source(source, settings, fix=fix, unsafe_fixes=True, edits=edits)
 
 
@@ -31,7 +33,10 @@ def test_dangling_task_fix_reuses_an_existing_set():
     text = DANGLING.replace("import asyncio\n", "import asyncio\n_background_tasks = set()\n")
     result = lint(text, "ASL400", fix=True)
     assert result.fixed_text.count("_background_tasks = set()") == 1
-    assert "    _background_tasks.add(task)\n    task.add_done_callback(_background_tasks.discard)\n" in result.fixed_text
+    assert (
+        "    _background_tasks.add(task)\n    task.add_done_callback(_background_tasks.discard)\n"
+        in result.fixed_text
+    )
 
 
 def test_each_dangling_task_edit_is_a_complete_change():
@@ -45,7 +50,10 @@ def test_each_dangling_task_edit_is_a_complete_change():
 
 
 def test_fixing_every_dangling_task_defines_the_set_once():
-    text = DANGLING + "\nasync def other():\n    asyncio.ensure_future(work())\n    asyncio.ensure_future(work())\n"
+    text = (
+        DANGLING
+        + "\nasync def other():\n    asyncio.ensure_future(work())\n    asyncio.ensure_future(work())\n"
+    )
     result = lint(text, "ASL400", fix=True)
     assert result.fixed_text.count("_background_tasks = set()") == 1
     assert result.fixed_text.count("_background_tasks.add(task)") == 3

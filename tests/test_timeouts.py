@@ -12,7 +12,9 @@ from asynclint.rules.timeouts import NetworkWithoutTimeout
 
 def findings(text, *, index=None, catalogues=()):
     source = decode(textwrap.dedent(text).encode(), "pkg/worker.py")
-    settings = FileSettings((NetworkWithoutTimeout,), module_name="pkg.worker", catalogues=catalogues)
+    settings = FileSettings(
+        (NetworkWithoutTimeout,), module_name="pkg.worker", catalogues=catalogues
+    )
     linter = Linter(index) if index is not None else Linter()
     return [(f.line, f.code, f.message) for f in linter.lint_source(source, settings).findings]
 
@@ -30,9 +32,15 @@ USER_CLIENT = """
 
 
 def test_timeout_calls_extend_the_catalogue():
-    catalogues = (("timeout-calls", (("myapp.rpc.Client.send", "billing RPC"), ("myapp.rpc.call", ""))),)
+    catalogues = (
+        ("timeout-calls", (("myapp.rpc.Client.send", "billing RPC"), ("myapp.rpc.call", ""))),
+    )
     found = findings(USER_CLIENT, catalogues=catalogues)
-    assert [(line, code) for line, code, _ in found] == [(6, "ASL300"), (7, "ASL300"), (9, "ASL300")]
+    assert [(line, code) for line, code, _ in found] == [
+        (6, "ASL300"),
+        (7, "ASL300"),
+        (9, "ASL300"),
+    ]
     assert "billing RPC" in found[1][2]
 
 
@@ -84,7 +92,9 @@ def test_without_any_caller_the_await_is_reported():
 def test_a_caller_elsewhere_bounded_by_its_own_callers_counts():
     index = Callers(
         site("pkg.other.read_all", awaited=True),
-        CallSite("pkg.other.read_all", "pkg.main.run", "pkg/main.py", 3, 5, wrapper="asyncio.wait_for"),
+        CallSite(
+            "pkg.other.read_all", "pkg.main.run", "pkg/main.py", 3, 5, wrapper="asyncio.wait_for"
+        ),
     )
     assert findings(HELPER, index=index) == []
     index = Callers(site("pkg.other.read_all", awaited=True))  # read_all itself has no caller
