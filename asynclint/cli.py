@@ -154,7 +154,12 @@ def check(
         from .engine import FileResult
         from .rule import ENGINE_DIAGNOSTICS, Finding
 
-        files, unreadable = discover(list(paths) or ["."], config.excludes, config.root)
+        files, unreadable = discover(
+            list(paths) or ["."],
+            config.excludes,
+            config.root,
+            warn=lambda message: click.echo(f"asynclint: warning: {message}", err=True),
+        )
         cache = None
         if not no_cache and not os.environ.get("ASYNCLINT_NO_CACHE"):
             from .cache import FindingsCache
@@ -176,7 +181,7 @@ def check(
                                 1,
                                 "ASL003",
                                 name,
-                                f"cannot read: {problem.reason}",
+                                problem.reason,
                             )
                         ],
                     )

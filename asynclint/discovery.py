@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterator, List, Sequence, Tuple
+from typing import Callable, Iterator, List, Optional, Sequence, Tuple
+
+from .source import SourceError, read_regular
 
 
 @dataclass(frozen=True)
 class Unreadable:
-    """A path the user named (or a ``*.py`` entry found) that cannot be linted."""
+    """A path the user named (or a ``*.py`` entry found) that cannot be linted or is not followed."""
 
     path: str
-    reason: str
+    reason: str  # the whole message: "cannot read: Permission denied", "not a regular file..."
 
 
 def excluded(path: str, patterns: Sequence[str], root: str) -> bool:
@@ -43,26 +46,43 @@ def excluded(path: str, patterns: Sequence[str], root: str) -> bool:
     return False
 
 
+#: A ``.gitignore`` larger than this is not read (git's own files are a few KB).
+MAX_GITIGNORE_BYTES = 1024 * 1024
+
+
 class _GitIgnore:
     """The ``.gitignore`` files from a walk's root down, each applied to the paths below it."""
 
-    def __init__(self) -> None:
+    def __init__(self, warn: Callable[[str], None]) -> None:
         self._specs: dict = {}
+        self._warn = warn
 
     def spec(self, directory: str):
         if directory not in self._specs:
-            path = os.path.join(directory, ".gitignore")
-            spec = None
-            if os.path.isfile(path):
-                try:
-                    import pathspec
-
-                    with open(path, encoding="utf-8", errors="replace") as handle:
-                        spec = pathspec.GitIgnoreSpec.from_lines(handle)
-                except OSError:
-                    spec = None
-            self._specs[directory] = spec
+            self._specs[directory] = self._load(os.path.join(directory, ".gitignore"))
         return self._specs[directory]
+
+    def _load(self, path: str):
+        """The patterns of one .gitignore; a line git would not understand either is skipped with a
+        warning (git ignores such a line and goes on)."""
+        if not os.path.lexists(path):
+            return None
+        try:
+            data, _ = read_regular(path, MAX_GITIGNORE_BYTES)
+        except SourceError as error:
+            self._warn(f"{path}: {error.message}; its patterns are not applied")
+            return None
+        import pathspec
+
+        kept = []
+        for number, line in enumerate(data.decode("utf-8", "replace").splitlines(), 1):
+            try:
+                pathspec.GitIgnoreSpec.from_lines([line])
+            except Exception as error:  # the pattern library's errors differ by version and kind
+                self._warn(f"{path}:{number}: invalid pattern {line!r} skipped ({error})")
+                continue
+            kept.append(line)
+        return pathspec.GitIgnoreSpec.from_lines(kept)
 
     def ignored(self, path: str, is_dir: bool, owners: Sequence[str]) -> bool:
         for owner in owners:
@@ -76,12 +96,16 @@ class _GitIgnore:
 
 
 def discover(
-    paths: Sequence[str], excludes: Sequence[str], root: str = "."
+    paths: Sequence[str],
+    excludes: Sequence[str],
+    root: str = ".",
+    warn: Optional[Callable[[str], None]] = None,
 ) -> Tuple[List[str], List[Unreadable]]:
-    """Files to lint, sorted and unique, and the paths that cannot be read."""
+    """Files to lint, sorted and unique, and the paths that cannot be read (or are not followed).
+    ``warn`` hears about what is skipped without being a finding (a bad .gitignore line)."""
     files: List[str] = []
     problems: List[Unreadable] = []
-    gitignore = _GitIgnore()
+    gitignore = _GitIgnore(warn or (lambda message: None))
     root = os.path.abspath(root)
     for path in paths:
         if excluded(path, excludes, root):
@@ -121,9 +145,12 @@ def _walk(
     top: str, excludes: Sequence[str], root: str, gitignore: _GitIgnore, problems: List[Unreadable]
 ) -> Iterator[str]:
     owners_by_dir = {os.path.dirname(top): _repository_ignores(top, gitignore)}
+    tree = os.path.realpath(top)
 
     def unreadable(error: OSError) -> None:
-        problems.append(Unreadable(error.filename or top, error.strerror or str(error)))
+        problems.append(
+            Unreadable(error.filename or top, f"cannot read: {error.strerror or error}")
+        )
 
     for directory, subdirs, names in os.walk(top, onerror=unreadable, followlinks=False):
         parent_owners = owners_by_dir.get(os.path.dirname(directory), ())
@@ -148,20 +175,40 @@ def _walk(
             full = os.path.join(directory, name)
             if excluded(full, excludes, root) or gitignore.ignored(full, False, owners):
                 continue
-            if os.path.islink(full) and not os.path.exists(full):
+            if os.path.islink(full):
+                target = os.path.realpath(full)
+                if not _inside(target, tree):
+                    problems.append(
+                        Unreadable(
+                            full, "a symbolic link to a file outside the linted tree; skipped"
+                        )
+                    )
+                    continue
+            try:
+                info = os.stat(full)
+            except OSError:
                 problems.append(Unreadable(full, _why_unreadable(full)))
                 continue
-            if os.path.isdir(full):
+            if stat.S_ISDIR(info.st_mode):
                 continue  # a directory named like a module: os.walk descends into it
+            if not stat.S_ISREG(info.st_mode):
+                problems.append(Unreadable(full, _why_unreadable(full)))
+                continue
             yield full
+
+
+def _inside(path: str, directory: str) -> bool:
+    return path == directory or path.startswith(directory.rstrip(os.sep) + os.sep)
 
 
 def _why_unreadable(path: str) -> str:
     try:
-        os.stat(path)
+        info = os.stat(path)
     except OSError as error:
-        return error.strerror or str(error)
-    return "not a regular file"
+        return f"cannot read: {error.strerror or error}"
+    if stat.S_ISREG(info.st_mode):
+        return "cannot read"
+    return "not a regular file (a device, FIFO or socket); skipped"
 
 
 @lru_cache(maxsize=4096)

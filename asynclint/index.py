@@ -29,6 +29,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 import libcst as cst
 
 from .knowledge import COROUTINE_PRESERVING_DECORATORS, FACTORY_TYPES
+from .source import MAX_FILE_BYTES, SourceError, read_regular
 
 #: Bumped whenever the outline format changes, so stale caches are ignored.
 OUTLINE_VERSION = 4
@@ -951,9 +952,8 @@ def outline_file(
     path, module, data = task
     if data is None:
         try:
-            with open(path, "rb") as handle:
-                data = handle.read()
-        except OSError:
+            data, _ = read_regular(path, MAX_FILE_BYTES)
+        except SourceError:
             return ("", path, module), None
     key = (hashlib.sha1(data).hexdigest(), path, module)
     return key, outline(data, path, module)
@@ -971,12 +971,9 @@ def build_index(
     missing: List[Tuple[str, str, bytes, Tuple[str, str, str]]] = []
     for path, module in files:
         try:
-            with open(path, "rb") as handle:
-                data = handle.read()
-        except OSError:
-            continue
-        if len(data) > 8 * 1024 * 1024:
-            continue
+            data, _ = read_regular(path, MAX_FILE_BYTES)
+        except SourceError:
+            continue  # the engine reports it when it reads the file
         key = (hashlib.sha1(data).hexdigest(), path, module)
         if key in cache.entries:
             cache.used[key] = cache.entries[key]
@@ -1038,9 +1035,8 @@ class LibraryIndex:
             found = store[name]
         else:
             try:
-                with open(path, "rb") as handle:
-                    data = handle.read()
-            except OSError:
+                data, _ = read_regular(path, MAX_FILE_BYTES)
+            except SourceError:
                 return None
             found = outline(data, path, name)
             store[name] = found

@@ -13,6 +13,7 @@ import stat
 import tempfile
 import tokenize
 from dataclasses import dataclass
+from typing import Optional, Tuple
 
 #: Files larger than this are reported (ASL004) and skipped rather than parsed.
 MAX_FILE_BYTES = 8 * 1024 * 1024
@@ -36,6 +37,8 @@ class Source:
     encoding: str = "utf-8"  # codec name; a BOM is tracked separately
     bom: bool = False
     raw: bytes = b""
+    #: (device, inode, size, mtime_ns) of the file when it was read: --fix writes only over it.
+    stamp: Optional[Tuple[int, int, int, int]] = None
 
     def encode(self, text: str) -> bytes:
         data = text.encode(self.encoding)
@@ -70,24 +73,56 @@ def decode(data: bytes, path: str) -> Source:
     return Source(path=path, text=text, encoding=codec, bom=bom, raw=data)
 
 
-def read(path: str) -> Source:
-    """Read and decode a file; raise SourceError (ASL003 unreadable, ASL004 too large, ASL002)."""
+def read_regular(path: str, limit: int) -> Tuple[bytes, os.stat_result]:
+    """The bytes of the regular file at ``path`` (at most ``limit`` of them), and its status.
+
+    The file is opened without blocking (a FIFO would wait for a writer forever; a terminal or
+    device never ends) and judged by the status of the open descriptor, so a path swapped for
+    something else between a check and the read is still caught. Raises SourceError: ASL003
+    (unreadable, a directory, not a regular file) or ASL004 (over ``limit``)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     try:
-        if os.path.isdir(path):
+        fd = os.open(path, flags | getattr(os, "O_BINARY", 0))
+    except OSError as error:
+        if error.errno == errno.EISDIR:
+            raise SourceError("ASL003", "is a directory, not a file") from None
+        raise SourceError("ASL003", f"cannot read: {error.strerror or error}") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
             raise SourceError("ASL003", "is a directory, not a file")
-        size = os.path.getsize(path)
-        if size > MAX_FILE_BYTES:
-            raise SourceError(
-                "ASL004",
-                f"file is {size / 1048576:.1f} MiB, over the {MAX_FILE_BYTES // 1048576} MiB limit; skipped",
-            )
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except SourceError:
-        raise
+        if not stat.S_ISREG(info.st_mode):
+            raise SourceError("ASL003", "not a regular file (a device, FIFO or socket); skipped")
+        if info.st_size > limit:
+            raise SourceError("ASL004", _too_large(info.st_size, limit))
+        chunks = []
+        remaining = limit + 1  # a file that grows past the limit while it is read is too large too
+        while remaining > 0:
+            chunk = os.read(fd, min(remaining, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        data = b"".join(chunks)
+        if len(data) > limit:
+            raise SourceError("ASL004", _too_large(len(data), limit))
+        return data, info
     except OSError as error:
         raise SourceError("ASL003", f"cannot read: {error.strerror or error}") from None
-    return decode(data, path)
+    finally:
+        os.close(fd)
+
+
+def _too_large(size: int, limit: int) -> str:
+    return f"file is {size / 1048576:.1f} MiB, over the {limit / 1048576:g} MiB limit; skipped"
+
+
+def read(path: str) -> Source:
+    """Read and decode a file; raise SourceError (ASL003 unreadable, ASL004 too large, ASL002)."""
+    data, info = read_regular(path, MAX_FILE_BYTES)
+    source = decode(data, path)
+    source.stamp = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+    return source
 
 
 def write_atomically(path: str, data: bytes) -> None:
@@ -120,4 +155,12 @@ def write_atomically(path: str, data: bytes) -> None:
         raise
 
 
-__all__ = ["Source", "SourceError", "decode", "read", "write_atomically", "MAX_FILE_BYTES"]
+__all__ = [
+    "Source",
+    "SourceError",
+    "decode",
+    "read",
+    "read_regular",
+    "write_atomically",
+    "MAX_FILE_BYTES",
+]
