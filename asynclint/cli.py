@@ -105,7 +105,7 @@ def check(
     from . import config as configuration
     from . import report
     from .registry import RulePackError, load_rules
-    from .runner import RunOptions, Settings, default_jobs, lint_files
+    from .runner import RunOptions, Settings, default_jobs, lint_files, tree_roots
 
     if sys.getrecursionlimit() < 10_000:
         sys.setrecursionlimit(10_000)  # code generation recurses on deeply nested expressions
@@ -141,6 +141,7 @@ def check(
         unsafe_fixes=unsafe_fixes,
         write=fix and not diff and not reading_stdin,
         jobs=jobs or default_jobs(),
+        roots=tree_roots(list(paths) or ["."]),
     )
 
     if reading_stdin:

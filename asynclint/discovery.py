@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Iterator, List, Optional, Sequence, Tuple
 
-from .source import SourceError, read_regular
+from .source import SourceError, inside, read_regular
 
 
 @dataclass(frozen=True)
@@ -177,7 +177,7 @@ def _walk(
                 continue
             if os.path.islink(full):
                 target = os.path.realpath(full)
-                if not _inside(target, tree):
+                if not inside(target, tree):
                     problems.append(
                         Unreadable(
                             full, "a symbolic link to a file outside the linted tree; skipped"
@@ -195,10 +195,6 @@ def _walk(
                 problems.append(Unreadable(full, _why_unreadable(full)))
                 continue
             yield full
-
-
-def _inside(path: str, directory: str) -> bool:
-    return path == directory or path.startswith(directory.rstrip(os.sep) + os.sep)
 
 
 def _why_unreadable(path: str) -> str:

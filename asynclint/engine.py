@@ -24,7 +24,9 @@ from .index import EMPTY_INDEX, ProjectIndex, overlay
 from .model import SemanticModel
 from .tree import child_fields
 from .rule import ENGINE_DIAGNOSTICS, Finding, Fix, FixKind, Rule
-from .source import Source, SourceError, read, write_atomically
+from .screen import screen
+from .source import Source, SourceError, read, write_fixed
+from .workers import OverBudget, deadline
 
 #: Fix passes per file: a fix can enable another (a nested call), but never forever.
 MAX_FIX_PASSES = 10
@@ -240,15 +242,32 @@ class Linter:
         fix: bool = False,
         unsafe_fixes: bool = False,
         write: bool = True,
+        time_budget: Optional[float] = None,
+        roots: Sequence[str] = (),
     ) -> FileResult:
+        """Lint a file, and write its fixes back (with ``fix`` and ``write``). ``time_budget``
+        (seconds) bounds the analysis: a file over it gets ASL006 and is not written. Fixes are
+        written only inside ``roots`` (real paths; empty: anywhere) and only over the file as it
+        was read."""
         try:
-            source = read(path)
-        except SourceError as error:
-            return self._diagnostic(path, error, settings)
-        result = self.lint_source(source, settings, fix=fix, unsafe_fixes=unsafe_fixes)
+            with deadline(time_budget):
+                try:
+                    source = read(path)
+                except SourceError as error:
+                    return self._diagnostic(path, error, settings)
+                result = self.lint_source(source, settings, fix=fix, unsafe_fixes=unsafe_fixes)
+        except OverBudget:
+            result = FileResult(path)
+            self._add_diagnostic(
+                result,
+                settings,
+                "ASL006",
+                f"analysis took over {time_budget:g} s (the time budget); stopped",
+            )
+            return result
         if result.fixed_text is not None and write:
             try:
-                write_atomically(path, source.encode(result.fixed_text))
+                write_fixed(path, source, source.encode(result.fixed_text), roots)
             except OSError as error:
                 # Nothing changed on disk, so what was found in the file as it is still stands.
                 result.findings = result.unfixed_findings
@@ -280,6 +299,12 @@ class Linter:
                     self._add_diagnostic(result, settings, "ASL001", *error)
             return result
         text = source.text
+        problem = screen(text, source.path)
+        if problem is not None:
+            self._add_diagnostic(
+                result, settings, problem.code, problem.message, problem.line, problem.column
+            )
+            return result
         applied_total = 0
         for _ in range(MAX_FIX_PASSES if fix else 1):
             try:
@@ -287,18 +312,14 @@ class Linter:
             except cst.ParserSyntaxError as error:
                 if text is not source.text:  # a fix broke the code: keep the last good version
                     break
-                # CPython's parser places the error where the user sees it (libcst's position is
-                # the token after it); libcst's message stands when only libcst rejects the code.
-                message, line, column = _syntax_error(text, source.path) or (
-                    f"syntax error: {error.message}",
-                    error.raw_line,
-                    error.raw_column + 1,
-                )
-                self._add_diagnostic(result, settings, "ASL001", message, line=line, column=column)
-                return result
-            except RecursionError:
+                # CPython accepted the code (the screen) but libcst does not.
                 self._add_diagnostic(
-                    result, settings, "ASL001", "syntax error: nesting too deep for the parser"
+                    result,
+                    settings,
+                    "ASL001",
+                    f"syntax error: {error.message}",
+                    line=error.raw_line,
+                    column=error.raw_column + 1,
                 )
                 return result
             try:
@@ -315,7 +336,11 @@ class Linter:
                 for finding in findings:
                     if finding.fix is not None:
                         fixed_text, _ = fixer.apply(module, [finding.fix])
-                        finding.edits = fixer.text_edits(text, fixed_text)
+                        if screen(fixed_text, source.path) is None:
+                            finding.edits = fixer.text_edits(text, fixed_text)
+                        else:  # never offer an editor code that CPython rejects
+                            finding.fix = None
+                            finding.fix_applicability = finding.fix_message = None
             if not fix:
                 break
             fixes = [f.fix for f in findings if f.fix is not None and _allowed(f.fix, unsafe_fixes)]
@@ -324,14 +349,14 @@ class Linter:
             new_text, applied = fixer.apply(module, fixes)
             if applied == 0 or new_text == text:
                 break
-            try:
-                parse_module(new_text)
-            except cst.ParserSyntaxError as error:
+            problem = screen(new_text, source.path)
+            if problem is not None:
                 self._add_diagnostic(
                     result,
                     settings,
                     "ASL005",
-                    f"a fix produced code that does not parse ({error.message}); file left unchanged",
+                    f"a fix produced code that CPython rejects ({problem.message}, line "
+                    f"{problem.line}); those fixes were not applied",
                 )
                 break
             text = new_text

@@ -993,13 +993,21 @@ def build_index(
 def _map(function, tasks, jobs: int):
     if jobs <= 1 or len(tasks) < 64:
         return [function(task) for task in tasks]
-    import multiprocessing
-    import sys
-    from concurrent.futures import ProcessPoolExecutor
+    from .workers import map_isolated
 
-    context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
-    with ProcessPoolExecutor(jobs, mp_context=context) as pool:
-        return list(pool.map(function, tasks, chunksize=max(1, min(64, len(tasks) // (jobs * 8)))))
+    return map_isolated(
+        function,
+        tasks,
+        jobs,
+        _outline_lost,
+        chunk=max(1, min(64, len(tasks) // (jobs * 8))),
+    )
+
+
+def _outline_lost(task: Tuple[str, str, Optional[bytes]], reason: str):
+    """A file whose outline worker died: no outline (the engine reports the file itself)."""
+    path, module, _ = task
+    return ("", path, module), None
 
 
 # -- installed libraries ------------------------------------------------------------------------

@@ -201,8 +201,20 @@ ENGINE_DIAGNOSTICS = {
             "ASL005",
             "fix-not-written",
             "a fix could not be written",
-            "--fix computed a change but the file was left untouched: it is read-only, the fixed "
-            "code did not parse, or writing failed. Nothing was lost.",
+            "--fix computed a change but the file was left untouched: it is read-only, it changed "
+            "on disk since asynclint read it (an editor saved it, another --fix ran), it is a "
+            "symbolic link to a file outside the linted tree, the fixed code would not compile "
+            "with CPython, or writing failed. Nothing was lost.",
+        ),
+        Diagnostic(
+            "ASL006",
+            "too-complex",
+            "the file is too complex to analyse safely",
+            "The file is nested more deeply than 200 levels (counting how the parser nests chains "
+            "such as `a or b or ...`), or the product of its size and its nesting would cost the "
+            "parser more than about 2 GiB of memory, or its analysis took longer than the time "
+            "budget. Such files are almost always generated, or crafted to exhaust the machine. "
+            "The file is skipped; the run goes on.",
         ),
     )
 }

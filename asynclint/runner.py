@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple, Type
 
@@ -14,6 +13,7 @@ from .engine import FileResult, FileSettings, Linter
 from .index import LibraryIndex, OutlineCache, ProjectIndex, build_index, library_search_path
 from .rule import ENGINE_DIAGNOSTICS, Rule
 from .source import Source
+from .workers import map_isolated
 
 if TYPE_CHECKING:
     from .cache import FindingsCache
@@ -22,12 +22,28 @@ if TYPE_CHECKING:
 _MIN_FILES_PER_WORKER = 4
 
 
+#: Seconds one file's analysis may take before it is stopped and reported (ASL006). Real files
+#: take a few seconds at most; this keeps a pathological one from holding up a CI job forever.
+FILE_TIME_BUDGET = 60.0
+
+
 @dataclass(frozen=True)
 class RunOptions:
     fix: bool = False
     unsafe_fixes: bool = False
     write: bool = True  # False for --diff: compute fixes, show them, touch nothing
     jobs: int = 1
+    #: Real paths of the linted trees: fixes are never written through a link out of them.
+    roots: Tuple[str, ...] = ()
+    time_budget: Optional[float] = FILE_TIME_BUDGET
+
+
+def tree_roots(paths: Sequence[str]) -> Tuple[str, ...]:
+    """The linted trees of command-line paths: a directory itself, a file's directory."""
+    return tuple(
+        os.path.realpath(path if os.path.isdir(path) else os.path.dirname(path) or ".")
+        for path in paths
+    )
 
 
 class Settings:
@@ -75,9 +91,26 @@ def _lint_one(task: Tuple[str, FileSettings, RunOptions]) -> FileResult:
     path, settings, options = task
     linter = _worker_linter or Linter()
     result = linter.lint_path(
-        path, settings, fix=options.fix, unsafe_fixes=options.unsafe_fixes, write=options.write
+        path,
+        settings,
+        fix=options.fix,
+        unsafe_fixes=options.unsafe_fixes,
+        write=options.write,
+        time_budget=options.time_budget,
+        roots=options.roots,
     )
     return _portable(result, keep_source=not options.write)
+
+
+def _worker_died(task: Tuple[str, FileSettings, RunOptions], reason: str) -> FileResult:
+    """The result of a file whose worker process died on it (a native crash, the OOM killer)."""
+    path, settings, _ = task
+    result = FileResult(path)
+    code = "ASL006" if reason == "over the time budget" else "ASL000"
+    Linter._add_diagnostic(
+        result, settings, code, f"the worker process linting this file died: {reason}"
+    )
+    return result
 
 
 def _portable(result: FileResult, keep_source: bool) -> FileResult:
@@ -143,7 +176,9 @@ def project_index(
 
 def _has_engine_failure(result: FileResult) -> bool:
     """Unreadable or crashed files are retried next time rather than remembered."""
-    return any(finding.code in ("ASL000", "ASL003", "ASL005") for finding in result.findings)
+    return any(
+        finding.code in ("ASL000", "ASL003", "ASL005", "ASL006") for finding in result.findings
+    )
 
 
 def _run_tasks(
@@ -154,18 +189,12 @@ def _run_tasks(
         _init_worker(linter)
         return [_lint_one(task) for task in tasks]
     chunk = max(1, min(32, len(tasks) // (jobs * 8)))
-    if sys.platform.startswith("linux"):
-        import multiprocessing
-
-        # Forked workers inherit the linter, project index included, without pickling it.
-        _init_worker(linter)
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(jobs, mp_context=context) as pool:
-            return list(pool.map(_lint_one, tasks, chunksize=chunk))
-    with ProcessPoolExecutor(
-        jobs, initializer=_init_worker, initargs=(linter,)
-    ) as pool:  # pragma: no cover
-        return list(pool.map(_lint_one, tasks, chunksize=chunk))
+    # Forked workers inherit the linter, project index included, without pickling it. A worker
+    # that dies costs the file it was on (ASL000); one stuck in native code past twice the time
+    # budget is stopped.
+    _init_worker(linter)
+    budget = options.time_budget * 2 if options.time_budget is not None else None
+    return map_isolated(_lint_one, tasks, jobs, _worker_died, chunk=chunk, budget=budget)
 
 
 def default_jobs() -> int:

@@ -13,7 +13,7 @@ import stat
 import tempfile
 import tokenize
 from dataclasses import dataclass
-from typing import Optional, Tuple
+from typing import Optional, Sequence, Tuple
 
 #: Files larger than this are reported (ASL004) and skipped rather than parsed.
 MAX_FILE_BYTES = 8 * 1024 * 1024
@@ -125,34 +125,100 @@ def read(path: str) -> Source:
     return source
 
 
-def write_atomically(path: str, data: bytes) -> None:
-    """Replace ``path`` with ``data`` in one rename, keeping its permission bits.
+def inside(path: str, directory: str) -> bool:
+    """``path`` is ``directory`` or below it (both real, absolute paths)."""
+    return path == directory or path.startswith(directory.rstrip(os.sep) + os.sep)
 
-    A symbolic link is followed: its target is rewritten and the link stays. A file we may not
-    write, or that has no write permission bit at all, stays untouched (OSError): renaming over a
-    read-only file would silently bypass its permissions, even for root.
+
+def write_fixed(path: str, source: Source, data: bytes, roots: Sequence[str] = ()) -> None:
+    """Replace the file ``source`` was read from with ``data``, or raise OSError (nothing written).
+
+    Written only when the file is still the one that was read (same device, inode, size,
+    modification time and bytes: an editor's save or another ``--fix`` meanwhile is never
+    overwritten), and only inside ``roots`` (real paths; a symbolic link is followed to its target
+    only when the target is inside one of them). The new file keeps the old one's permission bits,
+    owner and group, and extended attributes; a file with several hard links, or whose owner or
+    attributes cannot be given to a new file, is rewritten in place so that every link sees the
+    change. A read-only file stays untouched: renaming over it would bypass its permissions.
     """
-    path = os.path.realpath(path)
-    info = os.stat(path)
-    if not os.access(path, os.W_OK) or not info.st_mode & (
+    target = os.path.realpath(path)
+    if roots and not any(inside(target, root) for root in roots):
+        raise OSError(
+            errno.EPERM, "it is a symbolic link to a file outside the linted tree; not followed"
+        )
+    try:
+        current, info = read_regular(target, MAX_FILE_BYTES)
+    except SourceError as error:
+        raise OSError(errno.EIO, error.message) from None
+    stamp = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+    if (source.stamp is not None and stamp != source.stamp) or current != source.raw:
+        raise OSError(errno.EBUSY, "the file changed since asynclint read it")
+    if not os.access(target, os.W_OK) or not info.st_mode & (
         stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
     ):
         raise PermissionError(errno.EACCES, "the file is read-only")
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, temp = tempfile.mkstemp(prefix=".asynclint-", suffix=".tmp", dir=directory)
+    if info.st_nlink > 1 or not _replace(target, data, info):
+        _rewrite_in_place(target, data)
+
+
+def _replace(target: str, data: bytes, info: os.stat_result) -> bool:
+    """Write ``data`` to a new file beside ``target`` and rename it over ``target`` (atomic).
+    False, with nothing changed, when the new file cannot be given the old one's owner, group or
+    extended attributes."""
+    directory = os.path.dirname(target)
+    fd, temporary = tempfile.mkstemp(prefix=".asynclint-", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
+            os.fchmod(handle.fileno(), stat.S_IMODE(info.st_mode))
+            if not _same_owner_and_attributes(handle.fileno(), target, info):
+                os.unlink(temporary)
+                return False
             os.fsync(handle.fileno())
-        os.chmod(temp, stat.S_IMODE(info.st_mode))
-        os.replace(temp, path)
+        os.replace(temporary, target)
+        return True
     except BaseException:
         try:
-            os.unlink(temp)
+            os.unlink(temporary)
         except OSError:
             pass
         raise
+
+
+def _same_owner_and_attributes(fd: int, target: str, info: os.stat_result) -> bool:
+    if hasattr(os, "fchown"):
+        new = os.fstat(fd)
+        if (new.st_uid, new.st_gid) != (info.st_uid, info.st_gid):
+            try:
+                os.fchown(fd, info.st_uid, info.st_gid)
+            except OSError:
+                return False
+    if hasattr(os, "listxattr"):
+        try:
+            names = os.listxattr(target)
+        except OSError:
+            names = []
+        for name in names:
+            try:
+                os.setxattr(fd, name, os.getxattr(target, name))
+            except OSError:
+                return False
+    return True
+
+
+def _rewrite_in_place(target: str, data: bytes) -> None:
+    """Overwrite the file's bytes through its existing inode (links, owner and attributes stay)."""
+    fd = os.open(target, os.O_WRONLY | getattr(os, "O_BINARY", 0))
+    try:
+        view = memoryview(data)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+        os.ftruncate(fd, len(data))
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 __all__ = [
@@ -161,6 +227,7 @@ __all__ = [
     "decode",
     "read",
     "read_regular",
-    "write_atomically",
+    "write_fixed",
+    "inside",
     "MAX_FILE_BYTES",
 ]
