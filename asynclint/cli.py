@@ -107,8 +107,6 @@ def check(
     from .registry import RulePackError, load_rules
     from .runner import RunOptions, Settings, default_jobs, lint_files, tree_roots
 
-    if sys.getrecursionlimit() < 10_000:
-        sys.setrecursionlimit(10_000)  # code generation recurses on deeply nested expressions
     try:
         rules = load_rules()
     except RulePackError as error:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import io
 import os
+import sys
 import threading
 import re
 from dataclasses import dataclass, field
@@ -290,6 +291,7 @@ class Linter:
         """Lint one source. ``fix`` applies fixes (safe ones, and unsafe ones with ``unsafe_fixes``)
         to a fixed point; ``edits`` describes each finding's fix as text edits instead."""
         result = FileResult(source.path, source=source)
+        _ensure_recursion_room()
         rules = self._relevant_rules(source.text, settings)
         if not rules:
             # Nothing to analyse, but a file that does not compile is still worth saying so.
@@ -453,6 +455,16 @@ class Linter:
         result.findings.append(
             Finding(result.path, line, column, line, column, code, diagnostic.name, message)
         )
+
+
+#: Python frames the engine may need: libcst's code generation and transformers recurse about
+#: ten frames per level of the screened syntax tree (at most screen.MAX_NESTING levels).
+RECURSION_LIMIT = 10_000
+
+
+def _ensure_recursion_room() -> None:
+    if sys.getrecursionlimit() < RECURSION_LIMIT:
+        sys.setrecursionlimit(RECURSION_LIMIT)
 
 
 def _syntax_error(text: str, path: str) -> Optional[Tuple[str, int, int]]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple, Type
 
@@ -83,8 +82,6 @@ _worker_linter: Optional[Linter] = None
 def _init_worker(linter: Linter) -> None:
     global _worker_linter
     _worker_linter = linter
-    if sys.getrecursionlimit() < 10_000:
-        sys.setrecursionlimit(10_000)
 
 
 def _lint_one(task: Tuple[str, FileSettings, RunOptions]) -> FileResult:

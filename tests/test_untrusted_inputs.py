@@ -158,3 +158,188 @@ def test_a_symlinked_file_inside_the_tree_is_linted_and_one_outside_is_listed(tm
     run("check", "--fix", ".")
     assert (outside / "secret.py").read_bytes() == before
     assert "await asyncio.sleep(1)" in (tree / "pkg" / "real.py").read_text()
+
+
+# -- 7. native parser crashes, 8. memory and time amplification ----------------------------------
+
+HEADER = "import time\n\n\nasync def f():\n    time.sleep(1)\n\n\n"
+
+#: Texts that crashed libcst's native parser (SIGSEGV) or took gigabytes, by what they repeat.
+CRAFTED = {
+    "plus_chain": "x = " + " + ".join(["a"] * 9000) + "\n",
+    "or_chain": "x = " + " or ".join(["a"] * 9000) + "\n",
+    "dotted_import": "import " + ".".join(["a"] * 9000) + "\n",
+    "attribute_chain": "x = a" + ".b" * 5000 + "\n",
+    "brackets": "x = " + "[" * 1500 + "]" * 1500 + "\n",  # CPython rejects this itself
+    "nested_lists": ("x = " + "[" * 190 + "]" * 190 + "\n") * 42,  # 16 KB, 1.4 GiB in libcst
+    "parenthesised_tuple": "x = " + "(" * 190 + ", ".join(["a"] * 7000) + ")" * 190 + "\n",
+    "concatenated_strings": "x = " + " ".join(['"a"'] * 9000) + "\n",
+    "comprehension_clauses": "x = [a " + "for a in b " * 3000 + "]\n",
+}
+
+
+def crafted_tree(directory: Path) -> None:
+    for name, body in CRAFTED.items():
+        (directory / f"{name}.py").write_text(HEADER + body)
+    (directory / "zgood.py").write_text(HEADER)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_crafted_files_cost_one_diagnostic_each_and_the_run_goes_on(tmp_path, jobs):
+    crafted_tree(tmp_path)
+    result = cli("check", "--select", "ASL", "--jobs", jobs, ".", cwd=tmp_path, timeout=300)
+    assert result.returncode == 1, result.stderr[-2000:]
+    found = by_path(result.stdout)
+    assert sorted(found.pop("zgood.py")) == ["ASL100", "ASL205"]
+    assert set(found) == {f"{name}.py" for name in CRAFTED}
+    for name, codes in found.items():
+        assert codes in (["ASL001"], ["ASL006"]), (name, codes)
+    assert "Traceback" not in result.stderr
+
+
+def test_crafted_text_on_standard_input_is_one_diagnostic(tmp_path):
+    for name in ("or_chain", "nested_lists"):
+        result = subprocess.run(
+            [sys.executable, "-m", "asynclint", "check", "--stdin-filename", "x.py", "-"],
+            input=HEADER + CRAFTED[name],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 1, result.stderr[-2000:]
+        assert [code for _, _, _, code, _ in finding_lines(result.stdout)] == ["ASL006"]
+
+
+def test_crafted_text_in_the_language_server_is_one_diagnostic(tmp_path):
+    pytest.importorskip("pygls")
+    result = python(
+        f"""
+        import json
+        from asynclint import lsp
+        bench = lsp.Workbench()
+        texts = {json.dumps({name: HEADER + CRAFTED[name] for name in ("or_chain", "dotted_import")})}
+        for name, text in sorted(texts.items()):
+            outcome = bench.lint(lsp.Target("file:///w/" + name, "/w/" + name + ".py", text), lsp.EditorSettings())
+            print(name, [f.code for f in outcome.findings])
+        """,
+        tmp_path,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split("\n")[:2] == ["dotted_import ['ASL006']", "or_chain ['ASL006']"]
+
+
+#: At the nesting limit, in each shape that nests: linted, fixed, no ASL000, in every front end.
+AT_THE_LIMIT = {
+    "or_chain": "x = " + " or ".join(["a"] * 190) + "\n",
+    "attribute_chain": "x = a" + ".b" * 190 + "\n",
+    "subscripts": "x = a" + "[0]" * 190 + "\n",
+    "lambdas": "x = " + "lambda: " * 190 + "a\n",
+    "brackets": "x = " + "[" * 190 + "]" * 190 + "\n",
+    "elif_chain": "if a:\n    pass\n" + "elif a:\n    pass\n" * 190,
+}
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_files_at_the_nesting_limit_are_linted_and_fixed(tmp_path, jobs):
+    for name, body in AT_THE_LIMIT.items():
+        (tmp_path / f"{name}.py").write_text(HEADER + body)
+    result = cli("check", "--jobs", jobs, ".", cwd=tmp_path, timeout=300)
+    found = by_path(result.stdout)
+    assert found == {f"{name}.py": ["ASL100"] for name in AT_THE_LIMIT}, result.stderr[-2000:]
+    fixed = cli("check", "--fix", "--jobs", jobs, ".", cwd=tmp_path, timeout=300)
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr[-2000:]
+    for name, body in AT_THE_LIMIT.items():
+        text = (tmp_path / f"{name}.py").read_text()
+        assert (
+            text
+            == "import time\nimport asyncio\n"
+            + HEADER[len("import time\n") :].replace("time.sleep(1)", "await asyncio.sleep(1)")
+            + body
+        )
+
+
+def test_a_worker_that_dies_costs_its_file_and_is_replaced(tmp_path):
+    """Whatever kills a worker (a native crash the screen did not foresee, the OOM killer), the
+    other files keep their results: no BrokenProcessPool, no lost run."""
+    for number in range(12):
+        (tmp_path / f"m{number:02}.py").write_text(HEADER)
+    result = python(
+        """
+        import os, signal
+        from asynclint import config, engine, registry, runner
+        original = engine.Linter.lint_path
+        def lint_path(self, path, *args, **kwargs):
+            if path.endswith(("m03.py", "m07.py")):
+                os.kill(os.getpid(), signal.SIGSEGV)
+            return original(self, path, *args, **kwargs)
+        engine.Linter.lint_path = lint_path
+        rules = registry.load_rules()
+        settings = runner.Settings(config.Config(root="."), rules)
+        files = sorted(p for p in os.listdir(".") if p.endswith(".py"))
+        results = runner.lint_files(files, settings, runner.RunOptions(jobs=2))
+        for result in results:
+            print(result.path, [(f.code, f.message) for f in result.findings])
+        """,
+        tmp_path,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    lines = result.stdout.splitlines()
+    assert len(lines) == 12
+    for line in lines:
+        if line.startswith(("m03.py", "m07.py")):
+            assert "ASL000" in line and "SIGSEGV" in line
+        else:
+            assert "'ASL100'" in line, line
+
+
+def test_a_file_over_the_time_budget_is_asl006_and_the_run_goes_on(tmp_path):
+    for number in range(8):
+        (tmp_path / f"m{number:02}.py").write_text(HEADER)
+    result = python(
+        """
+        import os, time
+        from asynclint import config, engine, registry, runner
+        original = engine.Linter.lint_source
+        def lint_source(self, source, *args, **kwargs):
+            if source.path.endswith("m05.py"):
+                while True:
+                    time.sleep(0.05)
+            return original(self, source, *args, **kwargs)
+        engine.Linter.lint_source = lint_source
+        settings = runner.Settings(config.Config(root="."), registry.load_rules())
+        files = sorted(p for p in os.listdir(".") if p.endswith(".py"))
+        for jobs in (1, 2):
+            options = runner.RunOptions(jobs=jobs, time_budget=1.0)
+            for result in runner.lint_files(files, settings, options):
+                print(jobs, result.path, [f.code for f in result.findings])
+        """,
+        tmp_path,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    for line in result.stdout.splitlines():
+        jobs, path, codes = line.split(" ", 2)
+        assert codes == ("['ASL006']" if path == "m05.py" else "['ASL100']"), line
+
+
+def test_files_at_the_nesting_limit_in_the_language_server(tmp_path):
+    """The server's engine thread runs with the interpreter's default recursion limit."""
+    pytest.importorskip("pygls")
+    result = python(
+        f"""
+        import json, sys
+        from asynclint import lsp
+        assert sys.getrecursionlimit() == 1000
+        bench = lsp.Workbench()
+        for name, body in sorted(json.loads({json.dumps(json.dumps(AT_THE_LIMIT))}).items()):
+            target = lsp.Target("file:///w/" + name, "/w/" + name + ".py", {HEADER!r} + body)
+            found = bench.lint(target, lsp.EditorSettings())
+            fixed = bench.lint(target, lsp.EditorSettings(), mode=lsp.FIX_ALL)
+            print(name, [f.code for f in found.findings], found.problems, fixed.fixed_text is not None)
+        """,
+        tmp_path,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.splitlines() == [
+        f"{name} ['ASL100'] [] True" for name in sorted(AT_THE_LIMIT)
+    ], result.stderr[-2000:]
