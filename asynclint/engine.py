@@ -357,8 +357,13 @@ class Linter:
                     result,
                     settings,
                     "ASL005",
-                    f"a fix produced code that CPython rejects ({problem.message}, line "
-                    f"{problem.line}); those fixes were not applied",
+                    (
+                        f"a fix produced code that CPython rejects ({problem.message}, line "
+                        f"{problem.line}); those fixes were not applied"
+                        if problem.code == "ASL001"
+                        else f"the fixed code would be {problem.message.replace('; skipped', '')}; "
+                        "those fixes were not applied"
+                    ),
                 )
                 break
             text = new_text

@@ -296,6 +296,7 @@ class SemanticModel:
         self.module_scope = self.scope
         self._framework = framework
         self._settings = settings or {}
+        self._aliases: Optional[Dict[str, List[str]]] = None
 
     def setting(self, key: str) -> Dict[str, str]:
         """A configured catalogue extension (``blocking-calls``...): qualified name -> note."""
@@ -460,12 +461,21 @@ class SemanticModel:
         and ``("asyncio.sleep", ("asyncio",))`` when the module is not imported yet.
         """
         module, _, attribute = qualname.partition(".")
-        for name, bindings in self.module_scope.bindings().items():
-            if any(b.kind == "import" and b.qualname == module for b in bindings):
-                owner, _ = self.lookup(name)
-                if owner is self.module_scope:
-                    return (f"{name}.{attribute}" if attribute else name), ()
+        for name in self._module_aliases().get(module, ()):
+            owner, _ = self.lookup(name)
+            if owner is self.module_scope:
+                return (f"{name}.{attribute}" if attribute else name), ()
         return qualname, (module,)
+
+    def _module_aliases(self) -> Dict[str, List[str]]:
+        """Imported module -> the module-level names an import binds to it, in order (computed
+        once: a fix per finding must not scan every binding of the module)."""
+        if self._aliases is None:
+            self._aliases = {}
+            for name, bindings in self.module_scope.bindings().items():
+                for qualname in {b.qualname for b in bindings if b.kind == "import" and b.qualname}:
+                    self._aliases.setdefault(qualname, []).append(name)
+        return self._aliases
 
     # -- types ----------------------------------------------------------------------------------
 

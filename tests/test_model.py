@@ -325,6 +325,42 @@ def test_reference_reuses_aliases_and_asks_for_missing_imports():
     assert model.reference("trio.sleep") == ("trio.sleep", ("trio",))
 
 
+def test_reference_skips_an_alias_shadowed_where_it_is_asked():
+    answers = probe(
+        """
+        import asyncio as aio
+        import asyncio as loop_lib
+
+        def f(aio):
+            g()
+        """,
+        lambda model, node: model.reference("asyncio.sleep"),
+    )
+    assert answers["g()"] == ("loop_lib.sleep", ())
+
+
+def test_reference_reads_the_module_bindings_once_per_file(monkeypatch):
+    """A fix per finding asks reference() once each: scanning every module binding per question
+    made --fix quadratic (8,000 findings: 20 s; 50,000: minutes)."""
+    scans = []
+    source = "import asyncio\n" + "".join(f"x{i} = {i}\n" for i in range(500))
+    model = SemanticModel(cst.parse_module(source))
+    real_bindings = type(model.module_scope).bindings
+
+    def counting(scope):
+        found = real_bindings(scope)
+        if scope is model.module_scope:
+            scans.append(1)
+        return found
+
+    monkeypatch.setattr(type(model.module_scope), "bindings", counting)
+    for _ in range(200):
+        assert model.reference("asyncio.sleep") == ("asyncio.sleep", ())
+    # one read to build the alias table, then one lookup of "asyncio" per question (it was two
+    # per question: a scan of every binding, then the lookup)
+    assert len(scans) <= 201
+
+
 def test_relative_imports_in_a_package_init_start_from_the_package():
     module = cst.parse_module(
         "from . import intent\nfrom .. import sibling\nintent.setup()\nsibling.go()\n"
