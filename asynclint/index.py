@@ -57,6 +57,17 @@ class CallSite:
 
 
 @dataclass(frozen=True)
+class CallerQuestion:
+    """What bounds a coroutine at its call sites (ProjectIndex.bounded_by_callers): being handed
+    to one of ``wrappers`` (qualified names such as ``asyncio.wait_for``), being awaited under one
+    of ``managers`` (``asyncio.timeout``), within ``levels`` levels of callers."""
+
+    wrappers: frozenset
+    managers: frozenset
+    levels: int
+
+
+@dataclass(frozen=True)
 class Symbol:
     """A named definition: a function, a method or a class."""
 
@@ -107,6 +118,36 @@ class ProjectIndex:
     def is_project(self, qualname: str) -> bool:
         """``qualname`` is defined in a file of the linted project (not in an installed library)."""
         return False
+
+    def bounded_by_callers(self, qualname: str, question: "CallerQuestion", level: int = 1) -> bool:
+        """Every project call of the coroutine ``qualname`` bounds it by a timeout, and there is
+        one: the call is handed to one of ``question.wrappers`` (``asyncio.wait_for``), or awaited
+        under one of ``question.managers`` (``asyncio.timeout``), or awaited by a function that is
+        itself bounded by all its callers, ``question.levels`` levels up at most.
+
+        Asked on demand; each (question, function, level) is decided once (the search is
+        polynomial however the callers branch) and the recursion is at most ``question.levels``
+        deep, whatever the input."""
+        if level > question.levels:
+            return False
+        key = ("bounded-by-callers", question, qualname, level)
+        memo = self.memo
+        if key not in memo:
+            sites = self.callers(qualname)
+            memo[key] = bool(sites) and all(
+                self.site_bounds(site, question, level) for site in sites
+            )
+        return memo[key]  # type: ignore[return-value]
+
+    def site_bounds(self, site: "CallSite", question: "CallerQuestion", level: int) -> bool:
+        """The call ``site`` bounds the coroutine it calls (see bounded_by_callers)."""
+        if site.wrapper in question.wrappers:
+            return True
+        if not site.awaited:
+            return False
+        if any(manager in question.managers for manager in site.managers):
+            return True
+        return self.bounded_by_callers(site.caller, question, level + 1)
 
     @property
     def memo(self) -> Dict[object, object]:
@@ -710,7 +751,7 @@ class OutlineIndex(ProjectIndex):
             method = self.method(f"{module.name}.{head}", rest[0])
             if method is not None and len(rest) == 1:
                 return method
-            attribute = self.attribute_type(f"{module.name}.{head}", rest[0])
+            attribute = self.attribute_type(f"{module.name}.{head}", rest[0], _depth)
             if attribute is not None:
                 return (
                     self.lookup(".".join([attribute, *rest[1:]]), _depth + 1) if rest[1:] else None
@@ -768,13 +809,15 @@ class OutlineIndex(ProjectIndex):
                 return self._function_symbol(module, function)
         return None
 
-    def attribute_type(self, class_qualname: str, attribute: str) -> Optional[str]:
+    def attribute_type(self, class_qualname: str, attribute: str, _depth: int = 0) -> Optional[str]:
         for _, cls in self.mro(class_qualname):
             if attribute in cls.attributes:
                 kind = cls.attributes[attribute]
                 if kind is None:
                     return None
-                symbol = self.lookup(kind)
+                # lookup() may ask attribute_type() again (``self.a = B.b()`` where B's ``b`` is
+                # typed by A's ``a``): the depth goes along, so a cycle ends.
+                symbol = self.lookup(kind, _depth + 1)
                 if kind in FACTORY_TYPES.values() or (
                     symbol is not None and symbol.kind == "class"
                 ):

@@ -23,6 +23,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 import libcst as cst
 
 from asynclint import Fix, FixKind, Rule
+from asynclint.index import CallerQuestion
 from asynclint.knowledge import EVENT_LOOP
 from asynclint.model import Binding, dotted_name
 
@@ -316,6 +317,10 @@ CALLER_DEPTH = 4
 REMOTE_TIMEOUT_SCOPES = frozenset(
     name for name, where in TIMEOUT_SCOPES.items() if where.position is not None
 )
+#: What the project index is asked about the callers in other files: wrapped in wait_for, or
+#: awaited under a timeout scope (the index does not record a scope's arguments, so scopes that
+#: bound only when given a deadline, such as CancelScope, do not count).
+CALLER_QUESTION = CallerQuestion(frozenset(WAIT_FOR), REMOTE_TIMEOUT_SCOPES, CALLER_DEPTH)
 
 # -- helpers shared by the family -------------------------------------------------------------
 
@@ -579,7 +584,7 @@ class CallerAwareRule(TimeoutRule):
         self._pending: List[Tuple[cst.CSTNode, str, Optional[cst.FunctionDef], Optional[str]]] = []
         self._sites = CallSites()
         self._coroutine_names: Optional[Set[str]] = None
-        self._verdicts: Dict[object, bool] = {}
+        self._verdicts: Dict[Tuple[int, int], bool] = {}
 
     def hold(self, node: cst.CSTNode, message: str) -> None:
         function = self.model.enclosing_function()
@@ -624,7 +629,9 @@ class CallerAwareRule(TimeoutRule):
             self._coroutine_names = names
         return self._coroutine_names
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def leave_Call(self, node: cst.Call) -> None:
+        """Record the call sites of this file's coroutines (on leave, so that a subclass's own
+        ``visit_Call`` needs no ``super()`` call)."""
         func = node.func
         name = (
             func.value
@@ -709,11 +716,12 @@ class CallerAwareRule(TimeoutRule):
     def callers_bound(
         self, definition: cst.FunctionDef, qualname: Optional[str], depth: int
     ) -> bool:
-        """Every known call site of this file's coroutine bounds it, and there is one."""
-        key = id(definition)
+        """Every known call site of this file's coroutine bounds it, and there is one, within
+        ``CALLER_DEPTH`` levels of callers. Each (definition, level) is decided once: the answer
+        does not depend on the order of questions, and the search is polynomial."""
+        key = (id(definition), depth)
         if key in self._verdicts:
             return self._verdicts[key]
-        self._verdicts[key] = False  # while deciding: a cycle proves nothing
         verdict = definition.name.value not in self._sites.escaped and depth <= CALLER_DEPTH
         if verdict:
             verdicts = [
@@ -723,49 +731,20 @@ class CallerAwareRule(TimeoutRule):
                     and site.caller is not None
                     and self.callers_bound(site.caller, site.caller_qualname, depth + 1)
                 )
-                for site in self._sites.sites.get(key, ())
+                for site in self._sites.sites.get(id(definition), ())
             ]
             if qualname is not None and CROSS_FILE:
                 own_module = self.model.module_name + "."
+                index = self.model.index
                 verdicts.extend(
-                    self.remote_site_bounded(site, depth)
-                    for site in self.model.index.callers(qualname)
+                    index.site_bounds(site, CALLER_QUESTION, depth)
+                    for site in index.callers(qualname)
                     if not site.caller.startswith(
                         own_module
                     )  # this file's were seen more precisely
                 )
             verdict = bool(verdicts) and all(verdicts)
-        if depth == 0 or verdict:
-            self._verdicts[key] = verdict
-        else:
-            del self._verdicts[
-                key
-            ]  # a deeper "no" may be a cycle cut short: decide again from the top
-        return verdict
-
-    def remote_site_bounded(self, site, depth: int) -> bool:
-        """A call site recorded by the project index bounds its callee: wrapped in wait_for, awaited
-        under a timeout scope, or awaited by a function all of whose callers bound it. The index
-        does not record a scope's arguments, so scopes that bound only when given a deadline
-        (CancelScope) do not count."""
-        if site.wrapper in WAIT_FOR:
-            return True
-        if not site.awaited:
-            return False
-        if any(manager in REMOTE_TIMEOUT_SCOPES for manager in site.managers):
-            return True
-        return self.remote_callers_bound(site.caller, depth + 1)
-
-    def remote_callers_bound(self, qualname: str, depth: int) -> bool:
-        if depth > CALLER_DEPTH or qualname in self._verdicts:
-            return self._verdicts.get(qualname, False)
-        self._verdicts[qualname] = False
-        sites = self.model.index.callers(qualname)
-        verdict = bool(sites) and all(self.remote_site_bounded(site, depth) for site in sites)
-        if verdict:
-            self._verdicts[qualname] = True
-        else:
-            del self._verdicts[qualname]
+        self._verdicts[key] = verdict
         return verdict
 
 
@@ -839,7 +818,6 @@ class NetworkWithoutTimeout(CallerAwareRule):
     tokens = ("async",)
 
     def visit_Call(self, node: cst.Call) -> None:
-        super().visit_Call(node)
         if not self.model.in_coroutine or not self.awaited_directly(node):
             return
         found = self.operation(node)
@@ -1240,7 +1218,6 @@ class UnboundedPrimitiveWait(CallerAwareRule):
     tokens = ("async",)
 
     def visit_Call(self, node: cst.Call) -> None:
-        super().visit_Call(node)
         if not self.model.in_coroutine or not self.awaited_directly(node):
             return
         qualname = self.model.qualified_name(node.func)
