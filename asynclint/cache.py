@@ -67,8 +67,8 @@ class FindingsCache:
                 stored = json.load(handle)
             if stored.get("code") == self.code:
                 self.entries = stored.get("files", {})
-        except (OSError, ValueError, AttributeError):
-            self.entries = {}
+        except (OSError, ValueError, AttributeError, RecursionError):
+            self.entries = {}  # missing, damaged or crafted (nested past the parser's depth)
 
     @staticmethod
     def _key(path: str) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Type
 
 from .rule import ENGINE_DIAGNOSTICS, FRAMEWORKS, Rule
+from .source import SourceError, read_regular
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -73,8 +74,15 @@ class Config:
         return [*self.exclude, *self.extend_exclude]
 
 
+#: A configuration file larger than this is not read (a pyproject.toml is a few KB).
+MAX_CONFIG_BYTES = 1024 * 1024
+
+
 def find_config_file(start: str) -> Optional[str]:
-    """The nearest ``asynclint.toml``, or ``pyproject.toml`` with a ``[tool.asynclint]`` table, at or above ``start``."""
+    """The nearest ``asynclint.toml``, or ``pyproject.toml`` with a ``[tool.asynclint]`` table, at or above ``start``.
+
+    A pyproject.toml that cannot be read or parsed is chosen when it seems to configure asynclint,
+    so that loading it reports the problem instead of silently using the defaults."""
     directory = os.path.abspath(start if os.path.isdir(start) else os.path.dirname(start) or ".")
     while True:
         candidate = os.path.join(directory, "asynclint.toml")
@@ -91,25 +99,46 @@ def find_config_file(start: str) -> Optional[str]:
 
 def _has_tool_table(path: str) -> bool:
     try:
-        with open(path, "rb") as handle:
-            return b"[tool.asynclint" in handle.read()
-    except OSError:
-        return False
+        document = _read_toml(path)
+    except ConfigError:
+        try:
+            data, _ = read_regular(path, MAX_CONFIG_BYTES)
+        except SourceError:
+            return False
+        return b"asynclint" in data
+    tool = document.get("tool")
+    return isinstance(tool, dict) and "asynclint" in tool
+
+
+def _read_toml(path: str) -> Dict[str, Any]:
+    """Parse a TOML file; ConfigError names the file and what is wrong with it."""
+    try:
+        data, _ = read_regular(path, MAX_CONFIG_BYTES)
+    except SourceError as error:
+        raise ConfigError(f"{path}: {error.message}") from None
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise ConfigError(
+            f"{path}: not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start}); "
+            "TOML files are UTF-8"
+        ) from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: arrays or tables nested too deeply") from None
 
 
 def load(path: Optional[str], rules: Sequence[Type[Rule]]) -> Config:
     """Read and validate a configuration file; None gives the defaults (relative to the cwd)."""
     if path is None:
         return Config(root=os.getcwd())
-    try:
-        with open(path, "rb") as handle:
-            document = tomllib.load(handle)
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    document = _read_toml(path)
     if os.path.basename(path) == "pyproject.toml":
-        table = document.get("tool", {}).get("asynclint", {})
+        tool = document.get("tool", {})
+        if not isinstance(tool, dict):
+            raise ConfigError(f"{path}: 'tool' must be a table, not {_describe(tool)}")
+        table = tool.get("asynclint", {})
         prefix = "tool.asynclint."
     else:
         table = document
@@ -122,7 +151,7 @@ def from_table(
 ) -> Config:
     where = f"{path}: "
     if not isinstance(table, dict):
-        raise ConfigError(f"{where}'{prefix.rstrip('.')}' must be a table")
+        raise ConfigError(f"{where}'{prefix.rstrip('.')}' must be a table, not {_describe(table)}")
     unknown = sorted(set(table) - set(KNOWN_KEYS))
     if unknown:
         raise ConfigError(
@@ -158,7 +187,7 @@ def from_table(
         config.per_file_ignores = {pattern: list(ignored) for pattern, ignored in value.items()}
     if "framework" in table:
         value = table["framework"]
-        if value not in FRAMEWORKS:
+        if not isinstance(value, str) or value not in FRAMEWORKS:
             raise ConfigError(
                 f"{where}'{prefix}framework' must be one of {', '.join(sorted(FRAMEWORKS))}, not {value!r}"
             )

@@ -491,8 +491,7 @@ class _BodyWalker:
         self.attributes: List[Tuple[str, Optional[str]]] = []
 
     def run(self) -> None:
-        for statement in self.node.body:
-            self._visit(statement, (), None, False, False)
+        self._walk(self.node.body)
         for name, found in self.kinds.items():
             if name == self.receiver:
                 continue
@@ -556,14 +555,31 @@ class _BodyWalker:
 
     # -- the walk -------------------------------------------------------------------------------
 
+    def _walk(self, statements: Sequence[ast.stmt]) -> None:
+        """Visit the statements and everything under them, depth first in source order, with an
+        explicit stack: a chain of 10,000 ``a + a + ...`` must not exhaust Python's."""
+        pending: List[Tuple] = [(statement, (), None, False, False) for statement in statements]
+        pending.reverse()
+        while pending:
+            children: List[Tuple] = []
+            self._visit(*pending.pop(), children.append)
+            pending.extend(reversed(children))
+
     def _visit(
-        self, node: ast.AST, managers: Tuple, wrapper: Optional[str], awaited: bool, returned: bool
+        self,
+        node: ast.AST,
+        managers: Tuple,
+        wrapper: Optional[str],
+        awaited: bool,
+        returned: bool,
+        visit,
     ) -> None:
+        """One node's own work; its children are handed to ``visit`` as (node, context...)."""
         node_type = type(node)
         if node_type in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
             self.kinds.setdefault(node.name, set()).add(None)  # type: ignore[attr-defined]
             for decorator in node.decorator_list:  # type: ignore[attr-defined]
-                self._visit(decorator, managers, None, False, False)
+                visit((decorator, managers, None, False, False))
             return
         if node_type is ast.Lambda:
             return
@@ -572,33 +588,35 @@ class _BodyWalker:
             self.raw_calls.append(
                 (dotted, node.lineno, node.col_offset + 1, awaited, managers, wrapper, returned)
             )  # type: ignore[attr-defined]
-            self._visit(node.func, managers, None, False, False)  # type: ignore[attr-defined]
+            visit((node.func, managers, None, False, False))  # type: ignore[attr-defined]
             own = dotted or (
                 f"?.{node.func.attr}" if isinstance(node.func, ast.Attribute) else None
             )  # type: ignore[attr-defined]
             for argument in node.args:  # type: ignore[attr-defined]
-                self._visit(
-                    argument.value if type(argument) is ast.Starred else argument,
-                    managers,
-                    own,
-                    False,
-                    False,
+                visit(
+                    (
+                        argument.value if type(argument) is ast.Starred else argument,
+                        managers,
+                        own,
+                        False,
+                        False,
+                    )
                 )
             for keyword in node.keywords:  # type: ignore[attr-defined]
-                self._visit(keyword.value, managers, own, False, False)
+                visit((keyword.value, managers, own, False, False))
             return
         if node_type is ast.Await:
-            self._visit(node.value, managers, wrapper, True, returned)  # type: ignore[attr-defined]
+            visit((node.value, managers, wrapper, True, returned))  # type: ignore[attr-defined]
             return
         if node_type is ast.Return:
             if node.value is not None:  # type: ignore[attr-defined]
-                self._visit(node.value, managers, None, False, True)  # type: ignore[attr-defined]
+                visit((node.value, managers, None, False, True))  # type: ignore[attr-defined]
             return
         if node_type in (ast.With, ast.AsyncWith):
             inner = managers
             for item in node.items:  # type: ignore[attr-defined]
                 expression = item.context_expr
-                self._visit(expression, inner, None, False, False)
+                visit((expression, inner, None, False, False))
                 if item.optional_vars is not None:
                     self._bind(item.optional_vars, expression)
                 inner = (
@@ -606,7 +624,7 @@ class _BodyWalker:
                     _dotted(expression.func if isinstance(expression, ast.Call) else expression),
                 )
             for statement in node.body:  # type: ignore[attr-defined]
-                self._visit(statement, inner, None, False, False)
+                visit((statement, inner, None, False, False))
             return
         if node_type is ast.Assign:
             for target in node.targets:  # type: ignore[attr-defined]
@@ -636,9 +654,9 @@ class _BodyWalker:
             if isinstance(value, list):
                 for item in value:
                     if isinstance(item, ast.AST):
-                        self._visit(item, managers, None, False, False)
+                        visit((item, managers, None, False, False))
             elif isinstance(value, ast.AST):
-                self._visit(value, managers, None, False, False)
+                visit((value, managers, None, False, False))
 
 
 # -- the index over outlines ------------------------------------------------------------------

@@ -403,3 +403,95 @@ def test_attribute_types_that_name_each_other_do_not_recurse_without_end(tmp_pat
     assert index.lookup("a.A.x") is None
     assert index.callers("b.B.y") == index.callers("b.B.y")
     assert [site.caller for site in index.callers("a.A.x")] == ["b.B.__init__"]
+
+
+# -- 10. diagnostics, not tracebacks ---------------------------------------------------------------
+
+
+def test_bad_gitignore_lines_are_skipped_with_a_warning_as_git_does(tmp_path):
+    (tmp_path / ".gitignore").write_text("[z-a]\nfoo\\\nignored/\n")
+    (tmp_path / "ignored").mkdir()
+    (tmp_path / "ignored" / "x.py").write_text(BLOCKING)
+    (tmp_path / "good.py").write_text(BLOCKING)
+    result = run("check", ".")
+    assert by_path(result.stdout) == {"good.py": ["ASL100"]}
+    assert result.exit_code == 1
+    assert "warning" in result.stderr and "[z-a]" in result.stderr and "foo\\" in result.stderr
+
+
+def write_config(tmp_path: Path, name: str, data: bytes) -> None:
+    (tmp_path / name).write_bytes(data)
+    (tmp_path / "good.py").write_text(BLOCKING)
+
+
+@pytest.mark.parametrize(
+    "name, data, named",
+    [
+        ("pyproject.toml", b"[tool.asynclint]\nignore = ['ASL1\xe9']\n", "not UTF-8"),
+        ("pyproject.toml", b'[tool.asynclint]\nframework = ["trio"]\n', "framework"),
+        ("asynclint.toml", b'framework = ["trio"]\n', "framework"),
+        ("pyproject.toml", b"[tool.asynclint]\nselect = " + b"[" * 5000 + b"]" * 5000, "nested"),
+        ("asynclint.toml", b"select = " + b"[" * 5000 + b"]" * 5000, "nested"),
+    ],
+    ids=[
+        "non-utf8",
+        "framework-list",
+        "framework-list-asynclint-toml",
+        "deep-array",
+        "deep-array-2",
+    ],
+)
+def test_configuration_errors_exit_2_naming_the_file_and_the_problem(tmp_path, name, data, named):
+    write_config(tmp_path, name, data)
+    result = run("check", ".")
+    assert result.exit_code == 2, result.output
+    assert name in result.stderr and named in result.stderr
+    assert result.stdout == ""
+
+
+def test_a_tool_key_that_is_not_a_table_is_an_error_when_the_file_is_the_configuration(tmp_path):
+    write_config(tmp_path, "pyproject.toml", b'tool = "x"\n')
+    assert by_path(run("check", ".").stdout) == {"good.py": ["ASL100"]}  # not asynclint's file
+    result = run("check", "--config", "pyproject.toml", ".")
+    assert result.exit_code == 2 and "'tool' must be a table" in result.stderr
+
+
+def test_dotted_keys_configure_asynclint_like_a_table(tmp_path):
+    write_config(tmp_path, "pyproject.toml", b'tool.asynclint.ignore = ["ASL100"]\n')
+    (tmp_path / "other.py").write_text("import asyncio\n\n\nasync def f():\n    asyncio.sleep(1)\n")
+    assert by_path(run("check", ".").stdout) == {"other.py": ["ASL200"]}
+    write_config(tmp_path, "pyproject.toml", b'[tool]\nasynclint.ignore = ["ASL200"]\n')
+    assert by_path(run("check", ".").stdout) == {"good.py": ["ASL100"]}
+
+
+def test_a_deeply_nested_findings_cache_is_ignored(tmp_path, monkeypatch):
+    monkeypatch.delenv("ASYNCLINT_NO_CACHE")
+    (tmp_path / "good.py").write_text(BLOCKING)
+    assert by_path(run("check", ".").stdout) == {"good.py": ["ASL100"]}
+    (cache,) = (tmp_path / ".asynclint_cache").glob("findings-*.json")
+    cache.write_text("[" * 100_000 + "]" * 100_000)
+    assert by_path(run("check", ".").stdout) == {"good.py": ["ASL100"]}
+
+
+def test_a_long_chain_in_a_function_body_does_not_break_the_outline(tmp_path):
+    """The index walks function bodies; it recursed once per term of ``a + a + ...``."""
+    from asynclint.index import outline
+
+    chain = "def g():\n    pass\n\n\ndef f():\n    return " + " + ".join(["g()"] * 10_500) + "\n"
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(20_000)  # so that CPython's parser accepts it (3x the limit)
+    try:
+        found = outline(chain.encode(), "chain.py", "chain")
+    finally:
+        sys.setrecursionlimit(limit)
+    assert found is not None
+    assert len(found.functions["f"].calls) == 10_500
+
+
+def test_a_long_chain_costs_its_file_only(tmp_path):
+    (tmp_path / "chain.py").write_text(
+        HEADER + "def g():\n    return " + " + ".join(["a"] * 10_500) + "\n"
+    )
+    (tmp_path / "good.py").write_text(HEADER)
+    result = run("check", ".")
+    assert by_path(result.stdout) == {"chain.py": ["ASL006"], "good.py": ["ASL100"]}
