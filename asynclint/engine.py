@@ -25,7 +25,7 @@ from .index import EMPTY_INDEX, ProjectIndex, overlay
 from .model import SemanticModel
 from .tree import child_fields
 from .rule import ENGINE_DIAGNOSTICS, Finding, Fix, FixKind, Rule
-from .screen import screen
+from .screen import compiles, screen
 from .source import Source, SourceError, read, write_fixed
 from .workers import OverBudget, deadline
 
@@ -337,8 +337,8 @@ class Linter:
             if edits:
                 for finding in findings:
                     if finding.fix is not None:
-                        fixed_text, _ = fixer.apply(module, [finding.fix])
-                        if screen(fixed_text, source.path) is None:
+                        fixed_text, _ = _apply_fixes(module, [finding.fix], text)
+                        if compiles(fixed_text, source.path) is None:
                             finding.edits = fixer.text_edits(text, fixed_text)
                         else:  # never offer an editor code that CPython rejects
                             finding.fix = None
@@ -348,22 +348,13 @@ class Linter:
             fixes = [f.fix for f in findings if f.fix is not None and _allowed(f.fix, unsafe_fixes)]
             if not fixes:
                 break
-            new_text, applied = fixer.apply(module, fixes)
+            new_text, applied = _apply_fixes(module, fixes, text)
             if applied == 0 or new_text == text:
                 break
-            problem = screen(new_text, source.path)
+            problem = compiles(new_text, source.path)
             if problem is not None:
                 self._add_diagnostic(
-                    result,
-                    settings,
-                    "ASL005",
-                    (
-                        f"a fix produced code that CPython rejects ({problem.message}, line "
-                        f"{problem.line}); those fixes were not applied"
-                        if problem.code == "ASL001"
-                        else f"the fixed code would be {problem.message.replace('; skipped', '')}; "
-                        "those fixes were not applied"
-                    ),
+                    result, settings, "ASL005", _refusal(problem, text, source.path)
                 )
                 break
             text = new_text
@@ -460,6 +451,34 @@ class Linter:
         result.findings.append(
             Finding(result.path, line, column, line, column, code, diagnostic.name, message)
         )
+
+
+def _refusal(problem: SourceError, before: str, path: str) -> str:
+    """Why the fixes of a pass were not applied: the fixed text does not compile (or is too
+    complex); said differently when the text before the fixes did not compile either."""
+    if problem.code != "ASL001":
+        return (
+            f"the fixed code would be {problem.message.replace('; skipped', '')}; fixes not applied"
+        )
+    already = compiles(before, path)
+    if already is not None:
+        return (
+            f"the file does not compile with CPython ({already.message}, line {already.line}); "
+            "fixes not applied"
+        )
+    return (
+        f"a fix produced code that CPython rejects ({problem.message}, line {problem.line}); "
+        "those fixes were not applied"
+    )
+
+
+def _apply_fixes(module: cst.Module, fixes: Sequence[Fix], text: str) -> Tuple[str, int]:
+    """The text with ``fixes`` applied, ending as ``text`` does: libcst drops the final line break
+    of a file whose lines end with a carriage return alone."""
+    fixed, applied = fixer.apply(module, fixes)
+    if text.endswith("\r") and not fixed.endswith(("\r", "\n")):
+        fixed += "\r"
+    return fixed, applied
 
 
 #: Python frames the engine may need: libcst's code generation and transformers recurse about

@@ -51,10 +51,11 @@ def reference_expression(model: SemanticModel, qualname: str):
 
 
 def can_await_here(model: SemanticModel) -> bool:
-    """An ``await`` may be inserted at the current node without changing what kind of thing the
-    enclosing code is: inside a coroutine, and not inside a generator expression (which would
+    """An ``await`` (or ``async with``, ``async for``) may be inserted at the current node: CPython
+    allows it there (``model.await_allowed``: not in a class body, a lambda or a nested def), and
+    it does not change what kind of thing the enclosing code is (a generator expression would
     silently become an async generator)."""
-    if not model.in_coroutine:
+    if not model.await_allowed:
         return False
     scope = model.scope
     while scope is not None and not scope.is_function:

@@ -340,6 +340,21 @@ class SemanticModel:
         return function is not None and function.is_async
 
     @property
+    def await_allowed(self) -> bool:
+        """``await``, ``async with`` and ``async for`` are legal at the current node: it is in an
+        ``async def``'s own code, or in a comprehension there. A class body (though it runs when
+        the coroutine runs), a lambda and a nested def are not (CPython: "'await' outside
+        function"); neither is a comprehension in a class body."""
+        scope: Optional[Scope] = self.scope
+        while scope is not None:
+            if scope.kind == "class" or scope.kind == "module":
+                return False
+            if scope.is_function:
+                return scope.is_async
+            scope = scope.parent
+        return False
+
+    @property
     def framework(self) -> str:
         """asyncio, trio or anyio: from configuration, else from what the file imports."""
         if self._framework is None:

@@ -72,6 +72,24 @@ def screen(text: str, path: str) -> Optional[SourceError]:
     return measure(tree, text)
 
 
+def compiles(text: str, path: str) -> Optional[SourceError]:
+    """None when CPython compiles ``text`` all the way to byte code (which also rejects what its
+    parser accepts: ``await`` outside an async function, ``return`` outside a function...), and
+    the text passes the screen; else why not. The judge of every fixed text."""
+    problem = screen(text, path)
+    if problem is not None:
+        return problem
+    try:
+        compile(text, path, "exec", dont_inherit=True)
+    except SyntaxError as error:
+        return SourceError(
+            "ASL001", f"syntax error: {error.msg}", error.lineno or 1, error.offset or 1
+        )
+    except (RecursionError, MemoryError, ValueError) as error:
+        return SourceError("ASL001", f"does not compile: {type(error).__name__}")
+    return None
+
+
 def measure(tree: ast.AST, text: str) -> Optional[SourceError]:
     """Apply the nesting and cost limits to a parsed module."""
     brackets, strings = _bracket_cost(text)
@@ -150,4 +168,4 @@ def _bracket_cost(text: str) -> Tuple[int, int]:
     return cost, longest
 
 
-__all__ = ["screen", "measure", "MAX_NESTING", "MAX_PARSE_COST"]
+__all__ = ["screen", "compiles", "measure", "MAX_NESTING", "MAX_PARSE_COST"]

@@ -95,7 +95,7 @@ class SyncWithAsyncContextManager(Rule):
         if not offending:
             return
         fix = None
-        if self.model.in_coroutine and all(
+        if can_await_here(self.model) and all(
             support is not None and "__aenter__" in support for support in supports
         ):
             fix = Fix(
@@ -158,7 +158,7 @@ class SyncForAsyncIterable(Rule):
         if node.asynchronous is not None or not self._is_async_iterable(node.iter):
             return
         fix = None
-        if self.model.in_coroutine:
+        if can_await_here(self.model):
             fix = Fix(
                 node,
                 node.with_changes(asynchronous=cst.Asynchronous()),
