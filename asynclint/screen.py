@@ -44,7 +44,12 @@ _BRACKETS = re.compile(
     r"|[()\[\]{}]"
 )
 #: Only space, line continuations and comments between two string literals: one concatenation.
-_BETWEEN_STRINGS = re.compile(r"(?:[ \t\f\r\n]|\\\r?\n|\\\r|#[^\r\n]*)*[rRbBuUfFtT]{0,2}")
+#: Each alternative matches in one way only (a comment runs to the end of its line), so a gap that
+#: does not match fails in linear time: ``#[^\r\n]*`` alone split "# a # b" several ways, and
+#: comment lines full of '#' made the match exponential.
+_BETWEEN_STRINGS = re.compile(
+    r"(?:[ \t\f\r\n]|\\\r?\n|\\\r|#[^\r\n]*(?![^\r\n]))*[rRbBuUfFtT]{0,2}"
+)
 
 
 def _child_fields(node_type: type) -> Tuple[str, ...]:

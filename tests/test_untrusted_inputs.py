@@ -495,3 +495,22 @@ def test_a_long_chain_costs_its_file_only(tmp_path):
     (tmp_path / "good.py").write_text(HEADER)
     result = run("check", ".")
     assert by_path(result.stdout) == {"chain.py": ["ASL006"], "good.py": ["ASL100"]}
+
+
+def test_comment_lines_full_of_hashes_between_strings_are_screened_in_linear_time(tmp_path):
+    """The check that two string literals are concatenated split '####' comments every way it
+    could: Django's global_settings.py (23 KB, banners between settings) ran out of the time
+    budget."""
+    banner = "#" * 30
+    text = (
+        'NAME = "app"\n\n' + f"{banner}\n# SECTION #\n{banner}\n\nUSER_MODEL = 'auth.User'\n" * 20
+    )
+    result = python(
+        f"""
+        from asynclint.screen import screen
+        print(screen({text!r}, "settings.py"))
+        """,
+        tmp_path,
+        timeout=60,
+    )
+    assert result.returncode == 0 and result.stdout.strip() == "None", result.stderr[-2000:]
