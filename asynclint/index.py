@@ -29,7 +29,8 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 import libcst as cst
 
 from .knowledge import COROUTINE_PRESERVING_DECORATORS, FACTORY_TYPES
-from .source import MAX_FILE_BYTES, SourceError, read_regular
+from .screen import brackets_too_costly
+from .source import MAX_FILE_BYTES, SourceError, decode, read_regular
 
 #: Bumped whenever the outline format changes, so stale caches are ignored.
 OUTLINE_VERSION = 4
@@ -205,7 +206,13 @@ class ModuleOutline:
 
 
 def outline(source: bytes, path: str, module: str) -> Optional[ModuleOutline]:
-    """The outline of one file, or None when CPython cannot parse it."""
+    """The outline of one file, or None when CPython cannot parse it (or parsing it would cost too
+    much: see asynclint.screen, which the engine applies too)."""
+    try:
+        if brackets_too_costly(decode(source, path).text):
+            return None
+    except SourceError:
+        return None
     try:
         tree = ast.parse(source, path)
     except (SyntaxError, ValueError, RecursionError, MemoryError):

@@ -53,7 +53,7 @@ Work model
     All engine work runs, one job at a time, on one dedicated thread (the engine is not meant to
     be used from several threads at once), so the protocol loop stays responsive. A change
     cancels the pending lint of the same document; results for a text that has changed since
-    are never published. A buffer over the CLI's size limit (8 MiB) gets ``ASL004`` instead of a lint.
+    are never published. A buffer over the CLI's size limit (2 MiB) gets ``ASL004`` instead of a lint.
 """
 
 from __future__ import annotations

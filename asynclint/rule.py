@@ -195,7 +195,8 @@ ENGINE_DIAGNOSTICS = {
             "ASL004",
             "file-too-large",
             "the file is too large to lint",
-            "Files over the size limit (8 MiB) are skipped: they are almost always generated.",
+            "Files over the size limit (2 MiB) are skipped: they are almost always generated, and "
+            "parsing one costs gigabytes.",
         ),
         Diagnostic(
             "ASL005",

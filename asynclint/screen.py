@@ -6,6 +6,8 @@ libcst's native parser is not safe on every text CPython accepts: a few thousand
 proportion to the tokens inside them times their depth (16 KB of nested lists took 1.4 GiB). So
 every text is screened first, with CPython's own parser (several times cheaper than libcst's):
 
+* brackets are measured first, from the text (CPython's parser also spends memory per token
+  times bracket depth: 7.9 MB of lists nested 100 deep took it over 5 GiB);
 * a text CPython rejects is reported as CPython reports it (ASL001) and never reaches libcst;
 * the syntax tree's nesting, as libcst will build it (``a or b or c`` and ``for`` clauses of a
   comprehension nest there, dotted imports are attribute chains), is at most ``MAX_NESTING``:
@@ -64,6 +66,17 @@ def _child_fields(node_type: type) -> Tuple[str, ...]:
 def screen(text: str, path: str) -> Optional[SourceError]:
     """None when libcst may parse ``text``; else the diagnostic to report instead (ASL001 when
     CPython rejects the code, ASL006 when it is nested too deeply or costs too much)."""
+    # Brackets first, from the text alone: CPython's parser also spends memory in proportion to
+    # the tokens inside brackets times their depth (7.9 MB of lists nested 100 deep: over 5 GiB).
+    brackets, strings = _bracket_cost(text, 4 * MAX_PARSE_COST)
+    if brackets > 4 * MAX_PARSE_COST:
+        return _too_costly(brackets // 4)
+    if strings > MAX_NESTING:
+        return SourceError(
+            "ASL006",
+            f"{strings} string literals concatenated in a row, over the limit of {MAX_NESTING}; "
+            "skipped",
+        )
     try:
         tree = compile(text, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
     except SyntaxError as error:
@@ -74,7 +87,13 @@ def screen(text: str, path: str) -> Optional[SourceError]:
         return SourceError("ASL006", "nested too deeply for CPython's parser; skipped")
     except ValueError as error:  # NUL bytes and the like; decoding reports them first
         return SourceError("ASL001", f"syntax error: {error}")
-    return measure(tree, text)
+    return measure(tree, brackets // 4)
+
+
+def brackets_too_costly(text: str) -> bool:
+    """The first, cheapest part of the screen, for those that parse with CPython alone (the
+    project index): the brackets would cost CPython's parser too much."""
+    return _bracket_cost(text, 4 * MAX_PARSE_COST)[0] > 4 * MAX_PARSE_COST
 
 
 def compiles(text: str, path: str) -> Optional[SourceError]:
@@ -95,16 +114,8 @@ def compiles(text: str, path: str) -> Optional[SourceError]:
     return None
 
 
-def measure(tree: ast.AST, text: str) -> Optional[SourceError]:
-    """Apply the nesting and cost limits to a parsed module."""
-    brackets, strings = _bracket_cost(text)
-    if strings > MAX_NESTING:
-        return SourceError(
-            "ASL006",
-            f"{strings} string literals concatenated in a row, over the limit of {MAX_NESTING}; "
-            "skipped",
-        )
-    cost = brackets // 4
+def measure(tree: ast.AST, cost: int = 0) -> Optional[SourceError]:
+    """Apply the nesting and cost limits to a parsed module (``cost``: what its brackets cost)."""
     deepest = 0
     where: Optional[ast.AST] = None
     pending: List[Tuple[ast.AST, int]] = [(tree, 1)]
@@ -138,17 +149,21 @@ def measure(tree: ast.AST, text: str) -> Optional[SourceError]:
             "ASL006", f"code nested over {MAX_NESTING} levels deep; skipped", line, 1
         )
     if cost > MAX_PARSE_COST:
-        return SourceError(
-            "ASL006",
-            f"too costly to analyse (nesting times size is {cost:,}, over the limit of "
-            f"{MAX_PARSE_COST:,}); skipped",
-        )
+        return _too_costly(cost)
     return None
 
 
-def _bracket_cost(text: str) -> Tuple[int, int]:
+def _too_costly(cost: int) -> SourceError:
+    return SourceError(
+        "ASL006",
+        f"too costly to analyse (nesting times size is {cost:,}, over the limit of "
+        f"{MAX_PARSE_COST:,}); skipped",
+    )
+
+
+def _bracket_cost(text: str, limit: int) -> Tuple[int, int]:
     """(the sum over characters inside brackets of their bracket depth, the longest run of
-    string literals concatenated by juxtaposition)."""
+    string literals concatenated by juxtaposition); the scan stops once the sum passes ``limit``."""
     depth = cost = last = 0
     run = longest = 0
     string_end = -1
@@ -158,6 +173,8 @@ def _bracket_cost(text: str) -> Tuple[int, int]:
         if len(token) == 1 and token in "()[]{}":
             cost += (start - last) * depth
             last = start
+            if cost > limit:
+                break
             if token in "([{":
                 depth += 1
             elif depth:
@@ -173,4 +190,11 @@ def _bracket_cost(text: str) -> Tuple[int, int]:
     return cost, longest
 
 
-__all__ = ["screen", "compiles", "measure", "MAX_NESTING", "MAX_PARSE_COST"]
+__all__ = [
+    "screen",
+    "compiles",
+    "measure",
+    "brackets_too_costly",
+    "MAX_NESTING",
+    "MAX_PARSE_COST",
+]

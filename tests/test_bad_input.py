@@ -215,7 +215,7 @@ def test_empty_file_is_clean(tmp_path):
 
 
 def test_file_over_the_size_limit_is_asl004(tmp_path):
-    write_bytes(tmp_path / "huge.py", b"# " + b"x" * (8 * 1024 * 1024) + b"\n")
+    write_bytes(tmp_path / "huge.py", b"# " + b"x" * (2 * 1024 * 1024) + b"\n")
     write_bytes(tmp_path / "zgood.py", BLOCKING.encode())
     result = run("check", "huge.py", "zgood.py")
     assert result.exit_code == 1

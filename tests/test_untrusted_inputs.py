@@ -514,3 +514,23 @@ def test_comment_lines_full_of_hashes_between_strings_are_screened_in_linear_tim
         timeout=60,
     )
     assert result.returncode == 0 and result.stdout.strip() == "None", result.stderr[-2000:]
+
+
+def test_nested_brackets_are_refused_before_cpython_parses_them(tmp_path, monkeypatch):
+    """CPython's parser, too, spends memory per token times bracket depth: 1.9 MB of lists nested
+    100 deep took 1.3 GiB in the index's outline pass before the engine's screen refused it."""
+    from asynclint import index
+
+    line = "x = " + "[" * 100 + ",".join(["[]"] * 20) + "]" * 100 + "\n"
+    text = HEADER + line * (1_900_000 // len(line))
+    (tmp_path / "nested.py").write_text(text)
+    (tmp_path / "zgood.py").write_text(HEADER)
+    result = run("check", "--select", "ASL", ".")
+    found = by_path(result.stdout)
+    assert found["nested.py"] == ["ASL006"] and sorted(found["zgood.py"]) == ["ASL100", "ASL205"]
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("CPython's parser was given the nested text")
+
+    monkeypatch.setattr(index.ast, "parse", refuse)
+    assert index.outline(text.encode(), "nested.py", "nested") is None
