@@ -29,7 +29,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 import libcst as cst
 
 from .knowledge import COROUTINE_PRESERVING_DECORATORS, FACTORY_TYPES
-from .screen import brackets_too_costly
+from .screen import ast_child_fields, brackets_too_costly
 from .source import MAX_FILE_BYTES, SourceError, decode, read_regular
 
 #: Bumped whenever the outline format changes, so stale caches are ignored.
@@ -446,19 +446,6 @@ def _flatten(body: Sequence[ast.stmt]) -> Iterable[ast.stmt]:
 
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
-_CHILD_FIELDS: Dict[type, Tuple[str, ...]] = {}
-_SKIPPED_FIELDS = frozenset(
-    {"ctx", "type_comment", "kind", "op", "is_async", "level", "conversion"}
-)
-
-
-def _child_fields(node_type: type) -> Tuple[str, ...]:
-    fields = _CHILD_FIELDS.get(node_type)
-    if fields is None:
-        fields = _CHILD_FIELDS[node_type] = tuple(
-            f for f in node_type._fields if f not in _SKIPPED_FIELDS
-        )
-    return fields
 
 
 class _BodyWalker:
@@ -656,7 +643,7 @@ class _BodyWalker:
             self.kinds.setdefault(node.name, set()).add(None)  # type: ignore[attr-defined]
         elif node_type in (ast.Yield, ast.YieldFrom):
             self.yields = True
-        for name in _child_fields(node_type):
+        for name in ast_child_fields(node_type):
             value = getattr(node, name)
             if isinstance(value, list):
                 for item in value:

@@ -33,7 +33,10 @@ MAX_NESTING = 200
 MAX_PARSE_COST = 1_000_000
 
 _FIELDS: Dict[type, Tuple[str, ...]] = {}
-_SKIPPED = frozenset({"ctx", "op", "ops", "type_comment", "kind", "type_ignores"})
+#: Fields of CPython's AST nodes that never hold a node worth visiting.
+_SKIPPED = frozenset(
+    {"ctx", "op", "ops", "type_comment", "kind", "type_ignores", "is_async", "level", "conversion"}
+)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
 #: Strings and comments (whose brackets do not count) and brackets, leftmost first.
@@ -54,7 +57,8 @@ _BETWEEN_STRINGS = re.compile(
 )
 
 
-def _child_fields(node_type: type) -> Tuple[str, ...]:
+def ast_child_fields(node_type: type) -> Tuple[str, ...]:
+    """The fields of a CPython AST node class that may hold child nodes (cached)."""
     fields = _FIELDS.get(node_type)
     if fields is None:
         fields = _FIELDS[node_type] = tuple(
@@ -135,7 +139,7 @@ def measure(tree: ast.AST, cost: int = 0) -> Optional[SourceError]:
         if depth > deepest:
             deepest, where = depth, node
         depth += 1
-        for name in _child_fields(node_type):
+        for name in ast_child_fields(node_type):
             value = getattr(node, name)
             if type(value) is list:
                 for item in value:
@@ -195,6 +199,7 @@ __all__ = [
     "compiles",
     "measure",
     "brackets_too_costly",
+    "ast_child_fields",
     "MAX_NESTING",
     "MAX_PARSE_COST",
 ]
