@@ -263,7 +263,7 @@ class Linter:
                 result,
                 settings,
                 "ASL006",
-                f"analysis took over {time_budget:g} s (the time budget); stopped",
+                f"analysis took over {time_budget:g} s of CPU time (the time budget); stopped",
             )
             return result
         if result.fixed_text is not None and write:

@@ -21,9 +21,12 @@ if TYPE_CHECKING:
 _MIN_FILES_PER_WORKER = 4
 
 
-#: Seconds one file's analysis may take before it is stopped and reported (ASL006). Real files
+#: CPU seconds one file's analysis may take before it is stopped and reported (ASL006). Real files
 #: take a few seconds at most; this keeps a pathological one from holding up a CI job forever.
 FILE_TIME_BUDGET = 60.0
+#: A worker stuck in native code (where the budget's signal cannot stop it) is killed after this
+#: many times the budget, in wall time (generous: a loaded machine slows everything).
+_STUCK_WORKER_FACTOR = 10
 
 
 @dataclass(frozen=True)
@@ -187,10 +190,9 @@ def _run_tasks(
         return [_lint_one(task) for task in tasks]
     chunk = max(1, min(32, len(tasks) // (jobs * 8)))
     # Forked workers inherit the linter, project index included, without pickling it. A worker
-    # that dies costs the file it was on (ASL000); one stuck in native code past twice the time
-    # budget is stopped.
+    # that dies costs the file it was on (ASL000); one stuck in native code is stopped.
     _init_worker(linter)
-    budget = options.time_budget * 2 if options.time_budget is not None else None
+    budget = options.time_budget * _STUCK_WORKER_FACTOR if options.time_budget is not None else None
     return map_isolated(_lint_one, tasks, jobs, _worker_died, chunk=chunk, budget=budget)
 
 

@@ -165,12 +165,14 @@ class OverBudget(BaseException):
 
 @contextlib.contextmanager
 def deadline(seconds: Optional[float]) -> Iterator[None]:
-    """Raise OverBudget in this thread after ``seconds`` (a timer signal: only in the main thread of
-    a process, on platforms that have one; elsewhere, and with None, no limit). Native code is
-    interrupted when it returns to Python."""
+    """Raise OverBudget in this thread after ``seconds`` of the process's CPU time (a profiling
+    timer signal: only in the main thread of a process, on platforms that have one; elsewhere,
+    and with None, no limit). CPU time, not wall time: a loaded machine must not change the
+    verdict. Native code is interrupted when it returns to Python."""
     usable = (
         seconds is not None
         and hasattr(signal, "setitimer")
+        and hasattr(signal, "SIGPROF")
         and threading.current_thread() is threading.main_thread()
     )
     if not usable:
@@ -180,13 +182,13 @@ def deadline(seconds: Optional[float]) -> Iterator[None]:
     def expire(signum, frame):  # type: ignore[no-untyped-def]
         raise OverBudget()
 
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    previous = signal.signal(signal.SIGPROF, expire)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
 
 
 __all__ = ["map_isolated", "deadline", "OverBudget"]
