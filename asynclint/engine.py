@@ -247,7 +247,7 @@ class Linter:
         roots: Sequence[str] = (),
     ) -> FileResult:
         """Lint a file, and write its fixes back (with ``fix`` and ``write``). ``time_budget``
-        (seconds) bounds the analysis: a file over it gets ASL006 and is not written. Fixes are
+        (seconds) bounds the analysis: a file over it gets ASL007 and is not written. Fixes are
         written only inside ``roots`` (real paths; empty: anywhere) and only over the file as it
         was read."""
         try:
@@ -262,7 +262,7 @@ class Linter:
             self._add_diagnostic(
                 result,
                 settings,
-                "ASL006",
+                "ASL007",
                 f"analysis took over {time_budget:g} s of CPU time (the time budget); stopped",
             )
             return result

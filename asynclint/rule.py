@@ -208,7 +208,7 @@ ENGINE_DIAGNOSTICS = {
             "with CPython, or writing failed. Nothing was lost.",
         ),
         Diagnostic(
-            "ASL006",
+            "ASL007",
             "too-complex",
             "the file is too complex to analyse safely",
             "The file is nested more deeply than 200 levels (counting how the parser nests chains "

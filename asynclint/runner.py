@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 _MIN_FILES_PER_WORKER = 4
 
 
-#: CPU seconds one file's analysis may take before it is stopped and reported (ASL006). Real files
+#: CPU seconds one file's analysis may take before it is stopped and reported (ASL007). Real files
 #: take a few seconds at most; this keeps a pathological one from holding up a CI job forever.
 FILE_TIME_BUDGET = 60.0
 #: A worker stuck in native code (where the budget's signal cannot stop it) is killed after this
@@ -106,7 +106,7 @@ def _worker_died(task: Tuple[str, FileSettings, RunOptions], reason: str) -> Fil
     """The result of a file whose worker process died on it (a native crash, the OOM killer)."""
     path, settings, _ = task
     result = FileResult(path)
-    code = "ASL006" if reason == "over the time budget" else "ASL000"
+    code = "ASL007" if reason == "over the time budget" else "ASL000"
     Linter._add_diagnostic(
         result, settings, code, f"the worker process linting this file died: {reason}"
     )
@@ -177,7 +177,7 @@ def project_index(
 def _has_engine_failure(result: FileResult) -> bool:
     """Unreadable or crashed files are retried next time rather than remembered."""
     return any(
-        finding.code in ("ASL000", "ASL003", "ASL005", "ASL006") for finding in result.findings
+        finding.code in ("ASL000", "ASL003", "ASL005", "ASL007") for finding in result.findings
     )
 
 

@@ -18,7 +18,7 @@ every text is screened first, with CPython's own parser (several times cheaper t
   under about 2 GiB and 20 s. The largest hand-written file of a 14,500-file corpus costs
   430,000; only a 2.9 MB generated file goes over.
 
-A text over a limit gets one ASL006 diagnostic. The verdict depends on the text alone.
+A text over a limit gets one ASL007 diagnostic. The verdict depends on the text alone.
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ def ast_child_fields(node_type: type) -> Tuple[str, ...]:
 
 def screen(text: str, path: str) -> Optional[SourceError]:
     """None when libcst may parse ``text``; else the diagnostic to report instead (ASL001 when
-    CPython rejects the code, ASL006 when it is nested too deeply or costs too much)."""
+    CPython rejects the code, ASL007 when it is nested too deeply or costs too much)."""
     # Brackets first, from the text alone: CPython's parser also spends memory in proportion to
     # the tokens inside brackets times their depth (7.9 MB of lists nested 100 deep: over 5 GiB).
     brackets, strings = _bracket_cost(text, 4 * MAX_PARSE_COST)
@@ -77,7 +77,7 @@ def screen(text: str, path: str) -> Optional[SourceError]:
         return _too_costly(brackets // 4)
     if strings > MAX_NESTING:
         return SourceError(
-            "ASL006",
+            "ASL007",
             f"{strings} string literals concatenated in a row, over the limit of {MAX_NESTING}; "
             "skipped",
         )
@@ -88,7 +88,7 @@ def screen(text: str, path: str) -> Optional[SourceError]:
             "ASL001", f"syntax error: {error.msg}", error.lineno or 1, error.offset or 1
         )
     except (RecursionError, MemoryError):
-        return SourceError("ASL006", "nested too deeply for CPython's parser; skipped")
+        return SourceError("ASL007", "nested too deeply for CPython's parser; skipped")
     except ValueError as error:  # NUL bytes and the like; decoding reports them first
         return SourceError("ASL001", f"syntax error: {error}")
     return measure(tree, brackets // 4)
@@ -150,7 +150,7 @@ def measure(tree: ast.AST, cost: int = 0) -> Optional[SourceError]:
     if deepest > MAX_NESTING:
         line = getattr(where, "lineno", 1)
         return SourceError(
-            "ASL006", f"code nested over {MAX_NESTING} levels deep; skipped", line, 1
+            "ASL007", f"code nested over {MAX_NESTING} levels deep; skipped", line, 1
         )
     if cost > MAX_PARSE_COST:
         return _too_costly(cost)
@@ -159,7 +159,7 @@ def measure(tree: ast.AST, cost: int = 0) -> Optional[SourceError]:
 
 def _too_costly(cost: int) -> SourceError:
     return SourceError(
-        "ASL006",
+        "ASL007",
         f"too costly to analyse (nesting times size is {cost:,}, over the limit of "
         f"{MAX_PARSE_COST:,}); skipped",
     )

@@ -193,7 +193,7 @@ def test_crafted_files_cost_one_diagnostic_each_and_the_run_goes_on(tmp_path, jo
     assert sorted(found.pop("zgood.py")) == ["ASL100", "ASL205"]
     assert set(found) == {f"{name}.py" for name in CRAFTED}
     for name, codes in found.items():
-        assert codes in (["ASL001"], ["ASL006"]), (name, codes)
+        assert codes in (["ASL001"], ["ASL007"]), (name, codes)
     assert "Traceback" not in result.stderr
 
 
@@ -208,7 +208,7 @@ def test_crafted_text_on_standard_input_is_one_diagnostic(tmp_path):
             timeout=120,
         )
         assert result.returncode == 1, result.stderr[-2000:]
-        assert [code for _, _, _, code, _ in finding_lines(result.stdout)] == ["ASL006"]
+        assert [code for _, _, _, code, _ in finding_lines(result.stdout)] == ["ASL007"]
 
 
 def test_crafted_text_in_the_language_server_is_one_diagnostic(tmp_path):
@@ -226,7 +226,7 @@ def test_crafted_text_in_the_language_server_is_one_diagnostic(tmp_path):
         tmp_path,
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.split("\n")[:2] == ["dotted_import ['ASL006']", "or_chain ['ASL006']"]
+    assert result.stdout.split("\n")[:2] == ["dotted_import ['ASL007']", "or_chain ['ASL007']"]
 
 
 #: At the nesting limit, in each shape that nests: linted, fixed, no ASL000, in every front end.
@@ -320,7 +320,7 @@ def test_a_file_over_the_time_budget_is_asl006_and_the_run_goes_on(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     for line in result.stdout.splitlines():
         jobs, path, codes = line.split(" ", 2)
-        assert codes == ("['ASL006']" if path == "m05.py" else "['ASL100']"), line
+        assert codes == ("['ASL007']" if path == "m05.py" else "['ASL100']"), line
 
 
 def test_files_at_the_nesting_limit_in_the_language_server(tmp_path):
@@ -495,7 +495,7 @@ def test_a_long_chain_costs_its_file_only(tmp_path):
     )
     (tmp_path / "good.py").write_text(HEADER)
     result = run("check", ".")
-    assert by_path(result.stdout) == {"chain.py": ["ASL006"], "good.py": ["ASL100"]}
+    assert by_path(result.stdout) == {"chain.py": ["ASL007"], "good.py": ["ASL100"]}
 
 
 def test_comment_lines_full_of_hashes_between_strings_are_screened_in_linear_time(tmp_path):
@@ -528,7 +528,7 @@ def test_nested_brackets_are_refused_before_cpython_parses_them(tmp_path, monkey
     (tmp_path / "zgood.py").write_text(HEADER)
     result = run("check", "--select", "ASL", ".")
     found = by_path(result.stdout)
-    assert found["nested.py"] == ["ASL006"] and sorted(found["zgood.py"]) == ["ASL100", "ASL205"]
+    assert found["nested.py"] == ["ASL007"] and sorted(found["zgood.py"]) == ["ASL100", "ASL205"]
 
     def refuse(*args, **kwargs):
         raise AssertionError("CPython's parser was given the nested text")
