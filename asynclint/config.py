@@ -11,7 +11,8 @@ import os
 import re
 import sys
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Type
+from functools import lru_cache
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Type
 
 from .rule import ENGINE_DIAGNOSTICS, FRAMEWORKS, Rule
 
@@ -140,7 +141,7 @@ def from_table(
                 f"{where}'{prefix}{key}' must be a list of strings, not {_describe(value)}"
             )
         if key in ("select", "extend-select", "ignore"):
-            check_codes(value, codes, f"{where}'{prefix}{key}'")
+            check_codes(value, codes, f"{where}'{prefix}{key}'", peers=key == "ignore")
         setattr(config, key.replace("-", "_"), list(value))
     if "per-file-ignores" in table:
         value = table["per-file-ignores"]
@@ -154,7 +155,9 @@ def from_table(
                     f"{where}'{prefix}per-file-ignores.\"{pattern}\"' must be a list of codes, "
                     f"not {_describe(ignored)}"
                 )
-            check_codes(ignored, codes, f"{where}'{prefix}per-file-ignores.\"{pattern}\"'")
+            check_codes(
+                ignored, codes, f"{where}'{prefix}per-file-ignores.\"{pattern}\"'", peers=True
+            )
         config.per_file_ignores = {pattern: list(ignored) for pattern, ignored in value.items()}
     if "framework" in table:
         value = table["framework"]
@@ -192,21 +195,67 @@ def known_codes(rules: Iterable[Type[Rule]]) -> Tuple[str, ...]:
     return tuple(sorted(ENGINE_DIAGNOSTICS)) + tuple(rule.code for rule in rules)
 
 
-def check_codes(selectors: Iterable[str], codes: Sequence[str], where: str) -> None:
-    """Every selector must be a code or a code prefix (``ASL1``, ``ASL``) that matches a known code."""
+def peer_table() -> Mapping[str, Tuple[str, ...]]:
+    """The peers' codes (flake8-async's and ruff's ``ASYNCxxx``, ruff's ``RUF006``, ``S113``...) and
+    the asynclint codes each one stands for (none: a known code with no equivalent here).
+
+    The one interface to the published mapping: ``noqa`` comments, ``ignore``/``per-file-ignores``
+    and the ``rules`` listing all read it through here."""
+    from .knowledge import PEER_CODES
+
+    return PEER_CODES
+
+
+@lru_cache(maxsize=1024)
+def meanings(selector: str) -> Tuple[str, ...]:
+    """The asynclint codes or prefixes a selector stands for: itself (a code or prefix such as
+    ``ASL1``), plus what every peer code it names or prefixes (``ASYNC251``, ``ASYNC2``) maps to."""
+    wanted = selector.upper()
+    found = [wanted]
+    for peer, codes in peer_table().items():
+        if peer.startswith(wanted):
+            found.extend(codes)
+    return tuple(dict.fromkeys(found))
+
+
+def check_codes(
+    selectors: Iterable[str], codes: Sequence[str], where: str, peers: bool = False
+) -> None:
+    """Every selector must be a code or a code prefix (``ASL1``, ``ASL``) that matches a known code;
+    with ``peers``, a peer's code or prefix from the published mapping is accepted too."""
     for selector in selectors:
-        if selector.upper() == "ALL":
+        wanted = selector.upper()
+        if wanted == "ALL" or any(code.startswith(wanted) for code in codes):
             continue
-        if not any(code.startswith(selector.upper()) for code in codes):
-            raise ConfigError(f"{where}: unknown rule code or prefix {selector!r}")
+        named = [peer for peer in peer_table() if peer.startswith(wanted)]
+        if named and peers:
+            continue
+        if named:
+            ours = [code for code in meanings(wanted)[1:] if code in codes]
+            raise ConfigError(
+                f"{where}: {selector!r} is another tool's code; "
+                + (
+                    f"asynclint's equivalent is {', '.join(ours)}"
+                    if ours
+                    else "asynclint has no equivalent rule"
+                )
+            )
+        raise ConfigError(f"{where}: unknown rule code or prefix {selector!r}")
 
 
 def matches(code: str, selectors: Iterable[str]) -> bool:
-    return any(s.upper() == "ALL" or code.startswith(s.upper()) for s in selectors)
+    """A selector matches the codes it prefixes, and those its peer codes stand for; ``ALL`` all."""
+    for selector in selectors:
+        if selector.upper() == "ALL":
+            return True
+        if any(code.startswith(meaning) for meaning in meanings(selector)):
+            return True
+    return False
 
 
-def explicitly_selected(rule: Type[Rule], config: Config) -> bool:
-    """Chosen by ``select`` or ``extend-select`` rather than by being on by default."""
+def explicitly_selected(rule: Any, config: Config) -> bool:
+    """Chosen by ``select`` or ``extend-select`` rather than by being on by default (a rule class
+    or an engine diagnostic: anything with a ``code``)."""
     return (config.select is not None and matches(rule.code, config.select)) or matches(
         rule.code, config.extend_select
     )

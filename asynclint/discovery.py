@@ -6,7 +6,7 @@ import fnmatch
 import os
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterator, List, Sequence, Tuple
+from typing import Iterator, List, Optional, Sequence, Tuple
 
 
 @dataclass(frozen=True)
@@ -17,10 +17,9 @@ class Unreadable:
     reason: str
 
 
-def excluded(path: str, patterns: Sequence[str], root: str) -> bool:
-    """A pattern without a slash excludes any path with a component that matches it (``build``,
-    ``*.egg-info``); a pattern with one matches the path relative to ``root`` (the configuration's
-    directory), or any trailing part of a path outside it."""
+def _relative(path: str, root: str) -> Tuple[bool, str, List[str]]:
+    """Whether ``path`` is inside ``root``, its '/'-separated path relative to it (absolute when
+    outside) and that path's components."""
     absolute = os.path.abspath(path)
     inside = absolute == root or absolute.startswith(root.rstrip(os.sep) + os.sep)
     relative = (
@@ -28,19 +27,41 @@ def excluded(path: str, patterns: Sequence[str], root: str) -> bool:
         if inside
         else absolute.replace(os.sep, "/")
     )
-    parts = [part for part in relative.split("/") if part not in ("", ".")]
+    return inside, relative, [part for part in relative.split("/") if part not in ("", ".")]
+
+
+def excluded(path: str, patterns: Sequence[str], root: str, below: Optional[str] = None) -> bool:
+    """A pattern without a slash excludes any path with a component that matches it (``build``,
+    ``*.egg-info``); a pattern with one matches the path relative to ``root`` (the configuration's
+    directory), or any trailing part of a path outside it.
+
+    ``below``: a directory named on the command line, which is linted even when excluded: only
+    the components of ``path`` below it are matched."""
+    inside, relative, parts = _relative(path, root)
+    first = len(_relative(below, root)[2]) if below is not None else 0
     for pattern in patterns:
         stripped = pattern.strip("/")
         if "/" in stripped:
-            if fnmatch.fnmatch(relative, stripped) or (
-                not inside and fnmatch.fnmatch(relative, "*/" + stripped)
+            if len(parts) > first and (
+                fnmatch.fnmatch(relative, stripped)
+                or (not inside and fnmatch.fnmatch(relative, "*/" + stripped))
             ):
                 return True
-            if any(fnmatch.fnmatch("/".join(parts[:n]), stripped) for n in range(1, len(parts))):
+            if any(
+                fnmatch.fnmatch("/".join(parts[:n]), stripped) for n in range(first + 1, len(parts))
+            ):
                 return True  # a directory matched: everything below it is excluded
-        elif any(fnmatch.fnmatch(part, stripped) for part in parts):
+        elif any(fnmatch.fnmatch(part, stripped) for part in parts[first:]):
             return True
     return False
+
+
+def display_path(path: str) -> str:
+    """A path as the user reads it: without leading './' (as ruff and flake8 print paths)."""
+    prefixes = tuple(os.curdir + sep for sep in (os.sep, os.altsep) if sep)
+    while path.startswith(prefixes) and len(path) > 2:
+        path = path[2:]
+    return path
 
 
 class _GitIgnore:
@@ -75,16 +96,35 @@ class _GitIgnore:
         return False
 
 
+@dataclass
+class Discovered:
+    """What the paths given hold: files to lint (sorted, unique, shown without './'), the paths that
+    cannot be read, and how many named paths ``force_exclude`` left out."""
+
+    files: List[str]
+    unreadable: List[Unreadable]
+    excluded: int = 0
+
+
 def discover(
-    paths: Sequence[str], excludes: Sequence[str], root: str = "."
-) -> Tuple[List[str], List[Unreadable]]:
-    """Files to lint, sorted and unique, and the paths that cannot be read."""
+    paths: Sequence[str], excludes: Sequence[str], root: str = ".", force_exclude: bool = False
+) -> Discovered:
+    """The ``*.py`` files under ``paths``, less excludes and what ``.gitignore`` files ignore.
+
+    A path named here is linted even when excluded or git-ignored (a directory's contents are still
+    filtered), as ruff does, unless ``force_exclude``: then excludes and ``.gitignore`` apply to the
+    named paths too (what a pre-commit hook, which names every file, wants)."""
     files: List[str] = []
     problems: List[Unreadable] = []
     gitignore = _GitIgnore()
     root = os.path.abspath(root)
+    skipped = 0
     for path in paths:
-        if excluded(path, excludes, root):
+        if force_exclude and (
+            excluded(path, excludes, root)
+            or gitignore.ignored(path, os.path.isdir(path), _repository_ignores(path, gitignore))
+        ):
+            skipped += 1
             continue
         if os.path.isdir(path):
             files.extend(_walk(path, excludes, root, gitignore, problems))
@@ -98,8 +138,9 @@ def discover(
         key = os.path.normpath(file)
         if key not in seen:
             seen.add(key)
-            unique.append(file)
-    return sorted(unique), problems
+            unique.append(display_path(file))
+    shown = [Unreadable(display_path(problem.path), problem.reason) for problem in problems]
+    return Discovered(sorted(unique), shown, skipped)
 
 
 def _repository_ignores(start: str, gitignore: _GitIgnore) -> Tuple[str, ...]:
@@ -120,7 +161,10 @@ def _repository_ignores(start: str, gitignore: _GitIgnore) -> Tuple[str, ...]:
 def _walk(
     top: str, excludes: Sequence[str], root: str, gitignore: _GitIgnore, problems: List[Unreadable]
 ) -> Iterator[str]:
-    owners_by_dir = {os.path.dirname(top): _repository_ignores(top, gitignore)}
+    above = _repository_ignores(top, gitignore)
+    if gitignore.ignored(top, True, above):
+        above = ()  # named, so linted: only the .gitignore files inside it apply
+    owners_by_dir = {os.path.dirname(top): above}
 
     def unreadable(error: OSError) -> None:
         problems.append(Unreadable(error.filename or top, error.strerror or str(error)))
@@ -136,7 +180,7 @@ def _walk(
         kept = []
         for sub in sorted(subdirs):
             full = os.path.join(directory, sub)
-            if excluded(full, excludes, root) or gitignore.ignored(full, True, owners):
+            if excluded(full, excludes, root, top) or gitignore.ignored(full, True, owners):
                 continue
             if os.path.islink(full):
                 continue  # never follow directory links: they can loop
@@ -146,7 +190,7 @@ def _walk(
             if not name.endswith(".py"):
                 continue
             full = os.path.join(directory, name)
-            if excluded(full, excludes, root) or gitignore.ignored(full, False, owners):
+            if excluded(full, excludes, root, top) or gitignore.ignored(full, False, owners):
                 continue
             if os.path.islink(full) and not os.path.exists(full):
                 problems.append(Unreadable(full, _why_unreadable(full)))

@@ -475,3 +475,67 @@ TYPE_ALIASES.update(
         "websockets.WebSocketClientProtocol": "websockets.asyncio.client.ClientConnection",
     }
 )
+
+
+# -- the peers' codes -------------------------------------------------------------------------------
+#
+# What the codes of flake8-async (ASYNCxxx, shared with ruff's port of it) and of ruff's own rules
+# that look for the same mistakes mean in asynclint: a ``# noqa`` comment, ``ignore`` and
+# ``per-file-ignores`` naming a peer's code silence the asynclint codes listed for it. A peer code
+# with no asynclint equivalent maps to nothing: accepted in configuration, silencing nothing.
+# Published by ``asynclint rules --format json`` (each rule's ``peer_codes``) and in the README.
+PEER_CODES = {
+    # flake8-async (and ruff's ASYNC rules, numbered the same)
+    "ASYNC100": ("ASL302",),  # cancel-scope-no-checkpoint
+    "ASYNC101": ("ASL702",),  # yield-in-cancel-scope
+    "ASYNC102": ("ASL703",),  # await-in-finally-or-cancelled
+    "ASYNC103": ("ASL700",),  # no-reraise-cancelled
+    "ASYNC104": ("ASL700",),  # cancelled-not-raised
+    "ASYNC105": ("ASL200",),  # missing-await
+    "ASYNC106": (),  # bad-async-library-import
+    "ASYNC109": ("ASL304",),  # async-function-with-timeout
+    "ASYNC110": ("ASL801",),  # async-busy-wait
+    "ASYNC111": (),  # variable-from-cm-in-start-soon
+    "ASYNC112": (),  # useless-nursery
+    "ASYNC113": (),  # start-soon-in-aenter
+    "ASYNC114": (),  # startable-not-in-config
+    "ASYNC115": (),  # async-zero-sleep
+    "ASYNC116": (),  # long-sleep-not-forever
+    "ASYNC118": (),  # cancelled-class-saved
+    "ASYNC119": ("ASL704",),  # yield-in-cm-in-async-gen
+    "ASYNC120": (),  # await-in-except
+    "ASYNC121": (),  # control-flow-in-taskgroup
+    "ASYNC122": (),  # delayed-entry-of-relative-cancelscope
+    "ASYNC123": (),  # bad-exception-group-flattening
+    "ASYNC124": ("ASL205",),  # async-function-could-be-sync
+    "ASYNC125": (),  # constant-absolute-deadline
+    "ASYNC126": (),  # exceptiongroup-subclass-missing-derive
+    "ASYNC127": (),  # unmaintained-httpx
+    "ASYNC128": (),  # task-status-never-started
+    "ASYNC200": ("ASL101",),  # blocking-configured-call (asynclint: the blocking-calls key)
+    "ASYNC210": ("ASL101",),  # blocking-http-call
+    "ASYNC211": ("ASL101",),  # blocking-http-call-pool
+    "ASYNC212": ("ASL101",),  # blocking-http-call-httpx
+    "ASYNC220": ("ASL102",),  # blocking-create-subprocess
+    "ASYNC221": ("ASL102",),  # blocking-run-process
+    "ASYNC222": ("ASL102",),  # blocking-process-wait
+    "ASYNC230": ("ASL103",),  # blocking-open-call
+    "ASYNC231": ("ASL103",),  # blocking-fdopen-call
+    "ASYNC232": ("ASL103",),  # blocking-file-call
+    "ASYNC240": ("ASL104", "ASL105"),  # blocking-path-usage
+    "ASYNC250": ("ASL108",),  # blocking-input
+    "ASYNC251": ("ASL100",),  # blocking-sleep
+    "ASYNC300": ("ASL400",),  # create-task-no-reference
+    "ASYNC400": (),  # except-star-invalid-attribute
+    "ASYNC401": (),  # pytest-raises-exception-group
+    "ASYNC900": (),  # unsafe-async-generator
+    "ASYNC910": (),  # async-function-no-checkpoint
+    "ASYNC911": (),  # async-generator-no-checkpoint
+    "ASYNC912": (),  # cancel-scope-no-guaranteed-checkpoint
+    "ASYNC913": (),  # indefinite-loop-no-guaranteed-checkpoint
+    # ruff
+    "RUF006": ("ASL400",),  # asyncio-dangling-task
+    "RUF029": ("ASL205",),  # unused-async
+    "S113": ("ASL301",),  # request-without-timeout
+    "PLW2101": ("ASL502",),  # useless-with-lock
+}

@@ -3,14 +3,18 @@
 What it does
     Diagnostics are published when a document is opened, changed (full or incremental sync) and
     saved; the text linted is the editor's buffer, never the file on disk. Each finding becomes a
-    diagnostic with the rule code, source ``asynclint``, severity Warning (Error for the engine's own
-    ``ASL0xx`` diagnostics, such as ``ASL001`` syntax errors).
+    diagnostic with the rule code, source ``asynclint`` and the severity of the rule (Warning for
+    rules, Error for the engine's own diagnostics such as ``ASL001`` syntax errors).
+
+    Each diagnostic carries the rule's severity and, as ``codeDescription``, its documentation page.
 
     Code actions: a quick fix (``quickfix``) for every fixable finding in the requested range
-    (unsafe fixes too, with " (unsafe)" in the title), and ``source.fixAll.asynclint``, which
-    applies every safe fix to the document (what ``asynclint check --fix`` would write). When the
-    client supports ``codeAction/resolve`` for ``edit``, the edits are computed only once an action
-    is chosen.
+    (unsafe fixes too, with " (unsafe)" in the title); "Ignore ASLnnn on this line", which adds the
+    code to the line's ``# noqa`` comment (or writes one) as ``check --add-noqa`` does, for every
+    rule finding in the range; and ``source.fixAll.asynclint``, which applies every safe fix to the
+    document (what ``asynclint check --fix`` would write). When the client supports
+    ``codeAction/resolve`` for ``edit``, the fixes' edits are computed only once an action is
+    chosen.
 
 Settings
     Read from ``initializationOptions`` and from ``workspace/didChangeConfiguration``, either
@@ -390,7 +394,7 @@ class Workbench:
             config.extend_select += self._known(
                 editor.extend_select, codes, "extendSelect", problems
             )
-            config.ignore += self._known(editor.ignore, codes, "ignore", problems)
+            config.ignore += self._known(editor.ignore, codes, "ignore", problems, peers=True)
             cached = self._settings[key] = (Settings(config, rules), problems)
         settings, problems = cached
         return settings.for_path(path), list(problems)
@@ -424,12 +428,16 @@ class Workbench:
 
     @staticmethod
     def _known(
-        selectors: Sequence[str], codes: Sequence[str], key: str, problems: List[Tuple[int, str]]
+        selectors: Sequence[str],
+        codes: Sequence[str],
+        key: str,
+        problems: List[Tuple[int, str]],
+        peers: bool = False,
     ) -> List[str]:
         known, unknown = [], []
         for selector in selectors:
             try:
-                configuration.check_codes([selector], codes, "")
+                configuration.check_codes([selector], codes, "", peers=peers)
             except configuration.ConfigError:
                 unknown.append(selector)
             else:
@@ -528,6 +536,23 @@ def _capability(root: Any, dotted: str, default: Any = None) -> Any:
         if value is None:
             return default
     return value
+
+
+#: A finding's severity (``rule.SEVERITIES``) as an LSP diagnostic severity.
+SEVERITIES = {
+    "error": types.DiagnosticSeverity.Error,
+    "warning": types.DiagnosticSeverity.Warning,
+    "note": types.DiagnosticSeverity.Information,
+}
+
+
+def _rules() -> tuple:
+    from .registry import RulePackError, load_rules
+
+    try:
+        return load_rules()
+    except RulePackError:  # told once by the lint that found it; severities fall back to defaults
+        return ()
 
 
 def _finding_key(finding: Finding) -> list:
@@ -655,17 +680,21 @@ class AsynclintServer(LanguageServer):
 
     @staticmethod
     def diagnostic(finding: Finding, index: TextIndex) -> types.Diagnostic:
-        engine = finding.code in ENGINE_DIAGNOSTICS
+        from .report import documentation_url, severity
+
+        rules = _rules()
         data = (
             {"fix": finding.fix_applicability, "fixMessage": finding.fix_message}
             if finding.fix_applicability
             else None
         )
+        url = documentation_url(finding.code, rules)
         return types.Diagnostic(
             range=index.finding_range(finding),
             message=finding.message,
-            severity=types.DiagnosticSeverity.Error if engine else types.DiagnosticSeverity.Warning,
+            severity=SEVERITIES[severity(finding.code, rules)],
             code=finding.code,
+            code_description=types.CodeDescription(href=url) if url else None,
             source=SOURCE,
             data=data,
         )
@@ -718,6 +747,16 @@ class AsynclintServer(LanguageServer):
             if want_quick
             else []
         )
+        silenceable = (
+            [
+                f
+                for f in outcome.findings
+                if f.code not in ENGINE_DIAGNOSTICS  # engine diagnostics: noqa cannot silence them
+                and ranges_touch(index.finding_range(f), params.range)
+            ]
+            if want_quick
+            else []
+        )
         offer_all = (
             want_all
             and any(f.fix_applicability == "safe" for f in fixable)
@@ -753,6 +792,10 @@ class AsynclintServer(LanguageServer):
                         uri, version, text_edits(target.text, edited.edits, self.encoding)
                     )
                 actions.append(action)
+        for finding in silenceable:
+            action = await self.ignore_action(target, version, finding, index)
+            if action is not None:
+                actions.append(action)
         if offer_all:
             action = types.CodeAction(
                 title="Fix all safely fixable asynclint findings", kind=FIX_ALL_KIND
@@ -766,6 +809,27 @@ class AsynclintServer(LanguageServer):
                     action.edit = edit
                     actions.append(action)
         return actions
+
+    async def ignore_action(
+        self, target: Target, version: Optional[int], finding: Finding, index: TextIndex
+    ) -> Optional[types.CodeAction]:
+        """ "Ignore this finding": its code added to the line's noqa comment (or a new one), as
+        ``asynclint check --add-noqa`` writes it."""
+        from . import fixer, noqa
+
+        marked: noqa.Marked = await self.run_engine(
+            noqa.add_codes, target.text, {finding.line: [finding.code]}
+        )
+        if not marked.directives:
+            return None
+        edits = text_edits(target.text, fixer.text_edits(target.text, marked.text), self.encoding)
+        return types.CodeAction(
+            title=f"Ignore {finding.code} on this line (# noqa)",
+            kind=types.CodeActionKind.QuickFix,
+            diagnostics=[self.diagnostic(finding, index)],
+            is_preferred=False,
+            edit=self.workspace_edit(target.uri, version, edits),
+        )
 
     @staticmethod
     def quick_fix_title(finding: Finding) -> str:

@@ -23,6 +23,10 @@ if TYPE_CHECKING:
     from .model import SemanticModel
 
 FRAMEWORKS: FrozenSet[str] = frozenset({"asyncio", "trio", "anyio"})
+#: How serious a finding is, most serious first. One value per rule (``Rule.severity``) or engine
+#: diagnostic decides every output's level: SARIF ``level``, GitHub annotation command, GitLab
+#: severity, the language server's diagnostic severity.
+SEVERITIES: Tuple[str, ...] = ("error", "warning", "note")
 
 
 class FixKind(str, Enum):
@@ -101,6 +105,11 @@ class Rule:
     #: the framework's semantics (trio cancels cleanup at once, asyncio does not).
     default_frameworks: ClassVar[FrozenSet[str]] = FRAMEWORKS
     fix_kind: ClassVar[FixKind] = FixKind.NONE
+    #: One of SEVERITIES. Rules report code that works, but badly: "warning" unless a rule says more.
+    severity: ClassVar[str] = "warning"
+    #: The rule's documentation page, shown in SARIF, JSON and the editor. A third-party pack sets
+    #: it; the built-in rules' pages are found from the package's ``[project.urls]`` "Rules" entry.
+    url: ClassVar[Optional[str]] = None
     #: The engine skips parsing a file that contains none of the enabled rules' tokens.
     #: A rule that can fire without any of them must leave this empty (never skip).
     tokens: ClassVar[Tuple[str, ...]] = ()
@@ -143,6 +152,10 @@ class Rule:
             )
         if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", cls.name):
             raise ValueError(f"rule {cls.code}: name {cls.name!r} is not kebab-case")
+        if cls.severity not in SEVERITIES:
+            raise ValueError(
+                f"rule {cls.code}: severity {cls.severity!r} is not one of {', '.join(SEVERITIES)}"
+            )
         for attr in ("frameworks", "default_frameworks"):
             unknown = getattr(cls, attr) - FRAMEWORKS
             if unknown:
@@ -157,6 +170,10 @@ class Diagnostic:
     name: str
     message: str
     rationale: str
+    #: Reported whatever is selected (unless ignored); False: only when selected explicitly.
+    default: bool = True
+    #: One of SEVERITIES: a file that could not be linted is an error.
+    severity: str = "error"
 
 
 ENGINE_DIAGNOSTICS = {
@@ -203,6 +220,22 @@ ENGINE_DIAGNOSTICS = {
             "a fix could not be written",
             "--fix computed a change but the file was left untouched: it is read-only, the fixed "
             "code did not parse, or writing failed. Nothing was lost.",
+        ),
+        Diagnostic(
+            "ASL006",
+            "unused-noqa",
+            "a noqa comment suppresses nothing",
+            "A '# noqa: CODE' comment names an asynclint rule (or a peer's code that stands for one) "
+            "that ran on the file and found nothing on that line, or a '# asynclint: noqa: CODE' "
+            "file directive whose rules found nothing in the file, so the comment would hide the next "
+            "real finding there without anyone deciding it should. Remove the code (or the comment). "
+            "Also reported: an unknown ASL code in a noqa comment, and a '# asynclint: noqa' "
+            "directive below the file's header, where it has no effect. Codes of rules that did not "
+            "run (not selected, ignored for the file, another framework's) and other tools' codes "
+            "are never judged, nor is a bare '# noqa'. Off unless selected: "
+            "'--extend-select ASL006'.",
+            default=False,
+            severity="warning",
         ),
     )
 }

@@ -6,7 +6,7 @@ import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple, Type
+from typing import TYPE_CHECKING, Callable, Iterator, List, Optional, Sequence, Tuple, Type
 
 from . import config as configuration
 from .discovery import module_name
@@ -42,9 +42,13 @@ class Settings:
         self.catalogues = tuple(
             sorted((key, tuple(sorted(table.items()))) for key, table in config.catalogues.items())
         )
-        # Engine diagnostics are reported whatever is selected, unless explicitly ignored.
+        # Engine diagnostics are reported whatever is selected, unless explicitly ignored; those
+        # that are off by default (ASL006) only when select or extend-select names them.
         self.ignored_diagnostics = frozenset(
-            code for code in ENGINE_DIAGNOSTICS if configuration.matches(code, config.ignore)
+            code
+            for code, diagnostic in ENGINE_DIAGNOSTICS.items()
+            if configuration.matches(code, config.ignore)
+            or not (diagnostic.default or configuration.explicitly_selected(diagnostic, config))
         )
 
     def for_path(self, path: str) -> FileSettings:
@@ -94,10 +98,12 @@ def lint_files(
     options: RunOptions,
     linter: Optional[Linter] = None,
     cache: Optional["FindingsCache"] = None,
+    progress: Optional[Callable[[int, int], None]] = None,
 ) -> List[FileResult]:
     """Lint ``files``, in worker processes when there are enough of them; results in input order.
 
     With a cache, files whose findings are cached are not linted again (when nothing is fixed).
+    ``progress(done, total)`` is called as each file that is linted is done.
     """
     tasks = [(path, settings.for_path(path), options) for path in files]
     if linter is None:
@@ -111,8 +117,11 @@ def lint_files(
             if cached is not None:
                 results[position] = FileResult(path, cached)
     todo = [position for position, result in enumerate(results) if result is None]
-    for position, result in zip(todo, _run_tasks([tasks[p] for p in todo], options, linter)):
+    for done, result in enumerate(_run_tasks([tasks[p] for p in todo], options, linter), 1):
+        position = todo[done - 1]
         results[position] = result
+        if progress is not None:
+            progress(done, len(todo))
         if cache is not None and result.fixed_text is None and not _has_engine_failure(result):
             cache.put(tasks[position][0], tasks[position][1], result.findings)
     if cache is not None:
@@ -148,11 +157,14 @@ def _has_engine_failure(result: FileResult) -> bool:
 
 def _run_tasks(
     tasks: List[Tuple[str, FileSettings, RunOptions]], options: RunOptions, linter: Linter
-) -> List[FileResult]:
+) -> Iterator[FileResult]:
+    """Each task's result, in order, as it is done (consume them all: the pool closes at the end)."""
     jobs = max(1, min(options.jobs, len(tasks) // _MIN_FILES_PER_WORKER))
     if jobs == 1:
         _init_worker(linter)
-        return [_lint_one(task) for task in tasks]
+        for task in tasks:
+            yield _lint_one(task)
+        return
     chunk = max(1, min(32, len(tasks) // (jobs * 8)))
     if sys.platform.startswith("linux"):
         import multiprocessing
@@ -161,11 +173,12 @@ def _run_tasks(
         _init_worker(linter)
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(jobs, mp_context=context) as pool:
-            return list(pool.map(_lint_one, tasks, chunksize=chunk))
+            yield from pool.map(_lint_one, tasks, chunksize=chunk)
+        return
     with ProcessPoolExecutor(
         jobs, initializer=_init_worker, initargs=(linter,)
     ) as pool:  # pragma: no cover
-        return list(pool.map(_lint_one, tasks, chunksize=chunk))
+        yield from pool.map(_lint_one, tasks, chunksize=chunk)
 
 
 def default_jobs() -> int:

@@ -116,7 +116,18 @@ def test_output_is_identical_with_one_and_two_jobs(tmp_path):
 
 # -- JSON ---------------------------------------------------------------------------------------
 
-JSON_KEYS = {"path", "line", "column", "end_line", "end_column", "code", "name", "message", "fix"}
+JSON_KEYS = {
+    "path",
+    "line",
+    "column",
+    "end_line",
+    "end_column",
+    "code",
+    "name",
+    "message",
+    "fix",
+    "url",
+}
 
 
 def test_json_format_objects_have_exactly_the_documented_keys(tmp_path):
@@ -131,6 +142,7 @@ def test_json_format_objects_have_exactly_the_documented_keys(tmp_path):
             assert isinstance(item[key], int) and item[key] >= 1
         for key in ("path", "code", "name", "message"):
             assert isinstance(item[key], str) and item[key]
+        assert item["url"].endswith(f"/{item['code']}.md")  # the rule's page
         assert item["path"] == "app.py"
         if item["fix"] is not None:
             assert set(item["fix"]) == {"applicability", "message"}
