@@ -443,7 +443,7 @@ def _diff_summary(results, unsafe_fixes: bool) -> None:
     else:
         line = "No fixes to apply"
     if unsafe:
-        line += f" ({unsafe} more with --unsafe-fixes)"
+        line += f" ({unsafe} {'more ' if fixed else ''}with --unsafe-fixes)"
     click.echo(line + ".", err=True)
 
 

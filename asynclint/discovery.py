@@ -122,7 +122,9 @@ def discover(
     for path in paths:
         if force_exclude and (
             excluded(path, excludes, root)
-            or gitignore.ignored(path, os.path.isdir(path), _repository_ignores(path, gitignore))
+            or gitignore.ignored(
+                path, os.path.isdir(path), _repository_ignores(path, gitignore, root)
+            )
         ):
             skipped += 1
             continue
@@ -143,18 +145,26 @@ def discover(
     return Discovered(sorted(unique), shown, skipped)
 
 
-def _repository_ignores(start: str, gitignore: _GitIgnore) -> Tuple[str, ...]:
-    """Directories above ``start``, up to its git repository's top, whose .gitignore applies to it."""
+def _repository_ignores(
+    start: str, gitignore: _GitIgnore, root: Optional[str] = None
+) -> Tuple[str, ...]:
+    """Directories above ``start``, up to its git repository's top, whose .gitignore applies to it.
+
+    Outside a repository only a walked tree's own .gitignore files count: none above ``start``,
+    or, given the ``root`` a named path is resolved against, those from ``root`` down to it."""
     owners: List[str] = []
+    outside: Tuple[str, ...] = ()
     directory = os.path.dirname(os.path.abspath(start))
     while True:
         if gitignore.spec(directory) is not None:
             owners.append(directory)
+        if directory == root:
+            outside = tuple(reversed(owners))
         if os.path.exists(os.path.join(directory, ".git")):
             return tuple(reversed(owners))
         parent = os.path.dirname(directory)
         if parent == directory:
-            return ()  # not in a repository: only the walked tree's own .gitignore files count
+            return outside
         directory = parent
 
 

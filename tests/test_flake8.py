@@ -247,6 +247,23 @@ def test_noqa(project: Path) -> None:
     assert flake8(project, "noqa.py", expect=0) == []
 
 
+def test_peers_codes_prefixes_and_file_directives_read_as_the_cli_reads_them(project: Path) -> None:
+    """The plugin's findings pass through asynclint's one noqa reading before flake8's own: a
+    peer's code (flake8-async's ASYNC251) and a file directive silence what they silence in the CLI."""
+    (project / "noqa.py").write_text(
+        NOQA.replace("  # noqa: ASL400", "  # noqa: ASYNC251").replace(
+            "  # noqa: ASL100", "  # noqa:ASL1"
+        )
+    )
+    (project / "blocking.py").write_text("# asynclint: noqa\n" + BLOCKING)
+    (project / "coros.py").write_text("# asynclint: noqa: ASL2\n" + NEVER_AWAITED)
+    expected = asynclint_check(project, *FILES)
+    assert ("noqa.py", "ASL100") not in codes_by_file(expected)
+    assert ("blocking.py", "ASL100") not in codes_by_file(expected)
+    assert ("coros.py", "ASL200") not in codes_by_file(expected)
+    assert flake8(project, *FILES) == expected
+
+
 def test_asynclint_configuration_applies(project: Path) -> None:
     """``[tool.asynclint]``: ignore, per-file-ignores and exclude, exactly as for the CLI."""
     (project / "pyproject.toml").write_text(
