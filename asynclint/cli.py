@@ -195,10 +195,10 @@ def check(
         from .engine import FileResult
         from .rule import ENGINE_DIAGNOSTICS, Finding
 
-        found = discover(list(paths) or ["."], config.excludes, config.root, force_exclude)
-        files, unreadable = found.files, found.unreadable
+        discovered = discover(list(paths) or ["."], config.excludes, config.root, force_exclude)
+        files, unreadable = discovered.files, discovered.unreadable
         if not files and not unreadable:
-            if not found.excluded:
+            if not discovered.excluded:
                 named = ", ".join(paths) if paths else "the current directory"
                 raise _fail(f"no Python files found in {named}") from None
             nothing_to_lint = True  # a hook named only excluded files: nothing is wrong

@@ -793,9 +793,9 @@ class AsynclintServer(LanguageServer):
                     )
                 actions.append(action)
         for finding in silenceable:
-            action = await self.ignore_action(target, version, finding, index)
-            if action is not None:
-                actions.append(action)
+            ignore = await self.ignore_action(target, version, finding, index)
+            if ignore is not None:
+                actions.append(ignore)
         if offer_all:
             action = types.CodeAction(
                 title="Fix all safely fixable asynclint findings", kind=FIX_ALL_KIND

@@ -14,7 +14,7 @@ from .rule import ENGINE_DIAGNOSTICS, Finding
 # -- what every format says the same way -----------------------------------------------------------
 
 
-def severity(code: str, rules: Iterable[type] = ()) -> str:
+def severity(code: str, rules: Iterable[object] = ()) -> str:
     """The one severity of a code (``rule.SEVERITIES``), from its rule or engine diagnostic; every
     format and the language server derive their level from it."""
     for rule in rules:
@@ -47,7 +47,7 @@ def rules_url() -> Optional[str]:
     return None
 
 
-def documentation_url(code: str, rules: Iterable[type] = ()) -> Optional[str]:
+def documentation_url(code: str, rules: Iterable[object] = ()) -> Optional[str]:
     """Where a rule is documented: its own ``url`` when its pack sets one, the built-in pack's
     page for a built-in rule, else None (engine diagnostics: ``asynclint explain`` has them)."""
     for rule in rules:
