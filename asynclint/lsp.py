@@ -25,7 +25,8 @@ Settings
     ``extendSelect`` (also ``extend-select``, ``extend_select``)
         codes or prefixes to enable in addition
     ``ignore``
-        codes or prefixes to disable, added to the configuration file's ``ignore``
+        codes or prefixes to disable (the peers' codes too), added to the configuration file's
+        ``ignore``
 
     A value is a list of strings or one comma-separated string; ``null`` leaves the key unset.
     Unknown keys under ``"asynclint"`` are reported and ignored (flat settings may hold other
