@@ -197,13 +197,12 @@ def known_codes(rules: Iterable[Type[Rule]]) -> Tuple[str, ...]:
 
 def peer_table() -> Mapping[str, Tuple[str, ...]]:
     """The peers' codes (flake8-async's and ruff's ``ASYNCxxx``, ruff's ``RUF006``, ``S113``...) and
-    the asynclint codes each one stands for (none: a known code with no equivalent here).
+    the asynclint codes each one stands for (none: a known code with no equivalent here), from the
+    one published mapping (``peers.py``): ``noqa`` comments and ``ignore``/``per-file-ignores``
+    read it through here."""
+    from .peers import by_peer
 
-    The one interface to the published mapping: ``noqa`` comments, ``ignore``/``per-file-ignores``
-    and the ``rules`` listing all read it through here."""
-    from .knowledge import PEER_CODES
-
-    return PEER_CODES
+    return by_peer()
 
 
 @lru_cache(maxsize=1024)
