@@ -190,10 +190,12 @@ class Suppressions:
     def unused(self, ran: Collection[str], known: Collection[str]) -> List[Tuple[Directive, str]]:
         """Directives that silence nothing, each with what to say about it.
 
-        A listed code is judged only when every asynclint rule it stands for ran on the file (the
-        rules selected for it, for its framework): a code for a rule that did not run may be
-        needed another time, and other tools' codes, engine codes and a bare ``noqa`` are never
-        judged. An ``ASL`` code that names no known code is reported as unknown.
+        Only asynclint's own codes and prefixes are judged, and only when every rule one stands
+        for ran on the file (selected for it, for its framework): a code for a rule that did not
+        run may be needed another time. A peer's code (``ASYNC251``) is never judged: it is there
+        for the peer too, whose rule reaches further or less far than asynclint's; nor are other
+        tools' codes, engine codes or a bare ``noqa``. An ``ASL`` code that names no known code
+        is reported as unknown.
         """
         found: List[Tuple[Directive, str]] = []
         everything = set(known) | set(ran)
@@ -203,12 +205,11 @@ class Suppressions:
                 continue
             unused, unknown = [], []
             for listed in directive.codes:
-                if listed in directive.used:
+                if listed in directive.used or not listed.startswith("ASL"):
                     continue
                 denoted = [code for code in everything if configuration.matches(code, (listed,))]
                 if not denoted:
-                    if listed.startswith("ASL"):
-                        unknown.append(listed)
+                    unknown.append(listed)
                     continue
                 rules = [code for code in denoted if not code.startswith("ASL0")]
                 if rules and all(code in ran for code in rules):

@@ -225,14 +225,15 @@ ENGINE_DIAGNOSTICS = {
             "ASL006",
             "unused-noqa",
             "a noqa comment suppresses nothing",
-            "A '# noqa: CODE' comment names an asynclint rule (or a peer's code that stands for one) "
-            "that ran on the file and found nothing on that line, or a '# asynclint: noqa: CODE' "
-            "file directive whose rules found nothing in the file, so the comment would hide the next "
-            "real finding there without anyone deciding it should. Remove the code (or the comment). "
-            "Also reported: an unknown ASL code in a noqa comment, and a '# asynclint: noqa' "
-            "directive below the file's header, where it has no effect. Codes of rules that did not "
-            "run (not selected, ignored for the file, another framework's) and other tools' codes "
-            "are never judged, nor is a bare '# noqa'. Off unless selected: "
+            "A '# noqa: CODE' comment names an asynclint rule that ran on the file and found "
+            "nothing on that line, or a '# asynclint: noqa: CODE' file directive whose rules found "
+            "nothing in the file, so the comment would hide the next real finding there without "
+            "anyone deciding it should. Remove the code (or the comment). Also reported: an unknown "
+            "ASL code in a noqa comment, and a '# asynclint: noqa' directive below the file's "
+            "header, where it has no effect. Codes of rules that did not run (not selected, ignored "
+            "for the file, another framework's) are never judged, nor are the peers' codes "
+            "(ASYNC251 is there for flake8-async or ruff too, whose rule reaches further or less far), "
+            "other tools' codes and a bare '# noqa'. Off unless selected: "
             "'--extend-select ASL006'.",
             default=False,
             severity="warning",
