@@ -626,6 +626,7 @@ class OutlineIndex(ProjectIndex):
             self.modules.setdefault(module.name, module)
         self._callers: Optional[Dict[str, List[CallSite]]] = None
         self._fingerprint: Optional[str] = None
+        self._project_fingerprint: Optional[str] = None  # set by build_index from content hashes
 
     # -- resolution -----------------------------------------------------------------------------
 
@@ -797,6 +798,16 @@ class OutlineIndex(ProjectIndex):
         found = self.resolve(qualname)
         return found is not None and self.modules.get(found[0].name) is found[0]
 
+    def imported_libraries(self) -> List[str]:
+        """The top-level names the project imports that are not its own modules."""
+        project = {name.split(".")[0] for name in self.modules}
+        imported = {
+            value.split(".")[0]
+            for module in list(self.modules.values())
+            for value in [*module.names.values(), *module.stars]
+        }
+        return sorted(name for name in imported - project if name and name not in _BUILTINS)
+
     def load_imported_libraries(self) -> None:
         """Read the outlines of every library name the project imports (and what they re-export)."""
         if self.libraries is None:
@@ -853,12 +864,19 @@ class OutlineIndex(ProjectIndex):
 
     @property
     def fingerprint(self) -> str:
+        """The project's outlines and the library modules read so far (asked for once the
+        libraries the project imports are read: the findings cache keys its entries with it)."""
         if self._fingerprint is None:
-            import json
-
             digest = hashlib.sha1()
-            for name in sorted(self.modules):
-                digest.update(json.dumps(outline_to_data(self.modules[name])).encode())
+            if self._project_fingerprint is not None:
+                digest.update(self._project_fingerprint.encode())
+            else:
+                import json
+
+                for name in sorted(self.modules):
+                    digest.update(json.dumps(outline_to_data(self.modules[name])).encode())
+            if self.libraries is not None:
+                digest.update(self.libraries.fingerprint().encode())
             self._fingerprint = digest.hexdigest()
         return self._fingerprint
 
@@ -1096,7 +1114,7 @@ def build_index(
             cache.used[key] = found
             outlines.append(found)
     index = OutlineIndex((o for o in outlines if o is not None), libraries)
-    index._fingerprint = hashlib.sha1(repr(sorted(cache.used)).encode()).hexdigest()
+    index._project_fingerprint = hashlib.sha1(repr(sorted(cache.used)).encode()).hexdigest()
     return index
 
 
@@ -1149,6 +1167,7 @@ class LibraryIndex:
         self.search_path = list(search_path) if search_path is not None else None
         self.shipped = shipped if shipped is not None else SHIPPED
         self.found: Dict[str, Optional[ModuleOutline]] = {}
+        self.stamps: Dict[str, object] = {}  # module -> what its outline was made from
         self.stores: Dict[str, Dict[str, Tuple[Tuple[str, int, int], Optional[ModuleOutline]]]] = {}
         self.dirty: set = set()
         self._installed: Dict[str, Optional[str]] = {}  # top-level name -> its file, or None
@@ -1162,6 +1181,8 @@ class LibraryIndex:
             found = self._read_installed(name, path)
         elif self.installed(name.split(".")[0]) is None:
             found = self.shipped.module(name)
+            if found is not None:
+                self.stamps[name] = self.shipped.describe(name.split(".")[0])
         else:
             found = None  # not a module of the installed version, whatever a shipped one has
         self.found[name] = found
@@ -1181,6 +1202,7 @@ class LibraryIndex:
         if not stat.S_ISREG(info.st_mode) or info.st_size > _MAX_LIBRARY_FILE:
             return None
         stamp = (path, info.st_size, info.st_mtime_ns)
+        self.stamps[name] = stamp
         store_key = _store_key(name, path)
         store = self._store(store_key)
         entry = store.get(name)
@@ -1225,19 +1247,32 @@ class LibraryIndex:
             self.store.write(f"{key}.json", "library", rows)  # the cache is an optimisation
         self.dirty.clear()
 
-    def sources(self) -> List[Tuple[str, str]]:
-        """(top-level package, where its outlines came from) for every package looked up."""
-        tops = sorted({name.split(".")[0] for name in self.found})
-        described = []
-        for top in tops:
-            path = self.installed(top)
-            if path is not None:
-                described.append((top, f"installed {_distribution_version(top, path)}"))
-            elif self.shipped.has(top):
-                described.append((top, f"shipped {self.shipped.describe(top)}"))
-            else:
-                described.append((top, "not found"))
-        return described
+    def fingerprint(self) -> str:
+        """Changes when a library module read so far changes (or another one is read)."""
+        described = repr(sorted((name, repr(self.stamps.get(name))) for name in self.found))
+        return hashlib.sha1(described.encode("utf-8", "surrogateescape")).hexdigest()
+
+    def source(self, top: str) -> Tuple[str, str]:
+        """Where the outlines of the top-level package ``top`` come from: (``stdlib``,
+        ``installed``, ``shipped`` or ``missing``, a description)."""
+        path = self.installed(top)
+        if path is not None:
+            stdlib = sysconfig_stdlib()
+            if os.path.realpath(path).startswith(stdlib + os.sep):
+                return "stdlib", stdlib
+            return "installed", f"{_distribution_version(top)} ({path})"
+        if self.shipped.has(top):
+            return "shipped", self.shipped.describe(top)
+        import sys
+        from importlib.machinery import PathFinder
+
+        try:
+            compiled = top in sys.builtin_module_names or bool(
+                PathFinder.find_spec(top, self.search_path)
+            )
+        except (ImportError, ValueError, OSError):
+            compiled = False
+        return ("compiled", "") if compiled else ("missing", "")
 
 
 def _store_key(name: str, path: str) -> str:
@@ -1253,22 +1288,17 @@ def _store_key(name: str, path: str) -> str:
     return f"{top}-{hashlib.sha1(os.fsencode(root)).hexdigest()[:12]}"
 
 
-def _distribution_version(top: str, path: str) -> str:
-    """``<version> (<file>)`` of an installed package, for ``--show-settings``."""
-    version = "(no version)"
+def _distribution_version(top: str) -> str:
+    """The version of the distribution that installs ``top``, for ``--show-settings``."""
     try:
         from importlib import metadata
 
         names = metadata.packages_distributions().get(top, [])  # type: ignore[attr-defined]
         if names:
-            version = metadata.version(names[0])
+            return f"{names[0]} {metadata.version(names[0])}"
     except Exception:  # Python 3.9 has no packages_distributions; broken metadata says nothing
         pass
-    if path.startswith(sysconfig_stdlib() + os.sep):
-        import platform
-
-        version = f"python {platform.python_version()}"
-    return f"{version} ({path})"
+    return f"{top} (no distribution metadata)"
 
 
 def sysconfig_stdlib() -> str:
