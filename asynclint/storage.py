@@ -137,7 +137,12 @@ def _tag(key: bytes, kind: str, payload: bytes) -> str:
 
 def seal(key: bytes, kind: str, value: object) -> bytes:
     """``value`` as JSON, behind a header that authenticates it (and its kind) with ``key``."""
-    payload = json.dumps(value, separators=(",", ":"), ensure_ascii=True).encode("ascii")
+    return seal_payload(
+        key, kind, json.dumps(value, separators=(",", ":"), ensure_ascii=True).encode("ascii")
+    )
+
+
+def seal_payload(key: bytes, kind: str, payload: bytes) -> bytes:
     return b"%s %s %s\n%s" % (_MAGIC, kind.encode(), _tag(key, kind, payload).encode(), payload)
 
 
