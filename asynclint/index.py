@@ -24,7 +24,18 @@ import hashlib
 import os
 import stat
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Sequence, Tuple, Union
+from typing import (
+    TYPE_CHECKING,
+    Callable,
+    Dict,
+    Iterable,
+    List,
+    Optional,
+    Sequence,
+    Tuple,
+    TypeVar,
+    Union,
+)
 
 import libcst as cst
 
@@ -130,6 +141,41 @@ class ProjectIndex:
 
 
 EMPTY_INDEX = ProjectIndex()
+
+Goal = TypeVar("Goal")
+
+
+def nearest_goal(
+    start: str,
+    expand: Callable[[str], Tuple[Optional[Goal], Sequence[str]]],
+    limit: int,
+) -> Optional[Tuple[Tuple[str, ...], Goal]]:
+    """Breadth-first search of a call graph from ``start``: ``expand(node)`` gives the node's goal
+    (None: none) and its successors. Answers the path from ``start`` to the nearest node with a
+    goal (fewest steps; among those, the first in expansion order) at most ``limit`` steps
+    away, and that goal; None when there is none.
+
+    The answer depends on ``start``, the graph and ``limit`` only, never on which questions were
+    asked before: rules memoise it per start (``ProjectIndex.memo``) and memoise ``expand``'s
+    facts per node, but never a partial answer cut short by the limit or by a cycle."""
+    parents: Dict[str, Optional[str]] = {start: None}
+    frontier = [start]
+    for depth in range(limit + 1):
+        following: List[str] = []
+        for node in frontier:
+            goal, successors = expand(node)
+            if goal is not None:
+                path = [node]
+                while parents[path[-1]] is not None:
+                    path.append(parents[path[-1]])  # type: ignore[arg-type]
+                return tuple(reversed(path)), goal
+            if depth < limit:
+                for successor in successors:
+                    if successor not in parents:
+                        parents[successor] = node
+                        following.append(successor)
+        frontier = following
+    return None
 
 
 # -- outlines -----------------------------------------------------------------------------------
@@ -641,29 +687,37 @@ class OutlineIndex(ProjectIndex):
                 return module, parts[cut:]
         return None
 
-    def resolve(
-        self, qualname: str, _depth: int = 0
-    ) -> Optional[Tuple[ModuleOutline, str, List[str]]]:
+    def resolve(self, qualname: str) -> Optional[Tuple[ModuleOutline, str, List[str]]]:
         """(module, definition name, remaining attribute path) for a project definition, through
-        re-exports and aliases; None when the name is not defined in the project."""
-        resolved = self.__dict__.setdefault("_resolved", {})
-        if qualname in resolved:
-            return resolved[qualname]
-        if _depth > _MAX_DEPTH:
-            return None
-        resolved[qualname] = None  # while resolving: star imports that cycle back find nothing
-        found = self._resolve(qualname, _depth)
-        resolved[qualname] = found
+        re-exports and aliases; None when the name is not defined in the project.
+
+        Memoised per name, and only per name: every question is answered from depth 0 and never
+        from another question's partial answer (an alias three hops into a chain has less depth
+        left than the same alias asked directly), so the answer does not depend on which
+        question came first."""
+        memo = self.__dict__.setdefault("_resolved", {})
+        if qualname not in memo:
+            memo[qualname] = self._resolve_step(qualname, 0, set())
+        return memo[qualname]
+
+    def _resolve_step(
+        self, qualname: str, depth: int, active: set
+    ) -> Optional[Tuple[ModuleOutline, str, List[str]]]:
+        if depth > _MAX_DEPTH or qualname in active:
+            return None  # too deep, or an alias cycle: nothing, for this question
+        active.add(qualname)
+        found = self._resolve(qualname, depth, active)
+        active.discard(qualname)
         return found
 
     def _resolve(
-        self, qualname: str, _depth: int
+        self, qualname: str, depth: int, active: set
     ) -> Optional[Tuple[ModuleOutline, str, List[str]]]:
         split = self._split(qualname)
         if split is None:
             return None
         module, path = split
-        return self._resolve_in(module, path[0], path[1:], qualname, _depth)
+        return self._resolve_in(module, path[0], path[1:], qualname, depth, active)
 
     def _resolve_in(
         self,
@@ -672,6 +726,7 @@ class OutlineIndex(ProjectIndex):
         rest: List[str],
         qualname: str,
         depth: int,
+        active: set,
         seen: Optional[set] = None,
     ) -> Optional[Tuple[ModuleOutline, str, List[str]]]:
         if head in module.classes or head in module.functions:
@@ -681,20 +736,22 @@ class OutlineIndex(ProjectIndex):
             # ``from .x import *``: only into a module that exists, each module once per question.
             seen = seen if seen is not None else {module.name}
             for star in module.stars:
-                if star in seen or depth > _MAX_DEPTH:
+                if star in seen:
+                    continue  # already searched for this name: nothing there
+                if depth > _MAX_DEPTH:
                     continue
                 seen.add(star)
                 starred = self.modules.get(star) or (
                     self.libraries.module(star) if self.libraries else None
                 )
                 if starred is not None:
-                    found = self._resolve_in(starred, head, rest, qualname, depth + 1, seen)
+                    found = self._resolve_in(starred, head, rest, qualname, depth + 1, active, seen)
                     if found is not None:
                         return found
             return None
         if target == qualname:
             return None
-        return self.resolve(".".join([target, *rest]), depth + 1)
+        return self._resolve_step(".".join([target, *rest]), depth + 1, active)
 
     def lookup(self, qualname: str, _depth: int = 0) -> Optional[Symbol]:
         if _depth > _MAX_DEPTH:
