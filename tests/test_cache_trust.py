@@ -258,3 +258,20 @@ def test_a_library_changed_in_place_is_outlined_again(project, tmp_path, monkeyp
     assert lint() == []  # from the caches
     library.write_text("async def work():\n    return 1\n")
     assert lint() == [(5, "ASL200")]
+
+
+def test_python_m_does_not_import_modules_from_the_linted_directory(tmp_path):
+    import subprocess
+
+    marker = tmp_path / "imported"
+    write(tmp_path / "click" / "__init__.py", f"open({str(marker)!r}, 'w').close()\n")
+    write(tmp_path / "app.py", "import time\n\n\nasync def f():\n    time.sleep(1)\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "asynclint", "check", "--no-cache", "app.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1 and "ASL100" in result.stdout
+    assert not marker.exists()
