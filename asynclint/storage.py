@@ -265,9 +265,20 @@ class CacheDirectory:
         """A descriptor of this directory, opened without following a link; None when it is
         missing (and not to be made) or unsafe."""
         if not _FD_PATHS:  # pragma: no cover - Windows: path checks only
+            if self.parent is not None and self.parent._open(create) is None:
+                return None
+            if create:
+                try:
+                    os.mkdir(self.path)
+                except FileExistsError:
+                    pass
+                except OSError:
+                    return None
+            if self._problem() is not None or not os.path.isdir(self.path):
+                return None
             if create and self.parent is None:
-                os.makedirs(self.path, exist_ok=True)
-            return -1 if self._problem() is None and os.path.isdir(self.path) else None
+                self._ignore_for_git(-1)
+            return -1
         if self.parent is None:
             parent_fd, name = None, self.path
         else:
@@ -295,11 +306,13 @@ class CacheDirectory:
             self._ignore_for_git(fd)
         return fd
 
-    @staticmethod
-    def _ignore_for_git(fd: int) -> None:
+    def _ignore_for_git(self, fd: int) -> None:
         try:
             handle = os.open(
-                ".gitignore", os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, 0o644, dir_fd=fd
+                self._name(fd, ".gitignore"),
+                os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW,
+                0o644,
+                **self._at(fd),
             )
         except OSError:
             return
@@ -308,7 +321,8 @@ class CacheDirectory:
         finally:
             os.close(handle)
 
-    def _at(self, fd: int, name: str) -> dict:
+    @staticmethod
+    def _at(fd: int) -> dict:
         return {"dir_fd": fd} if fd >= 0 else {}
 
     def _name(self, fd: int, name: str) -> str:
@@ -327,7 +341,7 @@ class CacheDirectory:
             handle = os.open(
                 self._name(fd, name),
                 os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _BINARY,
-                **self._at(fd, name),
+                **self._at(fd),
             )
         except OSError:
             return None
@@ -369,7 +383,7 @@ class CacheDirectory:
         if fd is None:
             return False
         temporary = f".{name}.{os.getpid()}.{os.urandom(6).hex()}.tmp"
-        at = self._at(fd, name)
+        at = self._at(fd)
         try:
             handle = os.open(
                 self._name(fd, temporary),

@@ -275,3 +275,18 @@ def test_python_m_does_not_import_modules_from_the_linted_directory(tmp_path):
     )
     assert result.returncode == 1 and "ASL100" in result.stdout
     assert not marker.exists()
+
+
+def test_without_directory_descriptors_the_cache_still_works_and_refuses_links(
+    project, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(storage, "_FD_PATHS", False)  # as on Windows
+    assert check()[0] == EXPECTED
+    cache = project / CACHE_DIR
+    assert (cache / ".gitignore").is_file() and any(cache.glob("libraries-v5/*.json"))
+    assert read_sealed(cache / FINDINGS, "findings") is not None and check()[0] == EXPECTED
+    run("clean")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    cache.symlink_to(elsewhere, target_is_directory=True)
+    assert check()[0] == EXPECTED and list(elsewhere.iterdir()) == []
