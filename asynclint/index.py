@@ -734,12 +734,12 @@ class OutlineIndex(ProjectIndex):
         target = module.names.get(head)
         if target is None:
             # ``from .x import *``: only into a module that exists, each module once per question.
+            if depth > _MAX_DEPTH:
+                return None
             seen = seen if seen is not None else {module.name}
             for star in module.stars:
                 if star in seen:
                     continue  # already searched for this name: nothing there
-                if depth > _MAX_DEPTH:
-                    continue
                 seen.add(star)
                 starred = self.modules.get(star) or (
                     self.libraries.module(star) if self.libraries else None
