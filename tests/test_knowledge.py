@@ -256,3 +256,9 @@ def test_show_settings_says_where_each_library_comes_from(tmp_path, monkeypatch)
     monkeypatch.setattr(sys, "path", stdlib_only())
     shipped = run("check", "--no-cache", "--show-settings", "app.py")
     assert f"  trio: shipped trio {dict(pinned_versions())['trio']}" in shipped.stdout
+
+
+def test_the_readme_names_the_shipped_versions():
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    for name, version, _, _ in pinned().PINNED:
+        assert f"{name} {version}" in readme, f"README: the shipped {name} is {version}"
