@@ -238,9 +238,11 @@ def _show_settings(files, settings, options, cache, no_cache: bool) -> None:
             f"cache: {cache.directory} (authenticated with {os.path.join(user_cache_home(), KEY_NAME)})"
         )
     tasks = [(path, settings.for_path(path), options) for path in files]
+    from .index import OutlineIndex
+
     index = project_index(tasks, cache, options.jobs)
     libraries = getattr(index, "libraries", None)
-    if libraries is None:
+    if libraries is None or not isinstance(index, OutlineIndex):
         return
     echo("libraries the project imports (an installed package wins over a shipped outline):")
     groups: dict = {}

@@ -43,6 +43,7 @@ from .knowledge import COROUTINE_PRESERVING_DECORATORS, FACTORY_TYPES
 from .storage import (
     Malformed,
     check_number,
+    check_optional_table,
     check_rows,
     check_table,
     check_text,
@@ -1071,7 +1072,7 @@ def outline_from_data(data: object) -> ModuleOutline:
             check_texts(bases),
             check_texts(decorators),
             frozenset(check_texts(members)),
-            check_table(attributes, optional=True),
+            check_optional_table(attributes),
         )
     return module
 

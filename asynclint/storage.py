@@ -206,14 +206,18 @@ def check_texts(value: object) -> Tuple[str, ...]:
     return tuple(check_text(item) for item in value)
 
 
-def check_table(value: object, optional: bool = False) -> Dict[str, Optional[str]]:
-    """A JSON object of texts (values may be null when ``optional``)."""
+def check_table(value: object) -> Dict[str, str]:
+    """A JSON object of texts."""
     if type(value) is not dict or len(value) > _MAX_ITEMS:
         raise Malformed("table expected")
-    return {
-        check_text(name): (None if optional and target is None else check_text(target))
-        for name, target in value.items()
-    }
+    return {check_text(name): check_text(target) for name, target in value.items()}
+
+
+def check_optional_table(value: object) -> Dict[str, Optional[str]]:
+    """A JSON object of texts or nulls."""
+    if type(value) is not dict or len(value) > _MAX_ITEMS:
+        raise Malformed("table expected")
+    return {check_text(name): check_optional_text(target) for name, target in value.items()}
 
 
 def check_rows(value: object, width: int) -> List[list]:
@@ -234,7 +238,7 @@ class CacheDirectory:
         self.path = path
         self.parent = parent
         self.key = machine_key()
-        self.usable = self.key is not None and (parent is None or parent.usable)
+        self.usable: bool = self.key is not None and (parent is None or parent.usable)
         if self.usable:
             problem = self._problem()
             if problem is not None:
