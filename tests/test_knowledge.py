@@ -40,6 +40,12 @@ SHIPPED_DIR = ROOT / "asynclint" / "library_outlines"
 USED = ("trio", "anyio", "aiohttp", "httpx", "redis", "sqlalchemy", "websockets")
 
 
+#: The test extra installs the pinned libraries on Python 3.10 and newer (their own minimum).
+needs_libraries = pytest.mark.skipif(
+    sys.version_info < (3, 10), reason="the pinned libraries need Python 3.10"
+)
+
+
 def pinned():
     spec = importlib.util.spec_from_file_location(
         "build_knowledge", ROOT / "scripts" / "build_knowledge.py"
@@ -169,6 +175,7 @@ def project(tmp_path, monkeypatch):
     return sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*.py"))
 
 
+@needs_libraries
 def test_the_libraries_used_are_installed_in_the_test_environment():
     pins = {name.lower(): version for name, version, _, _ in pinned().PINNED}
     for top in USED:
@@ -178,6 +185,7 @@ def test_the_libraries_used_are_installed_in_the_test_environment():
         assert kind == "installed" and pins[description.split()[0].lower()] in description
 
 
+@needs_libraries
 def test_findings_are_the_same_with_and_without_the_libraries_installed(project):
     installed = findings(project, None, SHIPPED)
     shipped = findings(project, stdlib_only(), SHIPPED)
@@ -199,6 +207,7 @@ def source_line(name, line):
     return Path("app", name).read_text().splitlines()[line - 1].strip()
 
 
+@needs_libraries
 def test_the_fixtures_give_the_same_findings_with_and_without_the_libraries_installed():
     """Every fixture that imports a library asynclint ships knowledge of."""
     shipped = "|".join(top for top in SHIPPED.catalogue if SHIPPED.catalogue[top][1] != "python")
@@ -252,6 +261,7 @@ def test_the_shipped_outlines_match_the_pins_and_the_current_format():
     assert total < 1024 * 1024  # compact: a few hundred KB
 
 
+@needs_libraries
 def test_show_settings_says_where_each_library_comes_from(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     write(tmp_path / "app.py", "import trio\nimport asyncio\nimport notalibrary\n")
