@@ -271,6 +271,7 @@ def test_show_settings_says_where_each_library_comes_from(tmp_path, monkeypatch)
     assert "standard library" in result.stdout and "asyncio" in result.stdout
     assert "unknown (not installed, not shipped): notalibrary" in result.stdout
     monkeypatch.setattr(sys, "path", stdlib_only())
+    monkeypatch.delenv("VIRTUAL_ENV", raising=False)
     shipped = run("check", "--no-cache", "--show-settings", "app.py")
     assert f"  trio: shipped trio {dict(pinned_versions())['trio']}" in shipped.stdout
 
