@@ -105,6 +105,10 @@ class Discovered:
     unreadable: List[Unreadable]
     excluded: int = 0
 
+    def __iter__(self) -> Iterator:
+        """Unpacks as ``files, unreadable``."""
+        return iter((self.files, self.unreadable))
+
 
 def discover(
     paths: Sequence[str], excludes: Sequence[str], root: str = ".", force_exclude: bool = False
