@@ -143,7 +143,7 @@ TYPE_ALIASES.update(
 )
 
 # -- ASL101-ASL109 (blocking calls): the sync clients, files, paths, sockets and thread primitives
-# whose methods block. The blocking methods themselves are in rules/blocking_catalogue.py.
+# whose methods block. The blocking methods themselves are in rules/blocking/catalogue.py.
 _FILE = "io.TextIOWrapper"  # open() in text mode; the binary modes have the same blocking methods
 _PATH = "pathlib.Path"
 FACTORY_TYPES.update(
@@ -385,7 +385,7 @@ COROUTINE_PRESERVING_DECORATORS = frozenset(
 
 # -- ASL201/ASL202 (sync with/for on async objects): library factories of async-only context
 # managers and async iterables, so that their calls, and names bound from them, are typed. What
-# each type supports is in rules/async_protocols.py (LIBRARY_SUPPORT). --
+# each type supports is in rules/coroutines/protocols.py (LIBRARY_SUPPORT). --
 FACTORY_TYPES.update(
     {
         "asyncio.timeout": "asyncio.Timeout",

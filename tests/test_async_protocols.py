@@ -8,7 +8,7 @@ import libcst as cst
 
 from asynclint.index import ProjectIndex
 from asynclint.model import SemanticModel
-from asynclint.rules.async_protocols import (
+from asynclint.rules.coroutines.protocols import (
     AENTER,
     AITER,
     ENTER,

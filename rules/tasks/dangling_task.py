@@ -11,8 +11,8 @@ from asynclint.knowledge import EVENT_LOOP
 from asynclint.fixer import is_header
 from asynclint.model import Binding, Scope, SemanticModel, decorator_name, dotted_name
 
-from .cancellation import cancelled_receivers
-from .catalogue import LIBRARY_COROUTINES, LOOP_TASK_SPAWNERS, TASK_SPAWNERS
+from ..cancellation.swallowed_cancellation import cancelled_receivers
+from ..catalogue import LIBRARY_COROUTINES, LOOP_TASK_SPAWNERS, TASK_SPAWNERS
 from asynclint.tree import walk
 
 # -- what the ASL4xx rules know, as data ----------------------------------------------------------

@@ -8,7 +8,7 @@ import libcst as cst
 
 from asynclint import Rule
 
-from .primitives import (
+from ..primitives import (
     ASYNC_EVENT,
     ASYNC_EVENTS,
     ASYNC_SLEEPS,

@@ -10,7 +10,7 @@ from asynclint import Fix, FixKind, Rule, Usage
 
 from asynclint.model import dotted_name
 
-from .primitives import (
+from ..primitives import (
     ASYNC_QUEUES,
     JOINABLE_QUEUES,
     body_statements,

@@ -11,7 +11,7 @@ from asynclint.fixes import awaited, can_await_here
 from asynclint.model import dotted_name
 from asynclint.tree import child_nodes
 
-from .catalogue import DROPPED_AWAITABLE_CONSEQUENCES, LIBRARY_COROUTINES
+from ..catalogue import DROPPED_AWAITABLE_CONSEQUENCES, LIBRARY_COROUTINES
 
 
 class CoroutineNeverAwaited(Rule):

@@ -7,7 +7,7 @@ import libcst as cst
 from asynclint import Fix, FixKind, Rule
 from asynclint.fixes import awaited, can_await_here, reference_expression
 
-from .catalogue import ASYNC_SLEEP, BLOCKING_SLEEPS
+from ..catalogue import ASYNC_SLEEP, BLOCKING_SLEEPS
 
 
 class BlockingSleep(Rule):

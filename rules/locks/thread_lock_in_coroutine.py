@@ -11,7 +11,7 @@ from asynclint import Fix, FixKind, Rule, Usage
 from asynclint.model import Scope, dotted_name
 from asynclint.tree import child_nodes
 
-from .primitives import (
+from ..primitives import (
     ASYNC_LOCKS,
     CONDITION_METHODS,
     CONDITIONS,

@@ -1,4 +1,4 @@
-"""ASL101-ASL109: calls that block the event loop, matched against rules/blocking_catalogue.py.
+"""ASL101-ASL109: calls that block the event loop, matched against catalogue.py.
 
 One base class does the matching; each code is a subclass carrying its metadata and explanation.
 A call is matched by its qualified name (``subprocess.run``), or, for a method, by the type the
@@ -20,7 +20,7 @@ from asynclint.fixes import awaited, can_await_here, reference_expression
 from asynclint.model import SemanticModel, dotted_name
 from asynclint.tree import child_nodes
 
-from .blocking_catalogue import (
+from .catalogue import (
     FILE_TYPES,
     HTTP_CLIENT,
     TO_THREAD,
