@@ -7,7 +7,7 @@ import textwrap
 from asynclint.engine import FileSettings, Linter
 from asynclint.index import CallSite, ProjectIndex
 from asynclint.source import decode
-from asynclint.rules.timeouts.bounds import NetworkWithoutTimeout
+from asynclint.rules.timeouts.network_await_without_timeout import NetworkWithoutTimeout
 
 
 def findings(text, *, index=None, catalogues=()):
