@@ -18,7 +18,6 @@ from typing import Iterator, List, Optional, Sequence, Tuple
 import libcst as cst
 
 from asynclint import tree
-
 from asynclint.model import ClassInfo, Scope, SemanticModel, dotted_name
 
 # -- the primitives -----------------------------------------------------------------------------

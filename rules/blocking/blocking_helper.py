@@ -12,9 +12,9 @@ import libcst as cst
 from asynclint import ProjectIndex
 from asynclint.index import CallSite
 
+from ..catalogue import BLOCKING_SLEEPS
 from .calls import BlockingCall, BlockingFilesystemQuery
 from .catalogue import TO_THREAD, Blocking, blocking_entry, blocking_method
-from ..catalogue import BLOCKING_SLEEPS
 
 #: How many project functions deep a chain is followed.
 MAX_CHAIN = 6

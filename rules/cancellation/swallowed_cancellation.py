@@ -9,7 +9,6 @@ import libcst as cst
 
 from asynclint import Fix, FixKind, Rule
 from asynclint.model import SemanticModel, dotted_name
-
 from asynclint.tree import child_nodes, walk
 
 # -- what the ASL7xx rules know, as data ----------------------------------------------------------

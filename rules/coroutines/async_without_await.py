@@ -12,8 +12,8 @@ from asynclint.knowledge import EVENT_LOOP
 from asynclint.model import ClassInfo, dotted_name
 from asynclint.tree import child_nodes
 
-from .protocols import LIBRARY_SUPPORT, AsyncProtocols, async_only
 from ..catalogue import LIBRARY_COROUTINES
+from .protocols import LIBRARY_SUPPORT, AsyncProtocols, async_only
 
 #: Tokens of files that can use an async object: coroutines and async generators ("async"), classes
 #: that define the async protocols, and the libraries whose async-only classes are catalogued.

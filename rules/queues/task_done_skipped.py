@@ -7,7 +7,6 @@ from typing import List, Optional, Set, Tuple
 import libcst as cst
 
 from asynclint import Fix, FixKind, Rule, Usage
-
 from asynclint.model import dotted_name
 
 from ..primitives import (

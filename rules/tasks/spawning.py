@@ -1,0 +1,180 @@
+"""Which calls start a task that nobody keeps, and where a task ends up: what the ASL4xx rules share."""
+
+from __future__ import annotations
+
+from typing import Dict, Optional, Set, Tuple
+
+import libcst as cst
+
+from asynclint.knowledge import EVENT_LOOP
+from asynclint.model import Scope, SemanticModel, decorator_name
+from asynclint.tree import walk
+
+from ..catalogue import LOOP_TASK_SPAWNERS, TASK_SPAWNERS
+from .catalogue import TASK_METHODS_THAT_DO_NOT_KEEP
+
+_NESTED_SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
+_WRAPPER_CACHE: Dict[int, Tuple[cst.FunctionDef, bool]] = {}
+
+
+_walk = walk
+
+
+def _names(node: cst.CSTNode) -> Set[str]:
+    return {n.value for n in _walk(node) if isinstance(n, cst.Name)}
+
+
+def _function_scope(model: SemanticModel, function: cst.FunctionDef) -> Scope:
+    return Scope("function", function, model.module_scope)
+
+
+def spawner_name(
+    model: SemanticModel, call: cst.Call, scope: Optional[Scope] = None, depth: int = 0
+) -> Optional[str]:
+    """What a call that returns a new task no one else holds is called, else None: create_task(),
+    ensure_future(), loop.create_task(), or a function of this file that returns such a task."""
+    func = call.func
+    qualname = model.qualified_name(func, scope)
+    if qualname in TASK_SPAWNERS:
+        return qualname.rsplit(".", 1)[-1]
+    if isinstance(func, cst.Attribute) and func.attr.value in LOOP_TASK_SPAWNERS:
+        if model.type_of(func.value, scope) == EVENT_LOOP:
+            return f"loop.{func.attr.value}"
+    if depth > 3:
+        return None
+    definition = None
+    if qualname is not None and not qualname.startswith(model.module_name + "."):
+        return indexed_spawner(model.index, qualname)  # another file of the project
+    if scope is None:
+        callee = model.callee(call)
+        definition = callee.node if callee is not None else None
+    elif qualname is not None:
+        symbol = model.symbol(qualname)
+        definition = symbol.node if symbol is not None else None
+    if isinstance(definition, cst.FunctionDef) and returns_unkept_task(
+        model, definition, depth + 1
+    ):
+        return definition.name.value
+    return None
+
+
+def indexed_spawner(index, qualname: str, depth: int = 0) -> Optional[str]:
+    """The name of a project function in another file that returns the task it starts without
+    keeping it (``return asyncio.create_task(c)``, or a call of another such function), from
+    the project index; None otherwise. Only the direct ``return <spawn>(...)`` form is known there."""
+    if depth > 3 or not index.is_project(qualname):
+        return None
+    key = ("indexed-spawner", qualname)
+    memo = index.memo
+    if key not in memo:
+        memo[key] = None  # a recursion guard until the answer is known
+        symbol = index.lookup(qualname)
+        for site in index.calls(qualname):
+            if (
+                site.returned
+                and not site.awaited
+                and (site.target in TASK_SPAWNERS or indexed_spawner(index, site.target, depth + 1))
+            ):
+                memo[key] = symbol.qualname.rsplit(".", 1)[-1] if symbol is not None else qualname
+                break
+    return memo[key]  # type: ignore[return-value]
+
+
+def returns_unkept_task(model: SemanticModel, function: cst.FunctionDef, depth: int = 0) -> bool:
+    """The function returns a task it started without keeping a reference to it anywhere:
+    ``return asyncio.create_task(c)``, or ``task = ...; return task`` with no other use of ``task``."""
+    cached = _WRAPPER_CACHE.get(id(function))
+    if cached is not None and cached[0] is function:
+        return cached[1]
+    _WRAPPER_CACHE[id(function)] = (function, False)  # recursion guard
+    if len(_WRAPPER_CACHE) > 4096:
+        _WRAPPER_CACHE.clear()
+    answer = False
+    if all(decorator_name(d) in ("staticmethod", "classmethod") for d in function.decorators):
+        scope = _function_scope(model, function)
+        body = [n for n in _walk(function.body, into_scopes=False)]
+        for node in body:
+            if not isinstance(node, cst.Return) or node.value is None:
+                continue
+            value = node.value
+            if isinstance(value, cst.Call) and spawner_name(model, value, scope, depth) is not None:
+                answer = True
+                break
+            if isinstance(value, cst.Name) and _local_task_unkept(
+                model, function, value.value, scope, depth
+            ):
+                answer = True
+                break
+    _WRAPPER_CACHE[id(function)] = (function, answer)
+    return answer
+
+
+def _local_task_unkept(
+    model: SemanticModel, function: cst.FunctionDef, name: str, scope: Scope, depth: int
+) -> bool:
+    bindings = scope.bindings().get(name, [])
+    if (
+        len(bindings) != 1
+        or bindings[0].kind != "assign"
+        or not isinstance(bindings[0].node, cst.Call)
+    ):
+        return False
+    if spawner_name(model, bindings[0].node, scope, depth) is None:
+        return False
+    uses = [n for n in _walk(function.body) if isinstance(n, cst.Name) and n.value == name]
+    # the assignment target, the return, and nothing but callbacks besides
+    return len(uses) - _harmless_uses(function.body, name) <= 2
+
+
+def _harmless_uses(body: cst.CSTNode, name: str) -> int:
+    count = 0
+    for node in _walk(body):
+        if (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Attribute)
+            and isinstance(node.func.value, cst.Name)
+            and node.func.value.value == name
+            and node.func.attr.value in TASK_METHODS_THAT_DO_NOT_KEEP
+        ):
+            count += 1
+    return count
+
+
+def _is_true(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Name) and node.value == "True"
+
+
+def _keyword(call: cst.Call, name: str) -> Optional[cst.BaseExpression]:
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == name:
+            return arg.value
+    return None
+
+
+def _enclosing_function_node(model: SemanticModel) -> Optional[cst.FunctionDef]:
+    function = model.enclosing_function()
+    if function is None or not isinstance(function.node, cst.FunctionDef):
+        return None
+    return function.node
+
+
+def _unused_local(model: SemanticModel, target: cst.BaseExpression) -> Optional[str]:
+    """The name of a function-local ``target`` that is never read in the function, else None."""
+    if not isinstance(target, cst.Name):
+        return None
+    function = _enclosing_function_node(model)
+    scope = model.enclosing_function()
+    if function is None or scope is None:
+        return None
+    owner, _ = model.lookup(target.value)
+    if owner is not scope:
+        return None  # global, nonlocal or a comprehension's
+    uses = [n for n in _walk(function.body) if isinstance(n, cst.Name) and n.value == target.value]
+    harmless = _harmless_uses(function.body, target.value)
+    return target.value if len(uses) - harmless <= 1 else None
+
+
+_COLLECTIONS = (cst.List, cst.Set, cst.Tuple)
+
+
+_COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp)
