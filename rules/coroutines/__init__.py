@@ -1,13 +1,11 @@
-"""ASL2xx: coroutines and async protocols used as if they were plain functions and objects."""
+"""ASL2xx: coroutines and async objects used as if they were plain functions and objects."""
 
-from .async_without_await import (
-    AsyncFunctionWithoutAwait,
-    CoroutineFunctionPassedToSyncCaller,
-    GetEventLoopInCoroutine,
-    SyncForAsyncIterable,
-    SyncWithAsyncContextManager,
-)
+from .async_without_await import AsyncFunctionWithoutAwait
+from .coroutine_function_as_sync_callback import CoroutineFunctionPassedToSyncCaller
 from .coroutine_never_awaited import CoroutineNeverAwaited
+from .get_event_loop_in_coroutine import GetEventLoopInCoroutine
+from .sync_for_async_iterable import SyncForAsyncIterable
+from .sync_with_async_context_manager import SyncWithAsyncContextManager
 
 RULES = (
     CoroutineNeverAwaited,

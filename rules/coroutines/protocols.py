@@ -320,3 +320,27 @@ def _contains(root: cst.CSTNode, kinds) -> bool:
             continue
         pending.extend(child_nodes(node))
     return False
+
+
+#: Tokens of files that can use an async object: coroutines and async generators ("async"), classes
+#: that define the async protocols, and the libraries whose async-only classes are catalogued.
+_ASYNC_OBJECT_TOKENS = (
+    "async",
+    "Async",
+    "__aenter__",
+    "__aiter__",
+    "aio",
+    "trio",
+    "anyio",
+    "httpx",
+    "redis",
+    "websockets",
+)
+
+
+def _shown(expression: cst.BaseExpression) -> str:
+    """A short name for an expression in a message: ``asyncio.Lock()``, ``self._lock``."""
+    if isinstance(expression, cst.Call):
+        name = dotted_name(expression.func)
+        return f"{name}()" if name else "this object"
+    return dotted_name(expression) or "this object"
