@@ -1,10 +1,8 @@
 """ASL6xx: queues, producers and consumers."""
 
-from .task_done_skipped import (
-    GetWithoutTaskDone,
-    JoinWithoutTaskDone,
-    TaskDoneSkipped,
-    UnboundedQueue,
-)
+from .get_without_task_done import GetWithoutTaskDone
+from .join_without_task_done import JoinWithoutTaskDone
+from .task_done_skipped import TaskDoneSkipped
+from .unbounded_queue import UnboundedQueue
 
 RULES = (JoinWithoutTaskDone, TaskDoneSkipped, UnboundedQueue, GetWithoutTaskDone)
