@@ -1,12 +1,10 @@
 """ASL7xx: cancellation and cleanup."""
 
-from .swallowed_cancellation import (
-    ExitInFinally,
-    SwallowedCancellation,
-    UnshieldedCleanupAwait,
-    YieldInCancelScope,
-    YieldInContextManager,
-)
+from .exit_in_finally import ExitInFinally
+from .swallowed_cancellation import SwallowedCancellation
+from .unshielded_cleanup_await import UnshieldedCleanupAwait
+from .yield_in_async_generator_context import YieldInContextManager
+from .yield_in_cancel_scope import YieldInCancelScope
 
 RULES = (
     SwallowedCancellation,

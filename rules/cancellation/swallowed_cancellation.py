@@ -1,106 +1,31 @@
-"""ASL7xx: cancellation and cleanup — swallowed cancellation, exits in finally, yields inside
-cancel scopes, unshielded awaits in cleanup."""
+"""ASL700 swallowed-cancellation."""
 
 from __future__ import annotations
 
-from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple
+from typing import List, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
 from asynclint import Fix, FixKind, Rule
 from asynclint.model import SemanticModel, dotted_name
-from asynclint.tree import child_nodes, walk
+from asynclint.tree import child_nodes
 
-# -- what the ASL7xx rules know, as data ----------------------------------------------------------
-
-#: The exception each framework cancels a task with, by qualified name. Since Python 3.8
-#: asyncio.CancelledError derives from BaseException and is not concurrent.futures.CancelledError
-#: (which asyncio no longer raises), so the latter is deliberately absent.
-CANCELLATION_CLASSES = {
-    "asyncio.CancelledError": "asyncio",
-    "asyncio.exceptions.CancelledError": "asyncio",
-    "trio.Cancelled": "trio",
-}
-#: Calls that return the running backend's cancellation class (used as `except get_...():`).
-CANCELLATION_CLASS_GETTERS = frozenset({"anyio.get_cancelled_exc_class"})
-#: Classes that catch cancellation along with everything else.
-BROAD_CLASSES = frozenset({"builtins.BaseException"})
-#: How a fix names each framework's cancellation class.
-CANCELLATION_SPELLING = {
-    "asyncio": "asyncio.CancelledError",
-    "trio": "trio.Cancelled",
-    "anyio": "anyio.get_cancelled_exc_class()",
-}
-#: Context managers that suppress the exceptions they are given.
-SUPPRESSORS = frozenset({"contextlib.suppress"})
-#: Attributes whose use shows the code handles cancellation deliberately (Python 3.11+ API).
-CANCEL_AWARE_ATTRIBUTES = frozenset({"uncancel", "cancelling"})
-#: Calls that never return normally.
-EXITS = frozenset({"sys.exit", "os._exit", "os.abort"})
-
-#: Context managers that are cancel scopes: yielding inside one hands the scope to the consumer.
-CANCEL_SCOPES = frozenset(
-    {
-        "asyncio.timeout",
-        "asyncio.timeout_at",
-        "asyncio.timeouts.timeout",
-        "asyncio.timeouts.timeout_at",
-        "asyncio.TaskGroup",
-        "asyncio.taskgroups.TaskGroup",
-        "async_timeout.timeout",
-        "async_timeout.timeout_at",
-        "trio.open_nursery",
-        "trio.move_on_after",
-        "trio.move_on_at",
-        "trio.fail_after",
-        "trio.fail_at",
-        "trio.CancelScope",
-        "anyio.create_task_group",
-        "anyio.move_on_after",
-        "anyio.fail_after",
-        "anyio.CancelScope",
-    }
+from .catalogue import (
+    CANCEL_AWARE_ATTRIBUTES,
+    CANCELLATION_SPELLING,
+    EXITS,
+    HANDING_ON_METHODS,
+    NO_RETURN_ANNOTATIONS,
+    SUPPRESSORS,
 )
-#: Types of values that are such scopes (`async with group:` on a TaskGroup made earlier).
-CANCEL_SCOPE_TYPES = frozenset({"asyncio.TaskGroup", "trio.Nursery", "anyio.abc.TaskGroup"})
-#: Decorators of generators that implement a context manager or a fixture: their yield is the
-#: body of the `with` block, run by the same task, so it may sit inside a scope.
-#: trio.as_safe_channel runs the generator in a task of its own, which makes the scope safe.
-CONTEXT_MANAGER_DECORATORS = frozenset(
-    {"asynccontextmanager", "contextmanager", "fixture", "yield_fixture", "as_safe_channel"}
+from .handlers import (
+    _LOOPS,
+    _NESTED_SCOPES,
+    _walk,
+    cancellation_caught,
+    cancellation_class,
+    cancelled_receivers,
 )
-
-#: asyncio: a timeout bounds cleanup (asyncio delivers a cancellation once, so the await itself
-#: is not cancelled again, but may hang).
-ASYNCIO_TIMEOUT_SCOPES = frozenset(
-    {
-        "asyncio.timeout",
-        "asyncio.timeout_at",
-        "asyncio.timeouts.timeout",
-        "asyncio.timeouts.timeout_at",
-        "async_timeout.timeout",
-        "async_timeout.timeout_at",
-    }
-)
-ASYNCIO_BOUNDED_AWAITS = frozenset(
-    {"asyncio.wait_for", "asyncio.shield", "asyncio.tasks.wait_for", "asyncio.tasks.shield"}
-)
-#: Awaits that are safe in cleanup: closing a resource is built to work when cancelled.
-CLEANUP_SAFE_METHODS = frozenset({"aclose"})
-CLEANUP_SAFE_FUNCTIONS = frozenset(
-    {"aclose_forcefully", "cancel_shielded_checkpoint"}
-)  # trio's and anyio's
-
-_NESTED_SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
-_LOOPS = (cst.For, cst.While)
-
-
-# -- helpers ----------------------------------------------------------------------------------------
-
-
-def _walk(node: cst.CSTNode, *, into_scopes: bool = False) -> Iterator[cst.CSTNode]:
-    """Every node under ``node`` (itself included) in source order, not entering nested defs."""
-    return walk(node, into_scopes=into_scopes)
 
 
 def awaits_in(node: cst.CSTNode) -> bool:
@@ -115,47 +40,6 @@ def awaits_in(node: cst.CSTNode) -> bool:
     return False
 
 
-def _caught_types(handler: cst.ExceptHandler) -> List[cst.BaseExpression]:
-    if handler.type is None:
-        return []
-    if isinstance(handler.type, cst.Tuple):
-        return [element.value for element in handler.type.elements]
-    return [handler.type]
-
-
-def cancellation_caught(model: SemanticModel, handler) -> Optional[Tuple[str, bool]]:
-    """What in ``handler``'s clause catches cancellation, and whether it catches only that:
-    ``("asyncio.CancelledError", True)``, ``("BaseException", False)``, ``("bare except", False)``."""
-    if handler.type is None:
-        return "a bare except", False
-    types = _caught_types(handler)
-    for caught in types:
-        name = cancellation_class(model, caught)
-        if name is not None:
-            broad = name == "BaseException"
-            return name, len(types) == 1 and not broad
-    return None
-
-
-def cancellation_class(model: SemanticModel, expression: cst.BaseExpression) -> Optional[str]:
-    """The name of the cancellation class (or BaseException) ``expression`` denotes, else None."""
-    if isinstance(expression, cst.Call):
-        getter = model.qualified_name(expression.func) or ""
-        # anyio's own modules import it from where it is defined
-        if not expression.args and (
-            getter in CANCELLATION_CLASS_GETTERS
-            or (getter.startswith("anyio.") and getter.endswith(".get_cancelled_exc_class"))
-        ):
-            return "anyio.get_cancelled_exc_class()"
-        return None
-    qualname = model.qualified_name(expression)
-    if qualname in CANCELLATION_CLASSES:
-        return qualname.replace(".exceptions", "")
-    if qualname in BROAD_CLASSES:
-        return "BaseException"
-    return None
-
-
 def _is_raise_like(
     small: cst.BaseSmallStatement, model: SemanticModel, reraised: Optional[str] = None
 ) -> bool:
@@ -167,19 +51,6 @@ def _is_raise_like(
     if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
         return model.qualified_name(small.value.func) in EXITS or _never_returns(model, small.value)
     return False
-
-
-#: Return annotations of functions that never return normally.
-NO_RETURN_ANNOTATIONS = frozenset(
-    {
-        "typing.NoReturn",
-        "typing.Never",
-        "typing_extensions.NoReturn",
-        "typing_extensions.Never",
-        "NoReturn",
-        "Never",
-    }
-)
 
 
 def _never_returns(model: SemanticModel, call: cst.Call) -> bool:
@@ -303,45 +174,6 @@ def _statement_raises(
     return False
 
 
-_CANCELLED_CACHE: Dict[int, Tuple[cst.CSTNode, Set[str]]] = {}
-
-
-def cancelled_receivers(function: cst.CSTNode) -> Set[str]:
-    """Dotted names of what this function cancels: ``t`` for ``t.cancel()``, and ``tasks`` for
-    ``for t in tasks: t.cancel()``."""
-    cached = _CANCELLED_CACHE.get(id(function))
-    if cached is not None and cached[0] is function:
-        return cached[1]
-    if len(_CANCELLED_CACHE) > 1024:
-        _CANCELLED_CACHE.clear()
-    cancelled = _cancelled_receivers(function)
-    _CANCELLED_CACHE[id(function)] = (function, cancelled)
-    return cancelled
-
-
-def _cancelled_receivers(function: cst.CSTNode) -> Set[str]:
-    cancelled: Set[str] = set()
-    for node in _walk(function):
-        if (
-            isinstance(node, cst.Call)
-            and isinstance(node.func, cst.Attribute)
-            and node.func.attr.value == "cancel"
-        ):
-            receiver = dotted_name(node.func.value)
-            if receiver is not None:
-                cancelled.add(receiver)
-    for node in _walk(function):
-        if (
-            isinstance(node, cst.For)
-            and isinstance(node.target, cst.Name)
-            and node.target.value in cancelled
-        ):
-            iterable = dotted_name(node.iter)
-            if iterable is not None:
-                cancelled.add(iterable)
-    return cancelled
-
-
 def _awaits_only_cancelled(body: cst.CSTNode, cancelled: Set[str]) -> bool:
     """Every await in ``body`` waits for something this function cancelled (``await task``,
     ``await asyncio.gather(*tasks)``): the CancelledError caught is that task's own."""
@@ -371,12 +203,6 @@ def _awaits_a_task_object(body: cst.CSTNode) -> bool:
     (small,) = statements[0].body if len(statements[0].body) == 1 else (None,)
     value = small.value if isinstance(small, (cst.Expr, cst.Assign)) else None
     return isinstance(value, cst.Await) and isinstance(value.expression, (cst.Name, cst.Attribute))
-
-
-#: Methods that hand an exception on to someone who will raise or report it.
-HANDING_ON_METHODS = frozenset(
-    {"append", "add", "set_exception", "put_nowait", "send_nowait", "throw"}
-)
 
 
 def _hands_on(handler: cst.ExceptHandler) -> bool:
@@ -422,9 +248,6 @@ def _enclosing_function(model: SemanticModel) -> Optional[cst.FunctionDef]:
     if function is None or not isinstance(function.node, cst.FunctionDef):
         return None
     return function.node
-
-
-# -- ASL700 ---------------------------------------------------------------------------------------
 
 
 class SwallowedCancellation(Rule):
@@ -633,339 +456,3 @@ class SwallowedCancellation(Rule):
             FixKind.UNSAFE,
             imports,
         )
-
-
-# -- ASL701 ---------------------------------------------------------------------------------------
-
-
-class ExitInFinally(Rule):
-    code = "ASL701"
-    name = "exit-in-finally"
-    message = "return, break or continue in a finally block swallows cancellation and every other exception"
-    rationale = """
-        Leaving a finally block with return, break or continue discards the exception that was
-        propagating through it: in a coroutine that includes the cancellation, so the task carries
-        on (or returns normally) after being cancelled, and every other error of the try block is
-        lost without a trace. Python 3.14 warns about it for the same reason (PEP 765).
-
-        Move the return after the try statement, or into the try block. A break or continue that
-        belongs to a loop inside the finally block is fine, and so is a return in a function
-        defined inside it. Sync functions are not flagged (asynclint is about async code).
-    """
-    bad = """
-        async def fetch_status(client):
-            try:
-                status = await client.get_status()
-            finally:
-                return status
-    """
-    good = """
-        async def fetch_status(client):
-            try:
-                status = await client.get_status()
-            finally:
-                await client.close()
-            return status
-    """
-    tokens = ("finally",)
-
-    def visit_Finally(self, node: cst.Finally) -> None:
-        if not self.model.in_coroutine:
-            return
-        pending: List[Tuple[cst.CSTNode, bool]] = [(node.body, False)]
-        while pending:
-            current, in_loop = pending.pop()
-            if isinstance(current, _NESTED_SCOPES) or (
-                isinstance(current, cst.Finally) and current is not node
-            ):
-                continue  # a nested finally block reports its own exits
-            if isinstance(current, cst.Return) or (
-                isinstance(current, (cst.Break, cst.Continue)) and not in_loop
-            ):
-                keyword = {cst.Return: "return", cst.Break: "break", cst.Continue: "continue"}[
-                    type(current)
-                ]
-                self.report(
-                    current,
-                    f"'{keyword}' in a finally block discards the exception in flight, "
-                    "cancellation included",
-                )
-                continue
-            for child in child_nodes(current):
-                inner = in_loop or (
-                    isinstance(current, _LOOPS) and child is not getattr(current, "orelse", None)
-                )
-                pending.append((child, inner))
-
-
-# -- ASL702 ---------------------------------------------------------------------------------------
-
-
-def _scope_name(model: SemanticModel, item: cst.BaseExpression) -> Optional[str]:
-    if isinstance(item, cst.Call):
-        qualname = model.qualified_name(item.func)
-        if qualname in CANCEL_SCOPES:
-            return qualname
-        typed = model.type_of(item)
-        return typed if typed in CANCEL_SCOPE_TYPES else None
-    typed = model.type_of(item)
-    return typed if typed in CANCEL_SCOPE_TYPES else None
-
-
-class YieldInCancelScope(Rule):
-    code = "ASL702"
-    name = "yield-in-cancel-scope"
-    message = "yield inside a cancel scope, timeout or task group of a generator"
-    rationale = """
-        A generator that yields inside `async with asyncio.timeout()`, a TaskGroup, a trio
-        nursery or an anyio task group, or `with trio.move_on_after()` / `anyio.CancelScope()`,
-        suspends with the scope still open, and the code that runs until the next iteration is
-        the consumer's, not the generator's. A timeout then fires in the consumer's code (or
-        cancels the wrong thing), a child task's error is raised into whatever the consumer is
-        awaiting, and if the consumer stops iterating early the scope is exited in another
-        context or by the garbage collector, which corrupts the scope stack (trio raises
-        "cancel scope stack corrupted", asyncio may cancel an unrelated await).
-
-        Open the scope in the consumer, or move the work into a task that sends items over a
-        channel or queue. Not flagged: a generator that implements a context manager or a fixture
-        (@asynccontextmanager, @contextmanager, @pytest.fixture), where the yield is the body of
-        the caller's with block and runs in the same task; a plain `async with lock:` or other
-        context manager (it is not a cancel scope).
-    """
-    bad = """
-        async def ticks():
-            async with asyncio.timeout(10):
-                while True:
-                    yield await next_tick()
-    """
-    good = """
-        async def ticks():
-            while True:
-                yield await next_tick()
-
-        async def consume():
-            async with asyncio.timeout(10):
-                async for tick in ticks():
-                    handle(tick)
-    """
-    tokens = ("yield",)
-
-    def visit_Yield(self, node: cst.Yield) -> None:
-        scope = self.model.enclosing_function()
-        if scope is None or not isinstance(scope.node, cst.FunctionDef):
-            return
-        function = scope.node
-        if _implements_context_manager(function):
-            return
-        for ancestor in self.model.ancestors():
-            if ancestor is function:
-                return
-            if isinstance(ancestor, (cst.Lambda, *_COMPREHENSION_SCOPES)):
-                return
-            if isinstance(ancestor, cst.With):
-                for item in ancestor.items:
-                    scope_name = _scope_name(self.model, item.item)
-                    if scope_name is not None:
-                        shown = (
-                            scope_name.rsplit(".", 1)[-1]
-                            if scope_name in CANCEL_SCOPE_TYPES
-                            else scope_name
-                        )
-                        self.report(
-                            node,
-                            f"yield inside {shown}: the scope stays open while the consumer "
-                            "runs, so its cancellation and errors land in the wrong code",
-                        )
-                        return
-
-
-_COMPREHENSION_SCOPES = (cst.GeneratorExp, cst.ListComp, cst.SetComp, cst.DictComp)
-
-
-# -- ASL703 ---------------------------------------------------------------------------------------
-
-
-class UnshieldedCleanupAwait(Rule):
-    code = "ASL703"
-    name = "unshielded-cleanup-await"
-    message = "await in cleanup after cancellation without a shield or a timeout"
-    rationale = """
-        A finally block, or a handler that catches cancellation, runs while the task is being
-        cancelled. In trio and anyio the cancel scope stays cancelled, so every await in the
-        cleanup is cancelled at once: the cleanup (closing a connection politely, releasing a
-        remote lock, writing a final record) never happens. Put it in a shielded scope with a
-        deadline: `with trio.move_on_after(5, shield=True):` (anyio: `with
-        anyio.move_on_after(5, shield=True):` or `CancelScope(shield=True)`).
-
-        asyncio delivers a cancellation once, so the cleanup's await is not cancelled again unless
-        someone cancels the task again (a second Ctrl-C, an outer timeout); but it can hang the
-        shutdown forever. There a timeout (asyncio.timeout(), wait_for()) or asyncio.shield()
-        is what is missing. That is why the rule is on by default for trio and anyio, and opt-in
-        for asyncio files (select ASL703 explicitly).
-
-        Not flagged: `await x.aclose()` (closing is built to work, forcefully, under
-        cancellation), awaits in nested functions, and awaits inside a shielded scope (trio/anyio)
-        or a timeout scope (asyncio). A timeout scope without shield does not protect cleanup in
-        trio or anyio: the outer cancellation still applies inside it.
-    """
-    bad = """
-        async def handle(stream):
-            try:
-                await serve(stream)
-            finally:
-                await stream.send_all(b"bye")
-    """
-    good = """
-        async def handle(stream):
-            try:
-                await serve(stream)
-            finally:
-                with trio.move_on_after(5, shield=True):
-                    await stream.send_all(b"bye")
-    """
-    frameworks = frozenset({"asyncio", "trio", "anyio"})
-    default_frameworks = frozenset({"trio", "anyio"})
-    tokens = ("finally", "except")
-
-    def visit_Await(self, node: cst.Await) -> None:
-        self._check(node, node.expression)
-
-    def visit_For(self, node: cst.For) -> None:
-        if node.asynchronous is not None:
-            self._check(node, None)
-
-    def visit_With(self, node: cst.With) -> None:
-        if node.asynchronous is not None and not self._protects(node, self.model.framework):
-            self._check(node, None)
-
-    def _check(self, node: cst.CSTNode, awaited: Optional[cst.BaseExpression]) -> None:
-        if not self.model.in_coroutine:
-            return
-        if isinstance(awaited, cst.Call):
-            func = awaited.func
-            if isinstance(func, cst.Attribute) and func.attr.value in CLEANUP_SAFE_METHODS:
-                return
-            if (self.model.qualified_name(func) or "").rsplit(".", 1)[-1] in CLEANUP_SAFE_FUNCTIONS:
-                return
-            if (
-                self.model.qualified_name(func) in ASYNCIO_BOUNDED_AWAITS
-                and self.model.framework == "asyncio"
-            ):
-                return
-        framework = self.model.framework
-        child = node
-        for ancestor in self.model.ancestors():
-            if isinstance(ancestor, (*_NESTED_SCOPES, *_COMPREHENSION_SCOPES)):
-                return
-            if (
-                isinstance(ancestor, cst.With)
-                and child is not ancestor
-                and self._protects(ancestor, framework)
-            ):
-                return
-            if isinstance(ancestor, cst.Finally):
-                self.report(node, "await in a finally block " + self._advice(framework))
-                return
-            if isinstance(
-                ancestor, (cst.ExceptHandler, cst.ExceptStarHandler)
-            ) and cancellation_caught(self.model, ancestor):
-                self.report(
-                    node, "await in a handler that catches cancellation " + self._advice(framework)
-                )
-                return
-            child = ancestor
-
-    def _protects(self, with_node: cst.With, framework: str) -> bool:
-        for item in with_node.items:
-            call = item.item
-            if not isinstance(call, cst.Call):
-                continue
-            qualname = self.model.qualified_name(call.func)
-            # Any scope opened with shield=True (trio's and anyio's, under whatever import path).
-            shield = next(
-                (
-                    a.value
-                    for a in call.args
-                    if a.keyword is not None and a.keyword.value == "shield"
-                ),
-                None,
-            )
-            if shield is not None and not (
-                isinstance(shield, cst.Name) and shield.value == "False"
-            ):
-                return True
-            if framework == "asyncio" and qualname in ASYNCIO_TIMEOUT_SCOPES:
-                return True
-        return False
-
-    @staticmethod
-    def _advice(framework: str) -> str:
-        if framework == "asyncio":
-            return "can hang the shutdown; bound it with asyncio.timeout() or wait_for()"
-        scope = "trio.move_on_after" if framework == "trio" else "anyio.move_on_after"
-        return f"is cancelled at once; run it in `with {scope}(..., shield=True):`"
-
-
-# -- ASL704 ---------------------------------------------------------------------------------------
-
-
-class YieldInContextManager(Rule):
-    code = "ASL704"
-    name = "yield-in-async-generator-context"
-    message = "yield inside a with block of an async generator: its cleanup may run late, elsewhere, or never"
-    rationale = """
-        An async generator that yields inside `with`/`async with` leaves the block open while the
-        consumer runs. If the consumer stops iterating early (a break, an exception, a timeout), the
-        block is exited only when the generator is closed: by `aclose()` if someone calls it, else
-        by the garbage collector or the event loop's shutdown hook, at an unpredictable time, in
-        another task, or not at all; and cleanup that needs to await cannot run from the garbage
-        collector. A lock stays held, a connection stays checked out, a file stays open.
-
-        Close the generator deterministically (`async with contextlib.aclosing(gen()) as items:`),
-        or restructure so that the resource is opened by the consumer. Opt-in because many such
-        generators are always consumed to the end. Cancel scopes, timeouts and task groups are
-        ASL702's (always wrong, on by default); generators that implement a context manager or a
-        fixture are not flagged.
-    """
-    bad = """
-        async def rows(pool, query):
-            async with pool.acquire() as connection:
-                async for row in connection.cursor(query):
-                    yield row
-    """
-    good = """
-        async def rows(pool, query):
-            async with pool.acquire() as connection:
-                return await connection.fetch(query)
-    """
-    default = False
-    tokens = ("yield",)
-
-    def visit_Yield(self, node: cst.Yield) -> None:
-        scope = self.model.enclosing_function()
-        if scope is None or not scope.is_async or not isinstance(scope.node, cst.FunctionDef):
-            return
-        function = scope.node
-        if _implements_context_manager(function):
-            return
-        for ancestor in self.model.ancestors():
-            if ancestor is function or isinstance(ancestor, (cst.Lambda, *_COMPREHENSION_SCOPES)):
-                return
-            if isinstance(ancestor, cst.With):
-                if any(_scope_name(self.model, item.item) is not None for item in ancestor.items):
-                    return  # ASL702's
-                self.report(node)
-                return
-
-
-def _implements_context_manager(function: cst.FunctionDef) -> bool:
-    for decorator in function.decorators:
-        expression = (
-            decorator.decorator.func
-            if isinstance(decorator.decorator, cst.Call)
-            else decorator.decorator
-        )
-        name = dotted_name(expression)
-        if name and name.rsplit(".", 1)[-1] in CONTEXT_MANAGER_DECORATORS:
-            return True
-    return False

@@ -7,7 +7,7 @@ import libcst as cst
 from asynclint import Rule, Usage
 from asynclint.model import dotted_name
 
-from ..cancellation.swallowed_cancellation import cancelled_receivers
+from ..cancellation.handlers import cancelled_receivers
 from .catalogue import GATHERS
 from .spawning import _enclosing_function_node, _is_true, _keyword, _unused_local
 
