@@ -22,7 +22,7 @@ from libcst.metadata.position_provider import PositionProvidingCodegenState
 from . import fixer
 from .index import EMPTY_INDEX, ProjectIndex, overlay
 from .model import SemanticModel
-from .tree import child_fields
+from .syntax import child_fields
 from .rule import ENGINE_DIAGNOSTICS, Finding, Fix, FixKind, Rule
 from .source import Source, SourceError, read, write_atomically
 

@@ -17,7 +17,7 @@ from typing import Iterator, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
-from asynclint import tree
+from asynclint import syntax as tree
 from asynclint.model import ClassInfo, Scope, SemanticModel, dotted_name
 
 # -- the primitives -----------------------------------------------------------------------------

@@ -18,7 +18,7 @@ import libcst as cst
 from asynclint import Fix, FixKind, Rule, Usage
 from asynclint.fixes import awaited, can_await_here, reference_expression
 from asynclint.model import SemanticModel, dotted_name
-from asynclint.tree import child_nodes
+from asynclint.syntax import child_nodes
 
 from .catalogue import (
     FILE_TYPES,

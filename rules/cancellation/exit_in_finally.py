@@ -7,7 +7,7 @@ from typing import List, Tuple
 import libcst as cst
 
 from asynclint import Rule
-from asynclint.tree import child_nodes
+from asynclint.syntax import child_nodes
 
 from .handlers import _LOOPS, _NESTED_SCOPES
 

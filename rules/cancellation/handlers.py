@@ -7,7 +7,7 @@ from typing import Dict, Iterator, List, Optional, Set, Tuple
 import libcst as cst
 
 from asynclint.model import SemanticModel, dotted_name
-from asynclint.tree import walk
+from asynclint.syntax import walk
 
 from .catalogue import BROAD_CLASSES, CANCELLATION_CLASS_GETTERS, CANCELLATION_CLASSES
 

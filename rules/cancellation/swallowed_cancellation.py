@@ -8,7 +8,7 @@ import libcst as cst
 
 from asynclint import Fix, FixKind, Rule
 from asynclint.model import SemanticModel, dotted_name
-from asynclint.tree import child_nodes
+from asynclint.syntax import child_nodes
 
 from .catalogue import (
     CANCEL_AWARE_ATTRIBUTES,

@@ -8,7 +8,7 @@ import libcst as cst
 
 from asynclint import Rule
 from asynclint.model import ClassInfo
-from asynclint.tree import child_nodes
+from asynclint.syntax import child_nodes
 
 from .protocols import LIBRARY_SUPPORT
 

@@ -9,7 +9,7 @@ import libcst as cst
 from asynclint import Fix, FixKind, Rule, Usage
 from asynclint.fixes import awaited, can_await_here
 from asynclint.model import dotted_name
-from asynclint.tree import child_nodes
+from asynclint.syntax import child_nodes
 
 from ..catalogue import DROPPED_AWAITABLE_CONSEQUENCES, LIBRARY_COROUTINES
 

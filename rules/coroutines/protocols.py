@@ -28,7 +28,7 @@ import libcst as cst
 
 from asynclint.index import Symbol
 from asynclint.model import SemanticModel, dotted_name
-from asynclint.tree import child_nodes
+from asynclint.syntax import child_nodes
 
 ENTER, AENTER, ITER, AITER = "__enter__", "__aenter__", "__iter__", "__aiter__"
 PROTOCOL_DUNDERS = frozenset({ENTER, AENTER, ITER, AITER})

@@ -7,7 +7,7 @@ from typing import List, Optional, Tuple
 import libcst as cst
 
 from asynclint import Rule
-from asynclint.tree import child_nodes
+from asynclint.syntax import child_nodes
 
 from ..primitives import (
     EXCLUDERS,

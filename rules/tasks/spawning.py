@@ -8,7 +8,7 @@ import libcst as cst
 
 from asynclint.knowledge import EVENT_LOOP
 from asynclint.model import Scope, SemanticModel, decorator_name
-from asynclint.tree import walk
+from asynclint.syntax import walk
 
 from ..catalogue import LOOP_TASK_SPAWNERS, TASK_SPAWNERS
 from .catalogue import TASK_METHODS_THAT_DO_NOT_KEEP
