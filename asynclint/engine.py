@@ -11,20 +11,19 @@ from __future__ import annotations
 import ast
 import io
 import os
-import threading
 import re
+import threading
 from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional, Sequence, Tuple, Type
 
 import libcst as cst
-from libcst.metadata.position_provider import PositionProvidingCodegenState
 
 from . import fixer
 from .index import EMPTY_INDEX, ProjectIndex, overlay
 from .model import SemanticModel
-from .syntax import child_fields
 from .rule import ENGINE_DIAGNOSTICS, Finding, Fix, FixKind, Rule
 from .source import Source, SourceError, read, write_atomically
+from .syntax import child_fields, positions
 
 #: Fix passes per file: a fix can enable another (a nested call), but never forever.
 MAX_FIX_PASSES = 10
@@ -166,22 +165,6 @@ class FileRun:
 
     def add(self, rule: Rule, node: cst.CSTNode, message: str, fix: Optional[Fix]) -> None:
         self.reports.append(_Report(rule, node, message, fix))
-
-
-class _PositionSink:
-    """Stands in for libcst's PositionProvider during a position-recording code generation."""
-
-    def __init__(self) -> None:
-        self._computed: Dict[cst.CSTNode, object] = {}
-
-
-def positions(module: cst.Module) -> Dict[cst.CSTNode, object]:
-    sink = _PositionSink()
-    state = PositionProvidingCodegenState(
-        default_indent=module.default_indent, default_newline=module.default_newline, provider=sink
-    )
-    module._codegen(state)
-    return sink._computed
 
 
 _NOQA = re.compile(

@@ -34,6 +34,7 @@ from .knowledge import (
     THREAD_RUNNERS,
     TYPE_ALIASES,
 )
+from .syntax import dotted_name
 
 _BUILTINS = frozenset(dir(builtins))
 _MAX_DEPTH = 8  # how far type inference and base-class lookups follow chains
@@ -121,18 +122,6 @@ def _body_of(node: cst.CSTNode) -> Sequence[cst.BaseStatement]:
         if isinstance(body, cst.SimpleStatementSuite)
         else ()
     )
-
-
-def dotted_name(node: cst.CSTNode) -> Optional[str]:
-    """``a.b.c`` for a chain of Name/Attribute nodes, else None."""
-    parts: List[str] = []
-    while isinstance(node, cst.Attribute):
-        parts.append(node.attr.value)
-        node = node.value
-    if not isinstance(node, cst.Name):
-        return None
-    parts.append(node.value)
-    return ".".join(reversed(parts))
 
 
 class _BindingCollector:
@@ -296,6 +285,9 @@ class SemanticModel:
         self.module_scope = self.scope
         self._framework = framework
         self._settings = settings or {}
+        #: Facts a rule derives from this file and asks for again (keyed by a tuple naming the
+        #: question and the nodes it is about): lives as long as the file's model.
+        self.memo: Dict[object, object] = {}
 
     def setting(self, key: str) -> Dict[str, str]:
         """A configured catalogue extension (``blocking-calls``...): qualified name -> note."""
@@ -331,6 +323,14 @@ class SemanticModel:
         while scope is not None and not scope.is_function:
             scope = scope.parent
         return scope
+
+    def enclosing_def(self) -> Optional[cst.FunctionDef]:
+        """The node of the innermost ``def``/``async def`` around the current node; None at module
+        or class level, and when the innermost function is a lambda."""
+        function = self.enclosing_function()
+        if function is None or not isinstance(function.node, cst.FunctionDef):
+            return None
+        return function.node
 
     @property
     def in_coroutine(self) -> bool:

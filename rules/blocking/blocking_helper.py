@@ -11,6 +11,7 @@ import libcst as cst
 
 from asynclint import ProjectIndex
 from asynclint.index import CallSite
+from asynclint.syntax import last_name
 
 from ..catalogue import BLOCKING_SLEEPS
 from .calls import BlockingCall, BlockingFilesystemQuery
@@ -185,16 +186,7 @@ class BlockingHelper(BlockingCall):
         chain = blocking_chain(index, callee.qualname, self.model.setting("blocking-calls"))
         if chain is None:
             return
-        shown = _shown(node)
+        shown = last_name(node.func) or "call"
         message = f"{shown}() blocks the event loop: {chain.describe(shown)}; run it in {TO_THREAD[self.model.framework]}()"
         entry = Blocking(self.code, "blocks", {})
         self.report(node, message, fix=self._fix(node, entry, shown))
-
-
-def _shown(node: cst.Call) -> str:
-    func = node.func
-    if isinstance(func, cst.Attribute):
-        return func.attr.value
-    if isinstance(func, cst.Name):
-        return func.value
-    return "call"

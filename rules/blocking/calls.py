@@ -9,16 +9,15 @@ unknown type are never guessed from their names.
 from __future__ import annotations
 
 import re
-import weakref
 from dataclasses import dataclass
-from typing import Dict, FrozenSet, Optional, Tuple
+from typing import FrozenSet, Optional, Tuple
 
 import libcst as cst
 
 from asynclint import Fix, FixKind, Rule, Usage
 from asynclint.fixes import awaited, can_await_here, reference_expression
-from asynclint.model import SemanticModel, dotted_name
-from asynclint.syntax import child_nodes
+from asynclint.model import SemanticModel
+from asynclint.syntax import argument, child_nodes, dotted_name
 
 from .catalogue import (
     FILE_TYPES,
@@ -88,11 +87,12 @@ def _blocks_with(entry: Blocking, node: cst.Call, model: SemanticModel) -> bool:
     if entry.needs_arguments and not node.args:
         return False
     for condition in entry.nonblocking_when:
-        argument = _argument(node, condition.keyword, condition.position)
-        if argument is None:
+        given = argument(node, condition.position, condition.keyword)
+        if given is None:
             continue
-        if _literal(argument) in condition.literals or (
-            condition.mentions and _mentions(argument, condition.mentions)
+        value = given.value
+        if _literal(value) in condition.literals or (
+            condition.mentions and _mentions(value, condition.mentions)
         ):
             return False
     if entry.settled_by and isinstance(node.func, cst.Attribute):
@@ -101,27 +101,10 @@ def _blocks_with(entry: Blocking, node: cst.Call, model: SemanticModel) -> bool:
     if entry.raised_instead and _catches(model, entry.raised_instead):
         return False
     if entry.file_argument is not None:
-        argument = _argument(node, *entry.file_argument)
-        return argument is not None and model.type_of(argument) in FILE_TYPES
+        keyword, position = entry.file_argument
+        given = argument(node, position, keyword)
+        return given is not None and model.type_of(given.value) in FILE_TYPES
     return True
-
-
-def _argument(
-    node: cst.Call, keyword: str, position: Optional[int]
-) -> Optional[cst.BaseExpression]:
-    """The argument passed as ``keyword`` or at ``position``; None when absent or hidden by ``*args``."""
-    positional: Optional[int] = 0
-    for arg in node.args:
-        if arg.keyword is not None:
-            if arg.keyword.value == keyword:
-                return arg.value
-        elif arg.star == "*":
-            positional = None  # later positions are unknown
-        elif not arg.star and positional is not None:
-            if positional == position:
-                return arg.value
-            positional += 1
-    return None
 
 
 def _mentions(node: cst.CSTNode, names: FrozenSet[str]) -> bool:
@@ -150,17 +133,6 @@ def _catches(model: SemanticModel, exceptions: FrozenSet[str]) -> bool:
     return False
 
 
-class _RegionTexts:
-    """Per file: the source text of the functions searched, and the answers already found."""
-
-    def __init__(self) -> None:
-        self.texts: Dict[int, str] = {}
-        self.answers: Dict[Tuple[int, str, Tuple[str, ...]], bool] = {}
-
-
-_SETTLED: "weakref.WeakKeyDictionary[SemanticModel, _RegionTexts]" = weakref.WeakKeyDictionary()
-
-
 def _settled(model: SemanticModel, receiver: cst.BaseExpression, patterns: Tuple[str, ...]) -> bool:
     """The code around the call shows ``receiver`` is settled (see ``Blocking.settled_by``): the
     enclosing function is searched for a local name, the whole file for an attribute (``self._sock``)."""
@@ -169,17 +141,18 @@ def _settled(model: SemanticModel, receiver: cst.BaseExpression, patterns: Tuple
         function.node if isinstance(receiver, cst.Name) and function is not None else model.module
     )
     written = model.module.code_for_node(receiver)
-    cache = _SETTLED.setdefault(model, _RegionTexts())
-    key = (id(region), written, patterns)
-    if key not in cache.answers:
-        text = cache.texts.get(id(region))
+    key = ("settled", region, written, patterns)
+    answer = model.memo.get(key)
+    if answer is None:
+        text = model.memo.get(("source", region))
         if text is None:
-            text = cache.texts[id(region)] = model.module.code_for_node(region)
+            text = model.memo[("source", region)] = model.module.code_for_node(region)
         receiver_pattern = rf"(?<![\w.]){re.escape(written)}"
-        cache.answers[key] = any(
-            re.search(p.replace("{receiver}", receiver_pattern), text) for p in patterns
+        answer = model.memo[key] = any(
+            re.search(p.replace("{receiver}", receiver_pattern), text)  # type: ignore[arg-type]
+            for p in patterns
         )
-    return cache.answers[key]
+    return answer  # type: ignore[return-value]
 
 
 def _literal(node: cst.BaseExpression) -> Optional[str]:

@@ -7,9 +7,7 @@ from typing import List, Tuple
 import libcst as cst
 
 from asynclint import Rule
-from asynclint.syntax import child_nodes
-
-from .handlers import _LOOPS, _NESTED_SCOPES
+from asynclint.syntax import LOOPS, NESTED_SCOPES, child_nodes
 
 
 class ExitInFinally(Rule):
@@ -49,7 +47,7 @@ class ExitInFinally(Rule):
         pending: List[Tuple[cst.CSTNode, bool]] = [(node.body, False)]
         while pending:
             current, in_loop = pending.pop()
-            if isinstance(current, _NESTED_SCOPES) or (
+            if isinstance(current, NESTED_SCOPES) or (
                 isinstance(current, cst.Finally) and current is not node
             ):
                 continue  # a nested finally block reports its own exits
@@ -67,6 +65,6 @@ class ExitInFinally(Rule):
                 continue
             for child in child_nodes(current):
                 inner = in_loop or (
-                    isinstance(current, _LOOPS) and child is not getattr(current, "orelse", None)
+                    isinstance(current, LOOPS) and child is not getattr(current, "orelse", None)
                 )
                 pending.append((child, inner))

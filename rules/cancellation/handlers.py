@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Dict, Iterator, List, Optional, Set, Tuple
+from typing import List, Optional, Set, Tuple
 
 import libcst as cst
 
-from asynclint.model import SemanticModel, dotted_name
-from asynclint.syntax import walk
+from asynclint.model import SemanticModel
+from asynclint.syntax import dotted_name, walk
 
 from .catalogue import BROAD_CLASSES, CANCELLATION_CLASS_GETTERS, CANCELLATION_CLASSES
-
-_NESTED_SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
-
-
-_LOOPS = (cst.For, cst.While)
-
-
-def _walk(node: cst.CSTNode, *, into_scopes: bool = False) -> Iterator[cst.CSTNode]:
-    """Every node under ``node`` (itself included) in source order, not entering nested defs."""
-    return walk(node, into_scopes=into_scopes)
 
 
 def _caught_types(handler: cst.ExceptHandler) -> List[cst.BaseExpression]:
@@ -63,25 +53,19 @@ def cancellation_class(model: SemanticModel, expression: cst.BaseExpression) -> 
     return None
 
 
-_CANCELLED_CACHE: Dict[int, Tuple[cst.CSTNode, Set[str]]] = {}
-
-
-def cancelled_receivers(function: cst.CSTNode) -> Set[str]:
+def cancelled_receivers(model: SemanticModel, function: cst.CSTNode) -> Set[str]:
     """Dotted names of what this function cancels: ``t`` for ``t.cancel()``, and ``tasks`` for
     ``for t in tasks: t.cancel()``."""
-    cached = _CANCELLED_CACHE.get(id(function))
-    if cached is not None and cached[0] is function:
-        return cached[1]
-    if len(_CANCELLED_CACHE) > 1024:
-        _CANCELLED_CACHE.clear()
-    cancelled = _cancelled_receivers(function)
-    _CANCELLED_CACHE[id(function)] = (function, cancelled)
-    return cancelled
+    key = ("cancelled_receivers", function)
+    cancelled = model.memo.get(key)
+    if cancelled is None:
+        cancelled = model.memo[key] = _cancelled_receivers(function)
+    return cancelled  # type: ignore[return-value]
 
 
 def _cancelled_receivers(function: cst.CSTNode) -> Set[str]:
     cancelled: Set[str] = set()
-    for node in _walk(function):
+    for node in walk(function, into_scopes=False):
         if (
             isinstance(node, cst.Call)
             and isinstance(node.func, cst.Attribute)
@@ -90,7 +74,7 @@ def _cancelled_receivers(function: cst.CSTNode) -> Set[str]:
             receiver = dotted_name(node.func.value)
             if receiver is not None:
                 cancelled.add(receiver)
-    for node in _walk(function):
+    for node in walk(function, into_scopes=False):
         if (
             isinstance(node, cst.For)
             and isinstance(node.target, cst.Name)

@@ -6,7 +6,8 @@ from typing import Optional
 
 import libcst as cst
 
-from asynclint.model import SemanticModel, dotted_name
+from asynclint.model import SemanticModel
+from asynclint.syntax import dotted_name
 
 from .catalogue import CANCEL_SCOPE_TYPES, CANCEL_SCOPES, CONTEXT_MANAGER_DECORATORS
 

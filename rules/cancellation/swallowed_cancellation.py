@@ -7,8 +7,8 @@ from typing import List, Optional, Sequence, Set, Tuple
 import libcst as cst
 
 from asynclint import Fix, FixKind, Rule
-from asynclint.model import SemanticModel, dotted_name
-from asynclint.syntax import child_nodes
+from asynclint.model import SemanticModel
+from asynclint.syntax import LOOPS, NESTED_SCOPES, child_nodes, dotted_name, walk
 
 from .catalogue import (
     CANCEL_AWARE_ATTRIBUTES,
@@ -18,19 +18,12 @@ from .catalogue import (
     NO_RETURN_ANNOTATIONS,
     SUPPRESSORS,
 )
-from .handlers import (
-    _LOOPS,
-    _NESTED_SCOPES,
-    _walk,
-    cancellation_caught,
-    cancellation_class,
-    cancelled_receivers,
-)
+from .handlers import cancellation_caught, cancellation_class, cancelled_receivers
 
 
 def awaits_in(node: cst.CSTNode) -> bool:
     """The code awaits in this coroutine: await, async for, async with (not in nested defs)."""
-    for child in _walk(node):
+    for child in walk(node, into_scopes=False):
         if isinstance(child, cst.Await):
             return True
         if isinstance(child, (cst.For, cst.With)) and child.asynchronous is not None:
@@ -102,11 +95,11 @@ def _exits_quietly(node: cst.CSTNode) -> bool:
             return True
         if isinstance(current, (cst.Break, cst.Continue)) and not in_loop:
             return True
-        if current is not node and isinstance(current, _NESTED_SCOPES):
+        if current is not node and isinstance(current, NESTED_SCOPES):
             continue
-        inner_loop = in_loop or isinstance(current, _LOOPS)
+        inner_loop = in_loop or isinstance(current, LOOPS)
         for child in child_nodes(current):
-            if isinstance(current, _LOOPS) and child is getattr(current, "orelse", None):
+            if isinstance(current, LOOPS) and child is getattr(current, "orelse", None):
                 pending.append((child, in_loop))  # a loop's else runs after it: break there leaves
             else:
                 pending.append((child, inner_loop))
@@ -178,7 +171,7 @@ def _awaits_only_cancelled(body: cst.CSTNode, cancelled: Set[str]) -> bool:
     """Every await in ``body`` waits for something this function cancelled (``await task``,
     ``await asyncio.gather(*tasks)``): the CancelledError caught is that task's own."""
     found = False
-    for node in _walk(body):
+    for node in walk(body, into_scopes=False):
         if isinstance(node, (cst.For, cst.With)) and node.asynchronous is not None:
             return False
         if not isinstance(node, cst.Await):
@@ -186,7 +179,7 @@ def _awaits_only_cancelled(body: cst.CSTNode, cancelled: Set[str]) -> bool:
         found = True
         mentioned = {
             dotted_name(n)
-            for n in _walk(node.expression)
+            for n in walk(node.expression, into_scopes=False)
             if isinstance(n, (cst.Name, cst.Attribute))
         }
         if not mentioned & cancelled:
@@ -211,7 +204,7 @@ def _hands_on(handler: cst.ExceptHandler) -> bool:
     if handler.name is None or not isinstance(handler.name.name, cst.Name):
         return False
     bound = handler.name.name.value
-    for node in _walk(handler.body):
+    for node in walk(handler.body, into_scopes=False):
         if (
             isinstance(node, cst.Call)
             and isinstance(node.func, cst.Attribute)
@@ -220,7 +213,7 @@ def _hands_on(handler: cst.ExceptHandler) -> bool:
             if any(
                 isinstance(n, cst.Name) and n.value == bound
                 for arg in node.args
-                for n in _walk(arg.value)
+                for n in walk(arg.value, into_scopes=False)
             ):
                 return True  # errors.append(exc), holder.append(Error(exc))
         if (
@@ -239,15 +232,8 @@ def _no_value(value: Optional[cst.BaseExpression]) -> bool:
 def _mentions(node: cst.CSTNode, attributes: frozenset) -> bool:
     return any(
         isinstance(n, cst.Attribute) and n.attr.value in attributes
-        for n in _walk(node, into_scopes=True)
+        for n in walk(node, into_scopes=True)
     )
-
-
-def _enclosing_function(model: SemanticModel) -> Optional[cst.FunctionDef]:
-    function = model.enclosing_function()
-    if function is None or not isinstance(function.node, cst.FunctionDef):
-        return None
-    return function.node
 
 
 class SwallowedCancellation(Rule):
@@ -324,9 +310,11 @@ class SwallowedCancellation(Rule):
     def _check_try(self, node) -> None:
         if not self.model.in_coroutine or not awaits_in(node.body):
             return
-        function = _enclosing_function(self.model)
+        function = self.model.enclosing_def()
         cancelled_tasks = (
-            _awaits_only_cancelled(node.body, cancelled_receivers(function)) if function else False
+            _awaits_only_cancelled(node.body, cancelled_receivers(self.model, function))
+            if function
+            else False
         )
         cancelled_tasks = cancelled_tasks or _awaits_a_task_object(node.body)
         for position, handler in enumerate(node.handlers):
@@ -395,9 +383,9 @@ class SwallowedCancellation(Rule):
             suppressed = next((n for n in names if n is not None), None)
             if suppressed is None:
                 continue
-            function = _enclosing_function(self.model)
+            function = self.model.enclosing_def()
             if function is not None and _awaits_only_cancelled(
-                node.body, cancelled_receivers(function)
+                node.body, cancelled_receivers(self.model, function)
             ):
                 continue
             self.report(

@@ -7,6 +7,7 @@ from typing import Optional
 import libcst as cst
 
 from asynclint import Rule
+from asynclint.syntax import NESTED_SCOPES
 
 from .catalogue import (
     ASYNCIO_BOUNDED_AWAITS,
@@ -14,7 +15,7 @@ from .catalogue import (
     CLEANUP_SAFE_FUNCTIONS,
     CLEANUP_SAFE_METHODS,
 )
-from .handlers import _NESTED_SCOPES, cancellation_caught
+from .handlers import cancellation_caught
 from .scopes import _COMPREHENSION_SCOPES
 
 
@@ -88,7 +89,7 @@ class UnshieldedCleanupAwait(Rule):
         framework = self.model.framework
         child = node
         for ancestor in self.model.ancestors():
-            if isinstance(ancestor, (*_NESTED_SCOPES, *_COMPREHENSION_SCOPES)):
+            if isinstance(ancestor, (*NESTED_SCOPES, *_COMPREHENSION_SCOPES)):
                 return
             if (
                 isinstance(ancestor, cst.With)

@@ -8,7 +8,7 @@ import libcst as cst
 
 from asynclint import Rule
 from asynclint.model import ClassInfo
-from asynclint.syntax import child_nodes
+from asynclint.syntax import child_nodes, last_name
 
 from .protocols import LIBRARY_SUPPORT
 
@@ -227,7 +227,7 @@ def _names_used_as_awaitables(module: cst.Module) -> set:
         node, parent = pending.pop()
         children: list = []
         if isinstance(node, cst.Call):
-            called = _last_part(node.func)
+            called = last_name(node.func)
             if called is not None and not isinstance(parent, cst.Await):
                 used.add(called)
             if isinstance(node.func, cst.Attribute):
@@ -260,11 +260,3 @@ _DEFINITION_NAMES = {
     cst.Param: "name",
     cst.Arg: "keyword",
 }
-
-
-def _last_part(expression: cst.BaseExpression) -> Optional[str]:
-    if isinstance(expression, cst.Name):
-        return expression.value
-    if isinstance(expression, cst.Attribute):
-        return expression.attr.value
-    return None

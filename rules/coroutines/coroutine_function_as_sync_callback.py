@@ -8,10 +8,9 @@ import libcst as cst
 
 from asynclint import Rule
 from asynclint.knowledge import EVENT_LOOP
-from asynclint.model import dotted_name
+from asynclint.syntax import argument, dotted_name, shown_object
 
 from ..catalogue import LIBRARY_COROUTINES
-from .protocols import _shown
 
 #: Functions that call a function argument synchronously, discarding what it returns:
 #: qualified name -> (position of the callback, its keyword or None when positional only).
@@ -119,19 +118,20 @@ class CoroutineFunctionPassedToSyncCaller(Rule):
         if api is None:
             return
         shown, (position, keyword) = api
-        argument = _argument(node, position, keyword)
-        if argument is None:
+        given = argument(node, position, keyword)
+        if given is None:
             return
-        called = self._coroutine_function(argument)
+        value = given.value
+        called = self._coroutine_function(value)
         if called is None:
             return
-        if isinstance(argument, cst.Lambda):
+        if isinstance(value, cst.Lambda):
             message = f"{shown}() calls this lambda synchronously: the coroutine of {called}() is created and never runs"
         else:
             message = (
                 f"{shown}() calls {called}() synchronously: the coroutine it creates never runs"
             )
-        self.report(argument, message)
+        self.report(value, message)
 
     def _sync_caller(self, node: cst.Call) -> Optional[Tuple[str, Tuple[int, Optional[str]]]]:
         func = node.func
@@ -165,8 +165,8 @@ class CoroutineFunctionPassedToSyncCaller(Rule):
             isinstance(expression, cst.Call)
             and self.model.qualified_name(expression.func) in PARTIALS
         ):
-            wrapped = _argument(expression, 0, None)
-            return self._coroutine_function(wrapped) if wrapped is not None else None
+            wrapped = argument(expression, 0)
+            return self._coroutine_function(wrapped.value) if wrapped is not None else None
         if isinstance(expression, cst.Lambda):
             body = expression.body
             if not isinstance(body, cst.Call) or _names_parameter(expression, body.func):
@@ -178,31 +178,13 @@ class CoroutineFunctionPassedToSyncCaller(Rule):
             cst.Call(func=expression)
         )  # what calling the reference would reach
         if symbol is not None:
-            return _shown(expression) if symbol.is_async else None
+            return shown_object(expression) if symbol.is_async else None
         qualname = self.model.qualified_name(expression)
         if qualname is not None and (
             qualname in LIBRARY_COROUTINES or qualname in self.model.setting("coroutine-functions")
         ):
-            return _shown(expression)
+            return shown_object(expression)
         return None
-
-
-def _argument(
-    call: cst.Call, position: int, keyword: Optional[str]
-) -> Optional[cst.BaseExpression]:
-    """The argument at ``position`` (or passed as ``keyword``), when it can be told for certain."""
-    index = 0
-    for arg in call.args:
-        if arg.keyword is not None:
-            if keyword is not None and arg.keyword.value == keyword:
-                return arg.value
-            continue
-        if arg.star:
-            return None  # *args: the positions after it are unknown
-        if index == position:
-            return arg.value
-        index += 1
-    return None
 
 
 def _names_parameter(function: cst.Lambda, func: cst.BaseExpression) -> bool:

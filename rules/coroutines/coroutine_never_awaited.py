@@ -8,8 +8,7 @@ import libcst as cst
 
 from asynclint import Fix, FixKind, Rule, Usage
 from asynclint.fixes import awaited, can_await_here
-from asynclint.model import dotted_name
-from asynclint.syntax import child_nodes
+from asynclint.syntax import child_nodes, dotted_name
 
 from ..catalogue import DROPPED_AWAITABLE_CONSEQUENCES, LIBRARY_COROUTINES
 

@@ -27,8 +27,8 @@ from typing import Dict, FrozenSet, Optional
 import libcst as cst
 
 from asynclint.index import Symbol
-from asynclint.model import SemanticModel, dotted_name
-from asynclint.syntax import child_nodes
+from asynclint.model import SemanticModel
+from asynclint.syntax import NESTED_SCOPES, child_nodes, dotted_name
 
 ENTER, AENTER, ITER, AITER = "__enter__", "__aenter__", "__iter__", "__aiter__"
 PROTOCOL_DUNDERS = frozenset({ENTER, AENTER, ITER, AITER})
@@ -302,9 +302,6 @@ def _class_body_names(node: cst.ClassDef):
             pending.extend(getattr(statement, "handlers", ()))
 
 
-_SCOPE_BOUNDARIES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
-
-
 def contains_yield(function: cst.FunctionDef) -> bool:
     """The function's own body yields (nested functions, lambdas and classes excluded)."""
     return _contains(function.body, (cst.Yield,))
@@ -316,7 +313,7 @@ def _contains(root: cst.CSTNode, kinds) -> bool:
         node = pending.pop()
         if isinstance(node, kinds):
             return True
-        if isinstance(node, _SCOPE_BOUNDARIES):
+        if isinstance(node, NESTED_SCOPES):
             continue
         pending.extend(child_nodes(node))
     return False
@@ -336,11 +333,3 @@ _ASYNC_OBJECT_TOKENS = (
     "redis",
     "websockets",
 )
-
-
-def _shown(expression: cst.BaseExpression) -> str:
-    """A short name for an expression in a message: ``asyncio.Lock()``, ``self._lock``."""
-    if isinstance(expression, cst.Call):
-        name = dotted_name(expression.func)
-        return f"{name}()" if name else "this object"
-    return dotted_name(expression) or "this object"

@@ -6,8 +6,9 @@ import libcst as cst
 
 from asynclint import Fix, FixKind, Rule
 from asynclint.fixes import can_await_here
+from asynclint.syntax import shown_object
 
-from .protocols import _ASYNC_OBJECT_TOKENS, AsyncProtocols, _shown, async_only
+from .protocols import _ASYNC_OBJECT_TOKENS, AsyncProtocols, async_only
 
 
 class SyncForAsyncIterable(Rule):
@@ -91,4 +92,6 @@ class SyncForAsyncIterable(Rule):
 
     @staticmethod
     def _message(iterable: cst.BaseExpression) -> str:
-        return f"{_shown(iterable)} is an async iterable: a plain 'for' fails; use 'async for'"
+        return (
+            f"{shown_object(iterable)} is an async iterable: a plain 'for' fails; use 'async for'"
+        )

@@ -5,8 +5,9 @@ from __future__ import annotations
 import libcst as cst
 
 from asynclint import Fix, FixKind, Rule
+from asynclint.syntax import shown_object
 
-from .protocols import _ASYNC_OBJECT_TOKENS, AsyncProtocols, _shown, async_only
+from .protocols import _ASYNC_OBJECT_TOKENS, AsyncProtocols, async_only
 
 
 class SyncWithAsyncContextManager(Rule):
@@ -74,5 +75,5 @@ class SyncWithAsyncContextManager(Rule):
                 "Use 'async with'",
                 FixKind.SAFE,
             )
-        message = f"{_shown(offending[0])} is an async context manager: a plain 'with' fails; use 'async with'"
+        message = f"{shown_object(offending[0])} is an async context manager: a plain 'with' fails; use 'async with'"
         self.report(offending[0], message, fix=fix)

@@ -7,19 +7,17 @@ from typing import List, Optional
 import libcst as cst
 
 from asynclint import Fix, FixKind, Rule
-
-from ..primitives import (
-    ASYNC_LOCKS,
-    enclosing_function_node,
+from asynclint.syntax import (
     enclosing_tries,
     following_statements,
     is_plain,
     method_calls,
-    same_object,
     shown,
     statement_of,
     walk,
 )
+
+from ..primitives import ASYNC_LOCKS, same_object
 
 
 class AcquireWithoutRelease(Rule):
@@ -66,7 +64,7 @@ class AcquireWithoutRelease(Rule):
         lock = func.value
         if self.model.type_of(lock) not in ASYNC_LOCKS:
             return
-        function = enclosing_function_node(self.model)
+        function = self.model.enclosing_def()
         if function is None:
             return
         releases = [
@@ -105,7 +103,7 @@ class AcquireWithoutRelease(Rule):
             or not is_plain(statement.test)
         ):
             return False
-        body = list(walk(statement.body))
+        body = list(walk(statement.body, into_scopes=False))
         releases = any(
             isinstance(n, cst.Call)
             and isinstance(n.func, cst.Attribute)
@@ -155,7 +153,7 @@ class AcquireWithoutRelease(Rule):
             and n.func.attr.value == "acquire"
             and same_object(self.model, lock, n.func.value)
             for s in between
-            for n in walk(s)
+            for n in walk(s, into_scopes=False)
         ):
             return None
         body = between or [cst.SimpleStatementLine([cst.Pass()])]

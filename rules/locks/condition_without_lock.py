@@ -7,17 +7,9 @@ from typing import Dict, List, Optional, Set, Tuple
 import libcst as cst
 
 from asynclint import Rule
-from asynclint.model import dotted_name
+from asynclint.syntax import dotted_name, held_with_items, method_calls, shown
 
-from ..primitives import (
-    CONDITION_METHODS,
-    CONDITIONS,
-    enclosing_function_node,
-    held_with_items,
-    method_calls,
-    same_object,
-    shown,
-)
+from ..primitives import CONDITION_METHODS, CONDITIONS, same_object
 
 
 class ConditionWithoutLock(Rule):
@@ -84,7 +76,7 @@ class ConditionWithoutLock(Rule):
             or accepted & held_texts
         ):
             return
-        function = enclosing_function_node(self.model)
+        function = self.model.enclosing_def()
         if function is not None and any(
             same_object(self.model, condition, receiver)
             for _, receiver in method_calls(function, frozenset({"acquire", "acquire_nowait"}))

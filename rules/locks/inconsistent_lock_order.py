@@ -8,12 +8,9 @@ from typing import Dict, List, Optional, Set, Tuple
 import libcst as cst
 
 from asynclint import Rule, Usage
+from asynclint.syntax import positions, shown
 
-from ..primitives import (
-    MUTEXES,
-    identity,
-    shown,
-)
+from ..primitives import MUTEXES, identity
 
 
 @dataclass
@@ -158,8 +155,6 @@ class InconsistentLockOrder(Rule):
         ]
         if not inverted:
             return
-        from asynclint.engine import positions  # computed only for a file with a finding
-
         where = positions(self.model.module)
         reported: Set[int] = set()
         for pair, other in inverted:

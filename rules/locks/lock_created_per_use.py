@@ -7,12 +7,9 @@ from typing import List, Optional, Tuple
 import libcst as cst
 
 from asynclint import Rule
-from asynclint.syntax import child_nodes
+from asynclint.syntax import child_nodes, shown
 
-from ..primitives import (
-    EXCLUDERS,
-    shown,
-)
+from ..primitives import EXCLUDERS
 
 _LOCK_USES = frozenset({"acquire", "release", "locked", "acquire_nowait"})
 

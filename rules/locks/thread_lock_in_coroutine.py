@@ -8,20 +8,16 @@ import libcst as cst
 
 from asynclint import Rule
 from asynclint.model import Scope
-
-from ..primitives import (
-    CONTEXT_MANAGER_DECORATORS,
-    THREAD_LOCKS,
+from asynclint.syntax import (
     decorator_names,
-    defining_class,
-    enclosing_function_node,
     following_statements,
     method_calls,
-    same_object,
     shown,
     statement_of,
     walk,
 )
+
+from ..primitives import CONTEXT_MANAGER_DECORATORS, THREAD_LOCKS, defining_class, same_object
 
 #: What a framework offers instead of each kind of thread primitive (by the class's last name part).
 _ASYNC_REPLACEMENT = {
@@ -67,7 +63,8 @@ _RELEASE = frozenset({"release"})
 
 def _awaits_inside(node: cst.CSTNode) -> bool:
     return any(
-        isinstance(n, (cst.Await, cst.With, cst.For)) and _is_async_node(n) for n in walk(node)
+        isinstance(n, (cst.Await, cst.With, cst.For)) and _is_async_node(n)
+        for n in walk(node, into_scopes=False)
     )
 
 
@@ -147,7 +144,7 @@ class ThreadLockInCoroutine(Rule):
         if lock_type not in THREAD_LOCKS or _non_blocking(node):
             return
         statement, _, _ = statement_of(self.model)
-        function = enclosing_function_node(self.model)
+        function = self.model.enclosing_def()
         if (
             statement is None
             or function is None
@@ -193,7 +190,7 @@ class ThreadLockInCoroutine(Rule):
         if scope is None:
             return None
         arguments = self._arguments(call, helper, scope)
-        for child in walk(helper):
+        for child in walk(helper, into_scopes=False):
             if isinstance(child, cst.With) and child.asynchronous is None:
                 candidates = [item.item for item in child.items]
             elif (

@@ -5,13 +5,9 @@ from __future__ import annotations
 import libcst as cst
 
 from asynclint import Rule
+from asynclint.syntax import method_calls, shown
 
-from ..primitives import (
-    ASYNC_QUEUES,
-    enclosing_function_node,
-    method_calls,
-    shown,
-)
+from ..primitives import ASYNC_QUEUES
 from .queue_uses import _GETS, _TASK_DONE, _method_call
 
 
@@ -52,7 +48,7 @@ class GetWithoutTaskDone(Rule):
         receiver = _method_call(node, _GETS)
         if receiver is None or self.model.type_of(receiver) not in ASYNC_QUEUES:
             return
-        function = enclosing_function_node(self.model)
+        function = self.model.enclosing_def()
         if function is None or any(True for _ in method_calls(function, _TASK_DONE)):
             return
         self.report(

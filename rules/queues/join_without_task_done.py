@@ -7,12 +7,9 @@ from typing import List, Tuple
 import libcst as cst
 
 from asynclint import Rule
+from asynclint.syntax import shown
 
-from ..primitives import (
-    JOINABLE_QUEUES,
-    identity,
-    shown,
-)
+from ..primitives import JOINABLE_QUEUES, identity
 from .queue_uses import _method_call, _QueueFacts
 
 

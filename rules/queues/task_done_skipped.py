@@ -7,22 +7,19 @@ from typing import List, Optional, Tuple
 import libcst as cst
 
 from asynclint import Fix, FixKind, Rule
-from asynclint.model import dotted_name
-
-from ..primitives import (
-    JOINABLE_QUEUES,
+from asynclint.syntax import (
     body_statements,
-    enclosing_function_node,
+    dotted_name,
     enclosing_tries,
     following_statements,
-    identity,
     is_plain,
     method_calls,
-    same_object,
     shown,
     statement_of,
     walk,
 )
+
+from ..primitives import JOINABLE_QUEUES, identity, same_object
 from .queue_uses import _GETS, _TASK_DONE, _method_call, _QueueFacts
 
 
@@ -76,7 +73,7 @@ class TaskDoneSkipped(Rule):
         if receiver is None or self.model.type_of(receiver) not in JOINABLE_QUEUES:
             return
         queue = identity(self.model, receiver)
-        function = enclosing_function_node(self.model)
+        function = self.model.enclosing_def()
         if queue is None or function is None:
             return
         done = [
@@ -129,11 +126,11 @@ class TaskDoneSkipped(Rule):
         ):
             return False
         target = statement.body[0].targets[0].target
-        function = enclosing_function_node(self.model)
+        function = self.model.enclosing_def()
         if not isinstance(target, cst.Name) or function is None:
             return False
         text = dotted_name(queue)
-        for call in walk(function):
+        for call in walk(function, into_scopes=False):
             if not isinstance(call, cst.Call) or not any(
                 isinstance(arg.value, cst.Name) and arg.value.value == target.value
                 for arg in call.args
@@ -196,6 +193,3 @@ class TaskDoneSkipped(Rule):
             if stack[position] is block:
                 return stack[position - 1]
         return None
-
-
-__all__ = ["JoinWithoutTaskDone", "TaskDoneSkipped", "UnboundedQueue", "GetWithoutTaskDone"]

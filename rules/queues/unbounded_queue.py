@@ -7,13 +7,9 @@ from typing import List, Set, Tuple
 import libcst as cst
 
 from asynclint import Rule, Usage
+from asynclint.syntax import in_loop, shown
 
-from ..primitives import (
-    ASYNC_QUEUES,
-    identity,
-    in_loop,
-    shown,
-)
+from ..primitives import ASYNC_QUEUES, identity
 from .queue_uses import _PUTS, _method_call
 
 

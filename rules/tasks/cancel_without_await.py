@@ -7,11 +7,11 @@ from typing import List, Optional, Set
 import libcst as cst
 
 from asynclint import Rule, Usage
-from asynclint.model import Binding, Scope, dotted_name
+from asynclint.model import Binding, Scope
+from asynclint.syntax import dotted_name, walk
 
 from ..catalogue import LOOP_TASK_SPAWNERS, TASK_SPAWNERS
 from .catalogue import TASK_TYPES
-from .spawning import _enclosing_function_node, _walk
 
 
 class CancelWithoutAwait(Rule):
@@ -54,7 +54,7 @@ class CancelWithoutAwait(Rule):
         receiver = dotted_name(func.value)
         if receiver is None or receiver.count(".") > 1 or not self._is_task(func.value):
             return
-        function = _enclosing_function_node(self.model)
+        function = self.model.enclosing_def()
         if function is not None and not self._mentioned_after(function, node, receiver):
             self.report(
                 node,
@@ -99,10 +99,10 @@ class CancelWithoutAwait(Rule):
     def _mentioned_after(function: cst.FunctionDef, cancel: cst.Call, receiver: str) -> bool:
         seen_cancel = False
         skip: Set[int] = set()
-        for child in _walk(function.body):
+        for child in walk(function.body, into_scopes=True):
             if child is cancel:
                 seen_cancel = True
-                skip.update(id(n) for n in _walk(cancel))
+                skip.update(id(n) for n in walk(cancel, into_scopes=True))
                 continue
             if not seen_cancel or id(child) in skip:
                 continue
@@ -112,7 +112,9 @@ class CancelWithoutAwait(Rule):
                     "cancelled",
                     "done",
                 ):
-                    skip.update(id(n) for n in _walk(child.func))  # its receiver is no handling
+                    skip.update(
+                        id(n) for n in walk(child.func, into_scopes=True)
+                    )  # its receiver is no handling
                     continue
             if isinstance(child, (cst.Name, cst.Attribute)) and dotted_name(child) == receiver:
                 return True

@@ -7,10 +7,9 @@ from typing import Optional, Sequence, Union
 import libcst as cst
 
 from asynclint import Fix, FixKind, Rule, Usage
-from asynclint.fixer import is_header
-from asynclint.model import dotted_name
+from asynclint.syntax import dotted_name, is_header, walk
 
-from .spawning import _enclosing_function_node, _walk, spawner_name
+from .spawning import spawner_name
 
 #: The module-level set that the ASL400 fix keeps running tasks in.
 BACKGROUND_SET = "_background_tasks"
@@ -147,10 +146,14 @@ class DanglingTask(Rule):
         return Fix(module, rewritten.with_changes(body=body), message, FixKind.UNSAFE)
 
     def _free_name(self) -> str:
-        function = _enclosing_function_node(self.model)
+        function = self.model.enclosing_def()
         where: cst.CSTNode = function.body if function is not None else self.model.module
         for candidate in ("task", *(f"task_{n}" for n in range(1, 100))):
-            uses = sum(1 for n in _walk(where) if isinstance(n, cst.Name) and n.value == candidate)
+            uses = sum(
+                1
+                for n in walk(where, into_scopes=True)
+                if isinstance(n, cst.Name) and n.value == candidate
+            )
             if function is None and uses == 0 and self.model.lookup(candidate)[0] is None:
                 return candidate
             if function is not None and uses == 3 * _pattern_count(where, candidate):
@@ -163,7 +166,7 @@ class DanglingTask(Rule):
 def _pattern_count(where: cst.CSTNode, name: str) -> int:
     """How many times ``where`` keeps a task named ``name`` the way the ASL400 fix does."""
     count = 0
-    for node in _walk(where):
+    for node in walk(where, into_scopes=True):
         if (
             isinstance(node, cst.Call)
             and dotted_name(node.func) == f"{BACKGROUND_SET}.add"
@@ -190,7 +193,7 @@ class _Replace(cst.CSTTransformer):
 def _background_set_state(module: cst.Module) -> str:
     """present: the module binds the set as ``set()``; absent: not at all; conflict: otherwise."""
     found = "absent"
-    for node in _walk(module):
+    for node in walk(module, into_scopes=True):
         if isinstance(node, cst.Name) and node.value == BACKGROUND_SET:
             found = "conflict"
             break

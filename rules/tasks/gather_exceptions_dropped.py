@@ -5,11 +5,11 @@ from __future__ import annotations
 import libcst as cst
 
 from asynclint import Rule, Usage
-from asynclint.model import dotted_name
+from asynclint.syntax import argument, dotted_name, is_true
 
 from ..cancellation.handlers import cancelled_receivers
 from .catalogue import GATHERS
-from .spawning import _enclosing_function_node, _is_true, _keyword, _unused_local
+from .spawning import _unused_local
 
 
 class GatherExceptionsDropped(Rule):
@@ -47,8 +47,8 @@ class GatherExceptionsDropped(Rule):
     tokens = ("gather",)
 
     def visit_Call(self, node: cst.Call) -> None:
-        flag = _keyword(node, "return_exceptions")
-        if flag is None or not _is_true(flag):
+        flag = argument(node, keyword="return_exceptions")
+        if flag is None or not is_true(flag.value):
             return
         if (
             self.model.qualified_name(node.func) not in GATHERS
@@ -81,8 +81,8 @@ class GatherExceptionsDropped(Rule):
     def _waits_for_cancelled_tasks(self, node: cst.Call) -> bool:
         """``t.cancel()`` then ``await gather(t, ..., return_exceptions=True)``: the usual way to wait
         until cancelled tasks have finished, where the CancelledErrors are expected."""
-        function = _enclosing_function_node(self.model)
+        function = self.model.enclosing_def()
         waited = [dotted_name(arg.value) for arg in node.args if arg.keyword is None]
         if function is None or not waited:
             return False
-        return set(waited) <= cancelled_receivers(function)
+        return set(waited) <= cancelled_receivers(self.model, function)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Dict, Optional, Set, Tuple
+from typing import Optional, Set
 
 import libcst as cst
 
@@ -13,15 +13,9 @@ from asynclint.syntax import walk
 from ..catalogue import LOOP_TASK_SPAWNERS, TASK_SPAWNERS
 from .catalogue import TASK_METHODS_THAT_DO_NOT_KEEP
 
-_NESTED_SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
-_WRAPPER_CACHE: Dict[int, Tuple[cst.FunctionDef, bool]] = {}
-
-
-_walk = walk
-
 
 def _names(node: cst.CSTNode) -> Set[str]:
-    return {n.value for n in _walk(node) if isinstance(n, cst.Name)}
+    return {n.value for n in walk(node, into_scopes=True) if isinstance(n, cst.Name)}
 
 
 def _function_scope(model: SemanticModel, function: cst.FunctionDef) -> Scope:
@@ -83,16 +77,15 @@ def indexed_spawner(index, qualname: str, depth: int = 0) -> Optional[str]:
 def returns_unkept_task(model: SemanticModel, function: cst.FunctionDef, depth: int = 0) -> bool:
     """The function returns a task it started without keeping a reference to it anywhere:
     ``return asyncio.create_task(c)``, or ``task = ...; return task`` with no other use of ``task``."""
-    cached = _WRAPPER_CACHE.get(id(function))
-    if cached is not None and cached[0] is function:
-        return cached[1]
-    _WRAPPER_CACHE[id(function)] = (function, False)  # recursion guard
-    if len(_WRAPPER_CACHE) > 4096:
-        _WRAPPER_CACHE.clear()
+    key = ("returns_unkept_task", function)
+    cached = model.memo.get(key)
+    if cached is not None:
+        return cached  # type: ignore[return-value]
+    model.memo[key] = False  # recursion guard
     answer = False
     if all(decorator_name(d) in ("staticmethod", "classmethod") for d in function.decorators):
         scope = _function_scope(model, function)
-        body = [n for n in _walk(function.body, into_scopes=False)]
+        body = [n for n in walk(function.body, into_scopes=False)]
         for node in body:
             if not isinstance(node, cst.Return) or node.value is None:
                 continue
@@ -105,7 +98,7 @@ def returns_unkept_task(model: SemanticModel, function: cst.FunctionDef, depth: 
             ):
                 answer = True
                 break
-    _WRAPPER_CACHE[id(function)] = (function, answer)
+    model.memo[key] = answer
     return answer
 
 
@@ -121,14 +114,18 @@ def _local_task_unkept(
         return False
     if spawner_name(model, bindings[0].node, scope, depth) is None:
         return False
-    uses = [n for n in _walk(function.body) if isinstance(n, cst.Name) and n.value == name]
+    uses = [
+        n
+        for n in walk(function.body, into_scopes=True)
+        if isinstance(n, cst.Name) and n.value == name
+    ]
     # the assignment target, the return, and nothing but callbacks besides
     return len(uses) - _harmless_uses(function.body, name) <= 2
 
 
 def _harmless_uses(body: cst.CSTNode, name: str) -> int:
     count = 0
-    for node in _walk(body):
+    for node in walk(body, into_scopes=True):
         if (
             isinstance(node, cst.Call)
             and isinstance(node.func, cst.Attribute)
@@ -140,36 +137,22 @@ def _harmless_uses(body: cst.CSTNode, name: str) -> int:
     return count
 
 
-def _is_true(node: cst.BaseExpression) -> bool:
-    return isinstance(node, cst.Name) and node.value == "True"
-
-
-def _keyword(call: cst.Call, name: str) -> Optional[cst.BaseExpression]:
-    for arg in call.args:
-        if arg.keyword is not None and arg.keyword.value == name:
-            return arg.value
-    return None
-
-
-def _enclosing_function_node(model: SemanticModel) -> Optional[cst.FunctionDef]:
-    function = model.enclosing_function()
-    if function is None or not isinstance(function.node, cst.FunctionDef):
-        return None
-    return function.node
-
-
 def _unused_local(model: SemanticModel, target: cst.BaseExpression) -> Optional[str]:
     """The name of a function-local ``target`` that is never read in the function, else None."""
     if not isinstance(target, cst.Name):
         return None
-    function = _enclosing_function_node(model)
+    function = model.enclosing_def()
     scope = model.enclosing_function()
     if function is None or scope is None:
         return None
     owner, _ = model.lookup(target.value)
     if owner is not scope:
         return None  # global, nonlocal or a comprehension's
-    uses = [n for n in _walk(function.body) if isinstance(n, cst.Name) and n.value == target.value]
+    uses = [
+        n
+        for n in walk(function.body, into_scopes=True)
+        if isinstance(n, cst.Name) and n.value == target.value
+    ]
     harmless = _harmless_uses(function.body, target.value)
     return target.value if len(uses) - harmless <= 1 else None
 

@@ -7,17 +7,11 @@ from typing import Optional
 import libcst as cst
 
 from asynclint import Rule
-from asynclint.model import Scope, SemanticModel, dotted_name
+from asynclint.model import Scope, SemanticModel
+from asynclint.syntax import NESTED_SCOPES, dotted_name, walk
 
 from .catalogue import GATHERS, LIMITER_WORDS, LIMITERS, TASK_OWNER_SPAWN_METHODS, TASK_OWNER_TYPES
-from .spawning import (
-    _COMPREHENSIONS,
-    _NESTED_SCOPES,
-    _enclosing_function_node,
-    _function_scope,
-    _walk,
-    spawner_name,
-)
+from .spawning import _COMPREHENSIONS, _function_scope, spawner_name
 
 
 def _bounded_iterable(node: cst.BaseExpression) -> bool:
@@ -33,7 +27,7 @@ def _mentions_limiter(
     model: SemanticModel, node: cst.CSTNode, scope: Optional[Scope] = None
 ) -> bool:
     """The code refers to a semaphore, a capacity limiter, or something named like one."""
-    for child in _walk(node):
+    for child in walk(node, into_scopes=True):
         if isinstance(child, cst.Name):
             word = child.value
         elif isinstance(child, cst.Attribute):
@@ -120,15 +114,15 @@ class UnboundedFanOut(Rule):
             if isinstance(ancestor, (cst.For, cst.While)):
                 loop = ancestor
                 break
-            if isinstance(ancestor, (*_NESTED_SCOPES, *_COMPREHENSIONS)):
+            if isinstance(ancestor, (*NESTED_SCOPES, *_COMPREHENSIONS)):
                 return
         if not isinstance(loop, cst.For) or _bounded_iterable(loop.iter):
             return
         if loop.asynchronous is None and any(
-            isinstance(n, cst.Await) for n in _walk(loop.body, into_scopes=False)
+            isinstance(n, cst.Await) for n in walk(loop.body, into_scopes=False)
         ):
             return  # an await in the loop paces it
-        if any(isinstance(n, (cst.Break, cst.Return)) for n in _walk(loop.body, into_scopes=False)):
+        if any(isinstance(n, (cst.Break, cst.Return)) for n in walk(loop.body, into_scopes=False)):
             return
         argument = node.args[0].value if node.args else None
         if self._limited(argument):
@@ -140,7 +134,7 @@ class UnboundedFanOut(Rule):
         )
 
     def _limited(self, spawned: Optional[cst.BaseExpression]) -> bool:
-        function = _enclosing_function_node(self.model)
+        function = self.model.enclosing_def()
         if function is not None and _mentions_limiter(self.model, function):
             return True
         if isinstance(spawned, cst.Call):

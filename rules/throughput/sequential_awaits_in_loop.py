@@ -7,9 +7,10 @@ from typing import Optional
 import libcst as cst
 
 from asynclint import Rule
+from asynclint.syntax import walk
 
 from ..tasks.catalogue import ACCUMULATORS
-from ..tasks.spawning import _names, _walk
+from ..tasks.spawning import _names
 
 
 class SequentialAwaitsInLoop(Rule):
@@ -55,7 +56,7 @@ class SequentialAwaitsInLoop(Rule):
             return
         smalls = [s.body[0] for s in statements]  # type: ignore[attr-defined]
         loop_names = _names(node.target)
-        awaits = [n for n in _walk(node.body) if isinstance(n, cst.Await)]
+        awaits = [n for n in walk(node.body, into_scopes=True) if isinstance(n, cst.Await)]
         if len(awaits) != 1 or not isinstance(awaits[0].expression, cst.Call):
             return
         call = awaits[0].expression

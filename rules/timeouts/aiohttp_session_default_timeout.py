@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from asynclint.model import dotted_name
+from asynclint.syntax import dotted_name, passes_star_kwargs
 
-from .bounds import TimeoutRule, argument, passes_star_kwargs
+from .bounds import TimeoutRule, deadline_argument
 from .catalogue import SESSIONS_WITHOUT_DEFAULT, Deadline
 
 
@@ -41,7 +41,9 @@ class SessionWithDefaultTimeout(TimeoutRule):
     def visit_Call(self, node: cst.Call) -> None:
         if self.model.qualified_name(node.func) not in SESSIONS_WITHOUT_DEFAULT:
             return
-        if argument(node, Deadline(None, "timeout")) is None and not passes_star_kwargs(node):
+        if deadline_argument(node, Deadline(None, "timeout")) is None and not passes_star_kwargs(
+            node
+        ):
             shown = dotted_name(node.func) or "ClientSession"
             self.report(
                 node,

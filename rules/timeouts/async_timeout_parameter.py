@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from asynclint import Rule
-from asynclint.model import dotted_name
+from asynclint.syntax import dotted_name
 
 from .catalogue import (
     SCOPE_ADVICE,

@@ -24,6 +24,7 @@ import libcst as cst
 
 from asynclint import Rule
 from asynclint.model import Binding
+from asynclint.syntax import argument, is_none, passes_star_args, passes_star_kwargs
 
 from .catalogue import (
     AWAIT_THROUGH,
@@ -45,38 +46,16 @@ CALLER_DEPTH = 4
 # -- helpers shared by the family -------------------------------------------------------------
 
 
-def argument(call: cst.Call, where: Deadline) -> Optional[cst.Arg]:
-    """The argument of ``call`` at ``where``, or None when it is not passed (or hidden in ``*args``)."""
-    position = 0
-    for arg in call.args:
-        if arg.keyword is not None:
-            if arg.keyword.value == where.keyword:
-                return arg
-            continue
-        if arg.star:
-            return None
-        if where.position is not None and position == where.position:
-            return arg
-        position += 1
-    return None
-
-
-def passes_star_kwargs(call: cst.Call) -> bool:
-    return any(arg.star == "**" for arg in call.args)
-
-
-def passes_star_args(call: cst.Call) -> bool:
-    return any(arg.star == "*" for arg in call.args)
-
-
-def is_none(node: cst.BaseExpression) -> bool:
-    return isinstance(node, cst.Name) and node.value == "None"
+def deadline_argument(call: cst.Call, where: Deadline) -> Optional[cst.Arg]:
+    """The argument of ``call`` at ``where``, or None when it is not passed (or its position is
+    hidden by ``*args``)."""
+    return argument(call, where.position, where.keyword)
 
 
 def gives_deadline(call: cst.Call, where: Deadline) -> bool:
     """The call is given a deadline: the argument is passed and is not the literal None.
     ``*args``/``**kwargs`` may carry one: assumed given."""
-    arg = argument(call, where)
+    arg = deadline_argument(call, where)
     if arg is None:
         return passes_star_kwargs(call) or (where.position is not None and passes_star_args(call))
     return not is_none(arg.value)

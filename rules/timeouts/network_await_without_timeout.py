@@ -6,7 +6,7 @@ from typing import Optional, Tuple
 
 import libcst as cst
 
-from .bounds import CallerAwareRule, argument, call_has_any_timeout, call_has_timeout
+from .bounds import CallerAwareRule, call_has_any_timeout, call_has_timeout, deadline_argument
 from .catalogue import (
     NETWORK_FUNCTIONS,
     NETWORK_METHODS,
@@ -152,7 +152,7 @@ class NetworkWithoutTimeout(CallerAwareRule):
         qualname = self.model.qualified_name(creation.func)
         if qualname not in SESSIONS_WITHOUT_DEFAULT:
             return False
-        arg = argument(creation, Deadline(None, "timeout"))
+        arg = deadline_argument(creation, Deadline(None, "timeout"))
         if arg is None or not isinstance(arg.value, cst.Call):
             return False
         return self.all_fields_none(arg.value)

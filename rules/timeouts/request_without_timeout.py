@@ -6,9 +6,9 @@ from typing import Optional, Tuple
 
 import libcst as cst
 
-from asynclint.model import dotted_name
+from asynclint.syntax import dotted_name, is_none, passes_star_kwargs
 
-from .bounds import TimeoutRule, argument, is_none, passes_star_kwargs
+from .bounds import TimeoutRule, deadline_argument
 from .catalogue import (
     NEEDS_TIMEOUT,
     NEEDS_TIMEOUT_METHODS,
@@ -69,7 +69,7 @@ class ConfiguredWithoutTimeout(TimeoutRule):
                 return self.needs_timeout(call, shown)
             where = NONE_DISABLES.get(qualname)
             if where is not None:
-                arg = argument(call, where)
+                arg = deadline_argument(call, where)
                 if (
                     arg is not None
                     and is_none(arg.value)
@@ -87,13 +87,13 @@ class ConfiguredWithoutTimeout(TimeoutRule):
                 return self.needs_timeout(call, shown)
             where = NONE_DISABLES_METHODS.get(key)
             if where is not None:
-                arg = argument(call, where)
+                arg = deadline_argument(call, where)
                 if arg is not None and is_none(arg.value):
                     return f"{shown}() with {where.keyword}=None never times out", True
         return None
 
     def needs_timeout(self, call: cst.Call, shown: Optional[str]) -> Optional[Tuple[str, bool]]:
-        arg = argument(call, Deadline(None, "timeout"))
+        arg = deadline_argument(call, Deadline(None, "timeout"))
         if arg is None:
             if passes_star_kwargs(call):
                 return None

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from asynclint.model import dotted_name
+from asynclint.syntax import dotted_name, is_none, passes_star_kwargs
 
-from .bounds import CallerAwareRule, argument, is_none, passes_star_kwargs
+from .bounds import CallerAwareRule, deadline_argument
 from .catalogue import AWAITED_PRIMITIVES, PRIMITIVE_FUNCTIONS, PRIMITIVE_WAITS
 
 
@@ -45,7 +45,9 @@ class UnboundedPrimitiveWait(CallerAwareRule):
         qualname = self.model.qualified_name(node.func)
         where = PRIMITIVE_FUNCTIONS.get(qualname or "")
         if where is not None:
-            if argument(node, where) is not None and not is_none(argument(node, where).value):  # type: ignore[union-attr]
+            if deadline_argument(node, where) is not None and not is_none(
+                deadline_argument(node, where).value
+            ):  # type: ignore[union-attr]
                 return
             if passes_star_kwargs(node):
                 return
