@@ -28,7 +28,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 import libcst as cst
 
-from .knowledge import COROUTINE_PRESERVING_DECORATORS, FACTORY_TYPES
+from .knowledge import COROUTINE_PRESERVING_DECORATORS, FACTORY_TYPES, public_name
 
 #: Bumped whenever the outline format changes, so stale caches are ignored.
 OUTLINE_VERSION = 4
@@ -354,7 +354,7 @@ class _Outliner:
             if callee is None:
                 return None
             return FACTORY_TYPES.get(
-                callee, callee
+                public_name(callee), callee
             )  # a class constructs itself; resolved at lookup
         return None
 
@@ -480,7 +480,7 @@ class _BodyWalker:
             callee = self.outliner.resolve(_dotted(value.func), self.local)
             if callee is not None:
                 return FACTORY_TYPES.get(
-                    callee, callee
+                    public_name(callee), callee
                 )  # a class constructs itself: checked at lookup
         return None
 
@@ -497,7 +497,7 @@ class _BodyWalker:
                     if dotted and dotted.split(".")[0] not in self.local
                     else None
                 )
-                kind = FACTORY_TYPES.get(callee, callee) if callee else None
+                kind = FACTORY_TYPES.get(public_name(callee), callee) if callee else None
             self.kinds.setdefault(target.id, set()).add(kind)
         elif isinstance(target, (ast.Tuple, ast.List)):
             for element in target.elts:
@@ -827,15 +827,15 @@ class OutlineIndex(ProjectIndex):
     @staticmethod
     def _site(module: ModuleOutline, function: FunctionOutline, call: Tuple) -> CallSite:
         target, line, column, awaited, managers, wrapper, returned = call
-        return CallSite(
-            target,
+        return CallSite(  # library names in their public spelling, as the model gives them
+            public_name(target),
             f"{module.name}.{function.qualname}",
             module.path,
             line,
             column,
             awaited,
-            managers,
-            wrapper,
+            tuple(public_name(manager) for manager in managers),
+            public_name(wrapper) if wrapper is not None else None,
             returned,
         )
 

@@ -9,20 +9,71 @@ Kept as data, so that the light type tracking stays a handful of lookups:
 * ``MEMBER_TYPES``: ``"<type>.<attribute or method>"`` -> the type of the attribute or of the
   method call's result; ``__truediv__`` for ``/``; ``__enter__``/``__aenter__`` for ``with ... as``
   when the bound value is not the manager itself.
-* ``TYPE_ALIASES``: other spellings of a type (annotations, re-exports) -> its canonical name.
+* ``TYPE_ALIASES``: other classes that count as a type (``asyncio.BaseEventLoop`` is an event
+  loop) -> its canonical name.
+* ``PUBLIC_NAMES``: names that a library defines in one module and re-exports from another, by
+  their defining path -> the public spelling (``asyncio.tasks.gather`` -> ``asyncio.gather``).
+  The model answers every qualified name in its public spelling, so catalogues (these and the
+  rules') list each API once, as users write it.
 
 Rule families add their types in their own blocks.
 """
 
+from typing import Dict
+
 EVENT_LOOP = "asyncio.AbstractEventLoop"
+
+PUBLIC_NAMES: Dict[str, str] = {
+    **{
+        f"asyncio.{module}.{name}": f"asyncio.{name}"
+        for module, names in {
+            "base_events": ("BaseEventLoop",),
+            "events": ("AbstractEventLoop", "get_event_loop", "get_running_loop", "new_event_loop"),
+            "exceptions": ("CancelledError",),
+            "futures": ("Future",),
+            "locks": ("Lock", "Event", "Condition", "Semaphore", "BoundedSemaphore"),
+            "queues": ("Queue", "LifoQueue", "PriorityQueue"),
+            "runners": ("run", "Runner"),
+            "streams": ("StreamReader", "StreamWriter", "open_connection", "open_unix_connection"),
+            "taskgroups": ("TaskGroup",),
+            "tasks": ("Task", "create_task", "ensure_future", "gather", "shield", "wait", "wait_for"),
+            "threads": ("to_thread",),
+            "timeouts": ("Timeout", "timeout", "timeout_at"),
+        }.items()
+        for name in names
+    },
+    **{
+        f"requests.api.{verb}": f"requests.{verb}"
+        for verb in ("request", "get", "post", "put", "patch", "delete", "head", "options")
+    },
+    "requests.sessions.Session": "requests.Session",
+    "aiohttp.client.ClientSession": "aiohttp.ClientSession",
+    "aiohttp.client.ClientTimeout": "aiohttp.ClientTimeout",
+    "aiohttp.client_ws.ClientWebSocketResponse": "aiohttp.ClientWebSocketResponse",
+    "concurrent.futures._base.Future": "concurrent.futures.Future",
+    "concurrent.futures.thread.ThreadPoolExecutor": "concurrent.futures.ThreadPoolExecutor",
+    "concurrent.futures.process.ProcessPoolExecutor": "concurrent.futures.ProcessPoolExecutor",
+}
+
+
+def public_name(qualname: str) -> str:
+    """The public spelling of a qualified name, or of its owner for a member
+    (``asyncio.tasks.Task.cancel`` -> ``asyncio.Task.cancel``); other names unchanged."""
+    public = PUBLIC_NAMES.get(qualname)
+    if public is not None:
+        return public
+    owner, dot, member = qualname.rpartition(".")
+    if dot:
+        public = PUBLIC_NAMES.get(owner)
+        if public is not None:
+            return f"{public}.{member}"
+    return qualname
+
 
 FACTORY_TYPES = {
     "asyncio.get_event_loop": EVENT_LOOP,
     "asyncio.get_running_loop": EVENT_LOOP,
     "asyncio.new_event_loop": EVENT_LOOP,
-    "asyncio.events.get_event_loop": EVENT_LOOP,
-    "asyncio.events.get_running_loop": EVENT_LOOP,
-    "asyncio.events.new_event_loop": EVENT_LOOP,
     "asyncio.SelectorEventLoop": EVENT_LOOP,
     "asyncio.ProactorEventLoop": EVENT_LOOP,
     "uvloop.new_event_loop": EVENT_LOOP,
@@ -85,8 +136,6 @@ MEMBER_TYPES: dict = {}
 
 #: Annotations name the type itself; these aliases name the same class.
 TYPE_ALIASES = {
-    "asyncio.events.AbstractEventLoop": EVENT_LOOP,
-    "asyncio.base_events.BaseEventLoop": EVENT_LOOP,
     "asyncio.BaseEventLoop": EVENT_LOOP,
     "asyncio.SelectorEventLoop": EVENT_LOOP,
     "asyncio.ProactorEventLoop": EVENT_LOOP,
@@ -96,14 +145,6 @@ TYPE_ALIASES = {
 # -- ASL5xx/ASL6xx/ASL801: where the primitives are defined, as annotations may spell them. --
 TYPE_ALIASES.update(
     {
-        "asyncio.locks.Lock": "asyncio.Lock",
-        "asyncio.locks.Event": "asyncio.Event",
-        "asyncio.locks.Condition": "asyncio.Condition",
-        "asyncio.locks.Semaphore": "asyncio.Semaphore",
-        "asyncio.locks.BoundedSemaphore": "asyncio.BoundedSemaphore",
-        "asyncio.queues.Queue": "asyncio.Queue",
-        "asyncio.queues.LifoQueue": "asyncio.LifoQueue",
-        "asyncio.queues.PriorityQueue": "asyncio.PriorityQueue",
         "threading._RLock": "threading.RLock",
         "multiprocessing.synchronize.Lock": "multiprocessing.Lock",
         "multiprocessing.synchronize.RLock": "multiprocessing.RLock",
@@ -117,9 +158,6 @@ TYPE_ALIASES.update(
 # -- ASL4xx/ASL7xx (tasks, task groups, cancellation): what spawns and owns tasks. --
 FACTORY_TYPES.update(
     {
-        "asyncio.tasks.create_task": "asyncio.Task",
-        "asyncio.tasks.ensure_future": "asyncio.Future",
-        "asyncio.taskgroups.TaskGroup": "asyncio.TaskGroup",
         "asyncio.Future": "asyncio.Future",
         "trio.open_nursery": "trio.Nursery",
         "anyio.create_task_group": "anyio.abc.TaskGroup",
@@ -134,9 +172,6 @@ MEMBER_TYPES.update(
 )
 TYPE_ALIASES.update(
     {
-        "asyncio.tasks.Task": "asyncio.Task",
-        "asyncio.futures.Future": "asyncio.Future",
-        "asyncio.taskgroups.TaskGroup": "asyncio.TaskGroup",
         "anyio.abc.TaskGroup": "anyio.abc.TaskGroup",
         "trio.Nursery": "trio.Nursery",
     }
@@ -151,7 +186,6 @@ FACTORY_TYPES.update(
         # HTTP clients
         "requests.Session": "requests.Session",
         "requests.session": "requests.Session",
-        "requests.sessions.Session": "requests.Session",
         "httpx.Client": "httpx.Client",
         "urllib3.PoolManager": "urllib3.PoolManager",
         "urllib3.ProxyManager": "urllib3.ProxyManager",
@@ -297,7 +331,6 @@ TYPE_ALIASES.update(
         "pathlib.PosixPath": _PATH,
         "pathlib.WindowsPath": _PATH,
         "pathlib._local.Path": _PATH,
-        "requests.sessions.Session": "requests.Session",
         "httpx._client.Client": "httpx.Client",
         "urllib3.poolmanager.PoolManager": "urllib3.PoolManager",
         "urllib3.poolmanager.ProxyManager": "urllib3.ProxyManager",
@@ -316,9 +349,6 @@ TYPE_ALIASES.update(
         "pymongo.collection.Collection": "pymongo.collection.Collection",
         "threading.Timer": "threading.Thread",
         "multiprocessing.pool.ThreadPool": "multiprocessing.pool.Pool",
-        "concurrent.futures._base.Future": "concurrent.futures.Future",
-        "concurrent.futures.thread.ThreadPoolExecutor": "concurrent.futures.ThreadPoolExecutor",
-        "concurrent.futures.process.ProcessPoolExecutor": "concurrent.futures.ProcessPoolExecutor",
     }
 )
 
@@ -330,7 +360,6 @@ FACTORY_TYPES.update(
     {
         "requests.Session": "requests.Session",
         "requests.session": "requests.Session",
-        "requests.sessions.Session": "requests.Session",
         "websockets.legacy.client.connect": "websockets.asyncio.client.connect",
     }
 )
@@ -338,8 +367,6 @@ AWAITED_TYPES.update(
     {
         "asyncio.open_connection": _STREAMS,
         "asyncio.open_unix_connection": _STREAMS,
-        "asyncio.streams.open_connection": _STREAMS,
-        "asyncio.streams.open_unix_connection": _STREAMS,
         **{
             connect: _WEBSOCKET
             for connect in (
@@ -359,10 +386,8 @@ AWAITED_TYPES.update(
 )
 TYPE_ALIASES.update(
     {
-        "asyncio.streams.StreamWriter": "asyncio.StreamWriter",
         "websockets.client.WebSocketClientProtocol": _WEBSOCKET,
         "websockets.legacy.client.WebSocketClientProtocol": _WEBSOCKET,
-        "requests.sessions.Session": "requests.Session",
     }
 )
 
@@ -390,8 +415,6 @@ FACTORY_TYPES.update(
     {
         "asyncio.timeout": "asyncio.Timeout",
         "asyncio.timeout_at": "asyncio.Timeout",
-        "asyncio.timeouts.timeout": "asyncio.Timeout",
-        "asyncio.timeouts.timeout_at": "asyncio.Timeout",
         "asyncio.Timeout": "asyncio.Timeout",
         "asyncio.StreamReader": "asyncio.StreamReader",
         "asyncio.Runner": "asyncio.Runner",
@@ -414,7 +437,6 @@ FACTORY_TYPES.update(
             "anyio.streams.memory.MemoryObjectReceiveStream",
         ),
         "aiohttp.ClientSession": "aiohttp.ClientSession",
-        "aiohttp.client.ClientSession": "aiohttp.ClientSession",
         "aiohttp.request": "aiohttp.client._RequestContextManager",
         "aiohttp.ClientSession.get": "aiohttp.client._RequestContextManager",
         "aiohttp.ClientSession.post": "aiohttp.client._RequestContextManager",
@@ -462,11 +484,7 @@ MEMBER_TYPES.update(
 )
 TYPE_ALIASES.update(
     {
-        "asyncio.timeouts.Timeout": "asyncio.Timeout",
-        "asyncio.streams.StreamReader": "asyncio.StreamReader",
-        "aiohttp.client.ClientSession": "aiohttp.ClientSession",
         "aiohttp.streams.StreamReader": "aiohttp.StreamReader",
-        "aiohttp.client_ws.ClientWebSocketResponse": "aiohttp.ClientWebSocketResponse",
         "httpx._client.AsyncClient": "httpx.AsyncClient",
         "redis.asyncio.client.Redis": "redis.asyncio.Redis",
         "sqlalchemy.ext.asyncio.session.AsyncSession": "sqlalchemy.ext.asyncio.AsyncSession",

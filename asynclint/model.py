@@ -33,6 +33,7 @@ from .knowledge import (
     MEMBER_TYPES,
     THREAD_RUNNERS,
     TYPE_ALIASES,
+    public_name,
 )
 from .syntax import dotted_name
 
@@ -414,6 +415,7 @@ class SemanticModel:
         Imports resolve to what they import, module-level definitions to ``<module>.<name>``,
         unbound names to ``builtins.<name>``; a name bound any other way in the scope that
         resolves it (assignment, parameter, loop target) is a local value and gives None.
+        Re-exported library names come in their public spelling (``knowledge.PUBLIC_NAMES``).
         """
         dotted = dotted_name(node)
         if dotted is None:
@@ -426,7 +428,7 @@ class SemanticModel:
             base = self._qualify_binding(root, owner, bindings)
         if base is None:
             return None
-        return f"{base}.{rest}" if rest else base
+        return public_name(f"{base}.{rest}" if rest else base)
 
     def _qualify_binding(self, name: str, owner: Scope, bindings: List[Binding]) -> Optional[str]:
         imports = [b for b in bindings if b.kind == "import"]

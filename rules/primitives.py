@@ -20,6 +20,8 @@ import libcst as cst
 from asynclint.model import ClassInfo, Scope, SemanticModel
 from asynclint.syntax import dotted_name
 
+from .catalogue import CONTEXT_MANAGER_DECORATORS
+
 # -- the primitives -----------------------------------------------------------------------------
 
 #: Locks that block the calling thread while they wait: in a coroutine, the event loop waits too.
@@ -113,10 +115,11 @@ ASYNC_QUEUES = frozenset({"asyncio.Queue", "asyncio.LifoQueue", "asyncio.Priorit
 #: The framework's own primitives, suggested in messages.
 ASYNC_LOCK = {"asyncio": "asyncio.Lock", "trio": "trio.Lock", "anyio": "anyio.Lock"}
 ASYNC_EVENT = {"asyncio": "asyncio.Event", "trio": "trio.Event", "anyio": "anyio.Event"}
-ASYNC_SLEEPS = frozenset({"asyncio.sleep", "trio.sleep", "anyio.sleep"})
 
-#: Decorators that turn a generator into a (sync) context manager, by last name part.
-CONTEXT_MANAGER_DECORATORS = frozenset({"contextmanager"})
+#: Decorators that turn a generator into a sync context manager, by last name part.
+SYNC_CONTEXT_MANAGER_DECORATORS = frozenset(
+    name for name, is_async in CONTEXT_MANAGER_DECORATORS.items() if not is_async
+)
 
 # -- naming a lock or queue ---------------------------------------------------------------------
 

@@ -135,7 +135,6 @@ QUEUE_WAIT = _per_framework(
     "use an anyio memory object stream, or run it in anyio.to_thread.run_sync()",
 )
 
-
 # -- building blocks -----------------------------------------------------------------------------
 
 
@@ -957,7 +956,6 @@ CATALOGUE.update(
     _entries(
         (
             "asyncio.run",
-            "asyncio.runners.run",
             "asyncio.Runner.run",
             "uvloop.run",
             "trio.run",

@@ -9,7 +9,8 @@ import libcst as cst
 from asynclint.model import SemanticModel
 from asynclint.syntax import dotted_name
 
-from .catalogue import CANCEL_SCOPE_TYPES, CANCEL_SCOPES, CONTEXT_MANAGER_DECORATORS
+from ..catalogue import CANCEL_SCOPES, TASK_GROUP_TYPES
+from .catalogue import YIELD_SAFE_DECORATORS
 
 
 def _scope_name(model: SemanticModel, item: cst.BaseExpression) -> Optional[str]:
@@ -18,9 +19,9 @@ def _scope_name(model: SemanticModel, item: cst.BaseExpression) -> Optional[str]
         if qualname in CANCEL_SCOPES:
             return qualname
         typed = model.type_of(item)
-        return typed if typed in CANCEL_SCOPE_TYPES else None
+        return typed if typed in TASK_GROUP_TYPES else None
     typed = model.type_of(item)
-    return typed if typed in CANCEL_SCOPE_TYPES else None
+    return typed if typed in TASK_GROUP_TYPES else None
 
 
 _COMPREHENSION_SCOPES = (cst.GeneratorExp, cst.ListComp, cst.SetComp, cst.DictComp)
@@ -34,6 +35,6 @@ def _implements_context_manager(function: cst.FunctionDef) -> bool:
             else decorator.decorator
         )
         name = dotted_name(expression)
-        if name and name.rsplit(".", 1)[-1] in CONTEXT_MANAGER_DECORATORS:
+        if name and name.rsplit(".", 1)[-1] in YIELD_SAFE_DECORATORS:
             return True
     return False

@@ -9,9 +9,9 @@ import libcst as cst
 from asynclint import Rule
 from asynclint.syntax import NESTED_SCOPES
 
+from ..catalogue import ASYNCIO_TIMEOUT_SCOPES
 from .catalogue import (
     ASYNCIO_BOUNDED_AWAITS,
-    ASYNCIO_TIMEOUT_SCOPES,
     CLEANUP_SAFE_FUNCTIONS,
     CLEANUP_SAFE_METHODS,
 )

@@ -6,7 +6,7 @@ import libcst as cst
 
 from asynclint import Rule
 
-from .catalogue import CANCEL_SCOPE_TYPES
+from ..catalogue import TASK_GROUP_TYPES
 from .scopes import _COMPREHENSION_SCOPES, _implements_context_manager, _scope_name
 
 
@@ -66,7 +66,7 @@ class YieldInCancelScope(Rule):
                     if scope_name is not None:
                         shown = (
                             scope_name.rsplit(".", 1)[-1]
-                            if scope_name in CANCEL_SCOPE_TYPES
+                            if scope_name in TASK_GROUP_TYPES
                             else scope_name
                         )
                         self.report(

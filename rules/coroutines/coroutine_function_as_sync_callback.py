@@ -16,7 +16,6 @@ from ..catalogue import LIBRARY_COROUTINES
 #: qualified name -> (position of the callback, its keyword or None when positional only).
 SYNC_CALLERS = {
     "asyncio.to_thread": (0, None),
-    "asyncio.threads.to_thread": (0, None),
     "threading.Thread": (1, "target"),
     "threading.Timer": (1, "function"),
     "signal.signal": (1, "handler"),

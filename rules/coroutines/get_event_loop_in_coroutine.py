@@ -8,7 +8,7 @@ from asynclint import Fix, FixKind, Rule
 from asynclint.fixes import reference_expression
 
 #: The loop getter that may create a new loop, and the one that returns the running loop.
-GET_EVENT_LOOP = frozenset({"asyncio.get_event_loop", "asyncio.events.get_event_loop"})
+GET_EVENT_LOOP = frozenset({"asyncio.get_event_loop"})
 
 
 GET_RUNNING_LOOP = "asyncio.get_running_loop"

@@ -30,6 +30,8 @@ from asynclint.index import Symbol
 from asynclint.model import SemanticModel
 from asynclint.syntax import NESTED_SCOPES, child_nodes, dotted_name
 
+from ..catalogue import CONTEXT_MANAGER_DECORATORS
+
 ENTER, AENTER, ITER, AITER = "__enter__", "__aenter__", "__iter__", "__aiter__"
 PROTOCOL_DUNDERS = frozenset({ENTER, AENTER, ITER, AITER})
 Support = FrozenSet[str]
@@ -133,10 +135,10 @@ LIBRARY_SUPPORT: Dict[str, Support] = {
     "sqlalchemy.ext.asyncio.AsyncConnection": _ASYNC_CM,
 }
 
-#: Decorators, by last name part, that turn a generator function into a context-manager factory.
-CONTEXT_MANAGER_DECORATORS: Dict[str, Support] = {
-    "asynccontextmanager": _ASYNC_CM,
-    "contextmanager": _SYNC_CM,
+#: What the functions decorated to be context-manager factories return, by decorator.
+CONTEXT_MANAGER_SUPPORT: Dict[str, Support] = {
+    name: _ASYNC_CM if is_async else _SYNC_CM
+    for name, is_async in CONTEXT_MANAGER_DECORATORS.items()
 }
 
 #: Decorators that leave what a function returns as it is.
@@ -235,9 +237,7 @@ def function_support(node: cst.FunctionDef) -> Optional[Support]:
     a generator or an async generator. None for anything else."""
     decorators = [_last_name(d.decorator) for d in node.decorators]
     known = [
-        CONTEXT_MANAGER_DECORATORS[name]
-        for name in decorators
-        if name in CONTEXT_MANAGER_DECORATORS
+        CONTEXT_MANAGER_SUPPORT[name] for name in decorators if name in CONTEXT_MANAGER_SUPPORT
     ]
     if known:
         return known[0] if len(known) == len(decorators) - _count_transparent(decorators) else None
@@ -252,9 +252,7 @@ def indexed_function_support(symbol: Symbol) -> Optional[Support]:
     """function_support for a definition the index describes (another file, a library)."""
     decorators = [name.rsplit(".", 1)[-1] for name in symbol.decorators]
     known = [
-        CONTEXT_MANAGER_DECORATORS[name]
-        for name in decorators
-        if name in CONTEXT_MANAGER_DECORATORS
+        CONTEXT_MANAGER_SUPPORT[name] for name in decorators if name in CONTEXT_MANAGER_SUPPORT
     ]
     if known:
         return known[0] if len(known) == len(decorators) - _count_transparent(decorators) else None

@@ -17,7 +17,7 @@ from asynclint.syntax import (
     walk,
 )
 
-from ..primitives import CONTEXT_MANAGER_DECORATORS, THREAD_LOCKS, defining_class, same_object
+from ..primitives import SYNC_CONTEXT_MANAGER_DECORATORS, THREAD_LOCKS, defining_class, same_object
 
 #: What a framework offers instead of each kind of thread primitive (by the class's last name part).
 _ASYNC_REPLACEMENT = {
@@ -182,7 +182,7 @@ class ThreadLockInCoroutine(Rule):
         if callee is None or not isinstance(callee.node, cst.FunctionDef):
             return None
         helper = callee.node
-        if helper.asynchronous is not None or not CONTEXT_MANAGER_DECORATORS & set(
+        if helper.asynchronous is not None or not SYNC_CONTEXT_MANAGER_DECORATORS & set(
             decorator_names(helper)
         ):
             return None

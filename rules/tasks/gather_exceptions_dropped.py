@@ -8,7 +8,7 @@ from asynclint import Rule, Usage
 from asynclint.syntax import argument, dotted_name, is_true
 
 from ..cancellation.handlers import cancelled_receivers
-from .catalogue import GATHERS
+from ..catalogue import GATHER
 from .spawning import _unused_local
 
 
@@ -51,7 +51,7 @@ class GatherExceptionsDropped(Rule):
         if flag is None or not is_true(flag.value):
             return
         if (
-            self.model.qualified_name(node.func) not in GATHERS
+            self.model.qualified_name(node.func) != GATHER
             or self.model.usage() is not Usage.AWAITED
         ):
             return

@@ -10,7 +10,8 @@ from asynclint import Rule
 from asynclint.model import Scope, SemanticModel
 from asynclint.syntax import NESTED_SCOPES, dotted_name, walk
 
-from .catalogue import GATHERS, LIMITER_WORDS, LIMITERS, TASK_OWNER_SPAWN_METHODS, TASK_OWNER_TYPES
+from ..catalogue import GATHER, TASK_GROUP_TYPES
+from .catalogue import LIMITER_WORDS, LIMITERS, TASK_OWNER_SPAWN_METHODS
 from .spawning import _COMPREHENSIONS, _function_scope, spawner_name
 
 
@@ -79,7 +80,7 @@ class UnboundedFanOut(Rule):
     tokens = ("gather", "create_task", "ensure_future", "start_soon")
 
     def visit_Call(self, node: cst.Call) -> None:
-        if self.model.qualified_name(node.func) in GATHERS:
+        if self.model.qualified_name(node.func) == GATHER:
             self._gather(node)
         elif self._spawns(node):
             self._spawn_in_loop(node)
@@ -105,7 +106,7 @@ class UnboundedFanOut(Rule):
         return (
             isinstance(func, cst.Attribute)
             and func.attr.value in TASK_OWNER_SPAWN_METHODS
-            and self.model.type_of(func.value) in TASK_OWNER_TYPES
+            and self.model.type_of(func.value) in TASK_GROUP_TYPES
         )
 
     def _spawn_in_loop(self, node: cst.Call) -> None:

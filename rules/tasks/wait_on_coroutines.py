@@ -8,8 +8,7 @@ import libcst as cst
 
 from asynclint import Fix, FixKind, Rule
 
-from ..catalogue import LIBRARY_COROUTINES
-from .catalogue import WAITS
+from ..catalogue import LIBRARY_COROUTINES, WAIT
 from .spawning import _COLLECTIONS, _COMPREHENSIONS
 
 
@@ -44,7 +43,7 @@ class WaitOnCoroutines(Rule):
     tokens = ("wait",)
 
     def visit_Call(self, node: cst.Call) -> None:
-        if not node.args or self.model.qualified_name(node.func) not in WAITS:
+        if not node.args or self.model.qualified_name(node.func) != WAIT:
             return
         first = node.args[0]
         if first.keyword is not None and first.keyword.value != "fs":

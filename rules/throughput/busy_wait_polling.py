@@ -9,7 +9,8 @@ import libcst as cst
 from asynclint import Rule
 from asynclint.syntax import body_statements, shown, walk
 
-from ..primitives import ASYNC_EVENT, ASYNC_EVENTS, ASYNC_SLEEPS, defining_class
+from ..catalogue import ASYNC_SLEEPS
+from ..primitives import ASYNC_EVENT, ASYNC_EVENTS, defining_class
 
 #: Calls that do no work of their own: a loop that only logs and sleeps still only waits.
 _LOG_METHODS = frozenset(

@@ -6,8 +6,9 @@ import libcst as cst
 
 from asynclint.syntax import dotted_name, passes_star_kwargs
 
+from ..catalogue import Deadline
 from .bounds import TimeoutRule, deadline_argument
-from .catalogue import SESSIONS_WITHOUT_DEFAULT, Deadline
+from .catalogue import SESSIONS_WITHOUT_DEFAULT
 
 
 class SessionWithDefaultTimeout(TimeoutRule):

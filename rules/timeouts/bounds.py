@@ -4,8 +4,8 @@ A coroutine that awaits a remote peer, or a primitive another task is supposed t
 as the other side takes. These rules find the awaits that no timeout bounds, the clients configured
 so that nothing ever times out, and the timeout scopes that cannot fire.
 
-What counts as a timeout is data (``TIMEOUT_SCOPES``, ``WAIT_FOR`` in catalogue.py), so is what
-counts as a network operation (``NETWORK_FUNCTIONS``, ``NETWORK_METHODS``, extended by the ``timeout-calls``
+What counts as a timeout is data (``TIMEOUT_SCOPES``, ``WAIT_FOR_TIMEOUT`` in rules/catalogue.py),
+so is what counts as a network operation (``NETWORK_FUNCTIONS``, ``NETWORK_METHODS``, extended by the ``timeout-calls``
 configuration table). An await is bounded when a timeout scope of the same coroutine encloses it
 (``async with asyncio.timeout(5)``, ``with trio.fail_after(5)``, any depth of nesting), when it is
 wrapped in ``asyncio.wait_for(..., finite)``, or when the call passes a timeout argument itself.
@@ -26,15 +26,8 @@ from asynclint import Rule
 from asynclint.model import Binding
 from asynclint.syntax import argument, is_none, passes_star_args, passes_star_kwargs
 
-from .catalogue import (
-    AWAIT_THROUGH,
-    REMOTE_TIMEOUT_SCOPES,
-    SCOPE_ADVICE,
-    TIMEOUT_SCOPES,
-    UNBOUNDED_WHEN_ALL_NONE,
-    WAIT_FOR,
-    Deadline,
-)
+from ..catalogue import AWAIT_THROUGH, TIMEOUT_SCOPES, WAIT_FOR_TIMEOUT, Deadline
+from .catalogue import REMOTE_TIMEOUT_SCOPES, SCOPE_ADVICE, UNBOUNDED_WHEN_ALL_NONE
 
 #: Whether callers' timeouts are looked at (off only to measure what they change), and whether
 #: the callers in other files, from the project index, count too.
@@ -126,7 +119,7 @@ class TimeoutRule(Rule):
 
     def wait_for_bounds(self, call: cst.Call, argument_node: cst.Arg) -> bool:
         qualname = self.model.qualified_name(call.func)
-        where = WAIT_FOR.get(qualname or "")
+        where = WAIT_FOR_TIMEOUT.get(qualname or "")
         if where is None or not gives_deadline(call, where):
             return False
         positional = [arg for arg in call.args if arg.keyword is None]
@@ -452,7 +445,7 @@ class CallerAwareRule(TimeoutRule):
         under a timeout scope, or awaited by a function all of whose callers bound it. The index
         does not record a scope's arguments, so scopes that bound only when given a deadline
         (CancelScope) do not count."""
-        if site.wrapper in WAIT_FOR:
+        if site.wrapper in WAIT_FOR_TIMEOUT:
             return True
         if not site.awaited:
             return False

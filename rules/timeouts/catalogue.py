@@ -8,80 +8,17 @@ from typing import Dict, Optional, Tuple
 
 from asynclint.knowledge import EVENT_LOOP
 
-
-@dataclass(frozen=True)
-class Deadline:
-    """Where a timeout-giving callable takes its delay or deadline: the positional index (None when
-    it is keyword-only) and the keyword. Absent, or the literal None, means no deadline."""
-
-    position: Optional[int]
-    keyword: str
-
-
-#: Context managers that bound the awaits in their body. asyncio's are entered with ``async with``,
-#: trio's and anyio's with a plain ``with``; both spellings are accepted for all of them.
-TIMEOUT_SCOPES: Dict[str, Deadline] = {
-    "asyncio.timeout": Deadline(0, "delay"),
-    "asyncio.timeout_at": Deadline(0, "when"),
-    "asyncio.timeouts.timeout": Deadline(0, "delay"),
-    "asyncio.timeouts.timeout_at": Deadline(0, "when"),
-    "async_timeout.timeout": Deadline(0, "delay"),
-    "async_timeout.timeout_at": Deadline(0, "deadline"),
-    "trio.fail_after": Deadline(0, "seconds"),
-    "trio.move_on_after": Deadline(0, "seconds"),
-    "trio.fail_at": Deadline(0, "deadline"),
-    "trio.move_on_at": Deadline(0, "deadline"),
-    "trio.CancelScope": Deadline(None, "deadline"),
-    "anyio.fail_after": Deadline(0, "delay"),
-    "anyio.move_on_after": Deadline(0, "delay"),
-    "anyio.CancelScope": Deadline(None, "deadline"),
-}
-
-
-#: Functions that await their first argument under a timeout.
-WAIT_FOR: Dict[str, Deadline] = {
-    "asyncio.wait_for": Deadline(1, "timeout"),
-    "asyncio.tasks.wait_for": Deadline(1, "timeout"),
-    "async_timeout.wait_for": Deadline(1, "timeout"),
-}
-
-
-#: Functions whose awaiting awaits their arguments too: a call passed to them is awaited where they are.
-AWAIT_THROUGH = frozenset(
-    {
-        "asyncio.gather",
-        "asyncio.shield",
-        "asyncio.tasks.gather",
-        "asyncio.tasks.shield",
-    }
-)
-
+from ..catalogue import TIMEOUT_SCOPES, WAIT, WAIT_FOR_TIMEOUT, Deadline
 
 # Canonical types of the network clients (their spellings are in knowledge.TYPE_ALIASES).
 STREAM_READER = "asyncio.StreamReader"
-
-
 STREAM_WRITER = "asyncio.StreamWriter"
-
-
 WEBSOCKET_CLIENT = "websockets.asyncio.client.ClientConnection"
-
-
 AIOHTTP_SESSION = "aiohttp.ClientSession"
-
-
 AIOHTTP_WEBSOCKET = "aiohttp.ClientWebSocketResponse"
-
-
 TRIO_STREAM = "trio.SocketStream"
-
-
 TRIO_SSL_STREAM = "trio.SSLStream"
-
-
 ANYIO_STREAM = "anyio.abc.SocketStream"
-
-
 AIOREDIS_CONNECTION = "aioredis.RedisConnection"
 
 
@@ -103,15 +40,12 @@ class Operation:
 
 NO_TIMEOUT = Operation()
 
-
 #: Network coroutine functions, by qualified name. A connect that its library bounds by default
 #: (asyncpg.connect: 60 s, aiomysql.connect: 60 s, websockets.connect: 10 s, httpx: 5 s) is not here;
 #: ASL301 reports it when that default is switched off.
 NETWORK_FUNCTIONS: Dict[str, Operation] = {
     "asyncio.open_connection": NO_TIMEOUT,
     "asyncio.open_unix_connection": NO_TIMEOUT,
-    "asyncio.streams.open_connection": NO_TIMEOUT,
-    "asyncio.streams.open_unix_connection": NO_TIMEOUT,
     "trio.open_tcp_stream": NO_TIMEOUT,
     "trio.open_ssl_over_tcp_stream": NO_TIMEOUT,
     "trio.open_unix_socket": NO_TIMEOUT,
@@ -124,14 +58,10 @@ NETWORK_FUNCTIONS: Dict[str, Operation] = {
     "aioredis.create_pool": Operation(timeout=("create_connection_timeout",)),
 }
 
-
 _AIOHTTP_REQUEST = Operation(timeout=("timeout",), bounded_by_default=True)
-
-
 _AIOHTTP_RECEIVE = Operation(
     timeout=("timeout",), timeout_position=0, receiver_timeout=("receive_timeout", "timeout")
 )
-
 
 #: Network methods, as ``"<receiver type>.<method>"``; the receiver's type comes from the model.
 NETWORK_METHODS: Dict[str, Operation] = {
@@ -184,18 +114,15 @@ NETWORK_METHODS: Dict[str, Operation] = {
     f"{ANYIO_STREAM}.send": NO_TIMEOUT,
 }
 
-
 #: Constructors of timeout objects and the fields that bound something; all None is no timeout.
 UNBOUNDED_WHEN_ALL_NONE: Dict[str, Tuple[str, ...]] = {
     "aiohttp.ClientTimeout": ("total", "connect", "sock_read", "sock_connect"),
-    "aiohttp.client.ClientTimeout": ("total", "connect", "sock_read", "sock_connect"),
     "httpx.Timeout": ("timeout", "connect", "read", "write", "pool"),
 }
 
-
 #: Calls that disable a timeout when the given argument is the literal None.
 NONE_DISABLES: Dict[str, Deadline] = {
-    **WAIT_FOR,
+    **WAIT_FOR_TIMEOUT,
     "asyncio.timeout": TIMEOUT_SCOPES["asyncio.timeout"],
     "asyncio.timeout_at": TIMEOUT_SCOPES["asyncio.timeout_at"],
     "async_timeout.timeout": TIMEOUT_SCOPES["async_timeout.timeout"],
@@ -224,7 +151,6 @@ NONE_DISABLES: Dict[str, Deadline] = {
     "asyncpg.create_pool": Deadline(None, "timeout"),
     "aiomysql.connect": Deadline(None, "connect_timeout"),
 }
-
 
 #: Methods of typed receivers that disable a timeout when it is the literal None.
 NONE_DISABLES_METHODS: Dict[str, Deadline] = {
@@ -264,25 +190,20 @@ NONE_DISABLES_METHODS: Dict[str, Deadline] = {
     },
 }
 
-
 #: Clients whose requests wait with no timeout unless one is passed (requests has no default).
 REQUESTS_VERBS = ("request", "get", "post", "put", "patch", "delete", "head", "options")
-
 
 NEEDS_TIMEOUT: Dict[str, Deadline] = {
     **{f"requests.{verb}": Deadline(None, "timeout") for verb in REQUESTS_VERBS},
     **{f"requests.api.{verb}": Deadline(None, "timeout") for verb in REQUESTS_VERBS},
 }
 
-
 NEEDS_TIMEOUT_METHODS: Dict[str, Deadline] = {
     f"requests.Session.{verb}": Deadline(None, "timeout") for verb in REQUESTS_VERBS
 }
 
-
 #: Sessions whose requests get a default timeout only if the session is given one.
-SESSIONS_WITHOUT_DEFAULT = frozenset({"aiohttp.ClientSession", "aiohttp.client.ClientSession"})
-
+SESSIONS_WITHOUT_DEFAULT = frozenset({"aiohttp.ClientSession"})
 
 #: ASL303: waits on primitives that end only when another task acts.
 PRIMITIVE_WAITS: Dict[str, str] = {
@@ -300,28 +221,20 @@ PRIMITIVE_WAITS: Dict[str, str] = {
     "anyio.streams.memory.MemoryObjectReceiveStream.receive": "stream",
 }
 
-
 #: Awaited as they are: a future that only another party resolves.
 AWAITED_PRIMITIVES = frozenset({"asyncio.Future"})
 
-
 #: Waiting functions and the keyword that bounds them.
 PRIMITIVE_FUNCTIONS: Dict[str, Deadline] = {
-    "asyncio.wait": Deadline(None, "timeout"),
-    "asyncio.tasks.wait": Deadline(None, "timeout"),
+    WAIT: Deadline(None, "timeout"),
 }
-
 
 #: ASL304: parameter names that carry a timeout into a coroutine.
 TIMEOUT_PARAMETER_NAMES = frozenset({"timeout"})
-
-
 TIMEOUT_PARAMETER_SUFFIX = "_timeout"
-
 
 #: Decorators that force a signature on the function (an override or an overload stub).
 SIGNATURE_FIXED_BY = frozenset({"overload", "override"})
-
 
 #: What each framework offers to bound a wait, for the messages.
 SCOPE_ADVICE = {
@@ -329,7 +242,6 @@ SCOPE_ADVICE = {
     "trio": "with trio.fail_after(...)",
     "anyio": "with anyio.fail_after(...)",
 }
-
 
 #: Scopes that bound whenever they are entered (the index does not record scope arguments).
 REMOTE_TIMEOUT_SCOPES = frozenset(

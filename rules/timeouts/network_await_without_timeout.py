@@ -6,13 +6,13 @@ from typing import Optional, Tuple
 
 import libcst as cst
 
+from ..catalogue import Deadline
 from .bounds import CallerAwareRule, call_has_any_timeout, call_has_timeout, deadline_argument
 from .catalogue import (
     NETWORK_FUNCTIONS,
     NETWORK_METHODS,
     NO_TIMEOUT,
     SESSIONS_WITHOUT_DEFAULT,
-    Deadline,
     Operation,
 )
 

@@ -8,6 +8,7 @@ import libcst as cst
 
 from asynclint.syntax import dotted_name, is_none, passes_star_kwargs
 
+from ..catalogue import Deadline
 from .bounds import TimeoutRule, deadline_argument
 from .catalogue import (
     NEEDS_TIMEOUT,
@@ -17,7 +18,6 @@ from .catalogue import (
     SESSIONS_WITHOUT_DEFAULT,
     TIMEOUT_SCOPES,
     UNBOUNDED_WHEN_ALL_NONE,
-    Deadline,
 )
 
 
