@@ -22,7 +22,7 @@ _LAZY = {
     "Rule": "rule",
     "Fix": "rule",
     "FixKind": "rule",
-    "Finding": "rule",
+    "Finding": "findings",
     "Usage": "model",
     "SemanticModel": "model",
     "Symbol": "index",

@@ -18,8 +18,9 @@ from typing import Dict, Iterable, List, Optional, Tuple, Type
 
 from . import __version__
 from .engine import FileSettings
+from .findings import Finding
 from .index import ensure_cache_directory
-from .rule import Finding, Rule
+from .rule import Rule
 
 CACHE_DIR = ".asynclint_cache"
 _FORMAT = 1

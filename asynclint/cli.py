@@ -152,7 +152,7 @@ def check(
     else:
         from .discovery import discover
         from .engine import FileResult
-        from .rule import ENGINE_DIAGNOSTICS, Finding
+        from .findings import ENGINE_DIAGNOSTICS, Finding
 
         files, unreadable = discover(list(paths) or ["."], config.excludes, config.root)
         cache = None
@@ -212,7 +212,7 @@ def _exit(code: int) -> None:
 
 def _lint_stdin(path: str, settings, options, edits: bool = False):
     from .engine import FileResult, Linter
-    from .rule import ENGINE_DIAGNOSTICS, Finding
+    from .findings import ENGINE_DIAGNOSTICS, Finding
     from .source import SourceError, decode
 
     data = sys.stdin.buffer.read()
@@ -307,8 +307,8 @@ def rules_command(output_format: str, show_all: bool) -> None:
     """List the rules: code, name, default state, fix kind, frameworks."""
     import json
 
+    from .findings import ENGINE_DIAGNOSTICS
     from .registry import RulePackError, load_rules
-    from .rule import ENGINE_DIAGNOSTICS
 
     try:
         rules = load_rules()
@@ -353,8 +353,8 @@ def rules_command(output_format: str, show_all: bool) -> None:
 @click.argument("code")
 def explain(code: str) -> None:
     """Explain a rule: why it matters, a bad and a good example, its fix."""
+    from .findings import ENGINE_DIAGNOSTICS
     from .registry import RulePackError, load_rules
-    from .rule import ENGINE_DIAGNOSTICS
 
     code = code.upper()
     if code in ENGINE_DIAGNOSTICS:

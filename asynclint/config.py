@@ -13,7 +13,8 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Type
 
-from .rule import ENGINE_DIAGNOSTICS, FRAMEWORKS, Rule
+from .findings import ENGINE_DIAGNOSTICS
+from .rule import FRAMEWORKS, Rule
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -45,7 +46,7 @@ DEFAULT_EXCLUDES = (
 
 _LIST_KEYS = ("select", "extend-select", "ignore", "exclude", "extend-exclude")
 #: Tables that teach rules a team's own APIs: ``"qualified.name" = "note"`` (what to use instead,
-#: or why it matters). Rules read them through ``model.setting(key)``.
+#: or why it matters). Rules read them through ``model.configured_catalogue(key)``.
 CATALOGUE_KEYS = ("blocking-calls", "coroutine-functions", "timeout-calls")
 KNOWN_KEYS = (*_LIST_KEYS, "per-file-ignores", "framework", *CATALOGUE_KEYS)
 _QUALNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")

@@ -19,9 +19,10 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple, Type
 import libcst as cst
 
 from . import fixer
+from .findings import ENGINE_DIAGNOSTICS, Finding
 from .index import EMPTY_INDEX, ProjectIndex, overlay
 from .model import SemanticModel
-from .rule import ENGINE_DIAGNOSTICS, Finding, Fix, FixKind, Rule
+from .rule import Fix, FixKind, Rule
 from .source import Source, SourceError, read, write_atomically
 from .syntax import child_fields, positions
 

@@ -36,7 +36,15 @@ PUBLIC_NAMES: Dict[str, str] = {
             "runners": ("run", "Runner"),
             "streams": ("StreamReader", "StreamWriter", "open_connection", "open_unix_connection"),
             "taskgroups": ("TaskGroup",),
-            "tasks": ("Task", "create_task", "ensure_future", "gather", "shield", "wait", "wait_for"),
+            "tasks": (
+                "Task",
+                "create_task",
+                "ensure_future",
+                "gather",
+                "shield",
+                "wait",
+                "wait_for",
+            ),
             "threads": ("to_thread",),
             "timeouts": ("Timeout", "timeout", "timeout_at"),
         }.items()

@@ -89,7 +89,7 @@ except ImportError as _error:  # pygls 1.x has no pygls.lsp.server
 from . import __version__
 from . import config as configuration
 from .engine import FileResult, FileSettings, Linter
-from .rule import ENGINE_DIAGNOSTICS, Finding
+from .findings import ENGINE_DIAGNOSTICS, Finding
 
 logger = logging.getLogger(__name__)
 

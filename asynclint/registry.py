@@ -10,7 +10,8 @@ import sys
 from functools import lru_cache
 from typing import Dict, Iterable, Tuple, Type
 
-from .rule import ENGINE_DIAGNOSTICS, Rule
+from .findings import ENGINE_DIAGNOSTICS
+from .rule import Rule
 
 ENTRY_POINT_GROUP = "asynclint.rules"
 

@@ -8,7 +8,7 @@ import textwrap
 from collections import Counter
 from typing import Callable, Dict, List, Sequence, TextIO
 
-from .rule import Finding
+from .findings import Finding
 
 
 def text(
@@ -194,7 +194,7 @@ def sarif(
     points, end exclusive, which is SARIF's own convention. Fixes are not included.
     """
     from . import __version__
-    from .rule import ENGINE_DIAGNOSTICS
+    from .findings import ENGINE_DIAGNOSTICS
 
     descriptors: List[dict] = []
     index_of: Dict[str, int] = {}

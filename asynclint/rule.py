@@ -12,15 +12,23 @@ names, the enclosing coroutine, how a value is used, the framework) it asks ``se
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING, ClassVar, FrozenSet, List, Optional, Tuple, Union
+from typing import TYPE_CHECKING, ClassVar, FrozenSet, Optional, Protocol, Tuple, Union
 
 import libcst as cst
 
 if TYPE_CHECKING:
-    from .engine import FileRun
     from .model import SemanticModel
+
+
+class Reporter(Protocol):
+    """Where a rule's reports go: the engine's pass over one file."""
+
+    model: SemanticModel
+
+    def add(self, rule: "Rule", node: cst.CSTNode, message: str, fix: Optional["Fix"]) -> None: ...
+
 
 FRAMEWORKS: FrozenSet[str] = frozenset({"asyncio", "trio", "anyio"})
 
@@ -46,45 +54,6 @@ class Fix:
     imports: Tuple[str, ...] = ()
 
 
-@dataclass
-class Finding:
-    """One reported problem, positioned 1-based (columns too, as flake8 and ruff print them)."""
-
-    path: str
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-    code: str
-    name: str
-    message: str
-    fix_applicability: Optional[str] = None  # "safe" | "unsafe" | None
-    fix_message: Optional[str] = None
-    fix: Optional[Fix] = field(default=None, repr=False, compare=False)
-    #: The fix as text edits, computed only when asked for (editors): see fixer.text_edits.
-    edits: Optional[List[dict]] = field(default=None, repr=False, compare=False)
-
-    @property
-    def sort_key(self) -> Tuple[str, int, int, str]:
-        return (self.path, self.line, self.column, self.code)
-
-    def portable(self) -> "Finding":
-        """A copy without syntax-tree references, cheap to send between processes."""
-        return Finding(
-            self.path,
-            self.line,
-            self.column,
-            self.end_line,
-            self.end_column,
-            self.code,
-            self.name,
-            self.message,
-            self.fix_applicability,
-            self.fix_message,
-            edits=self.edits,
-        )
-
-
 class Rule:
     """Base class of every rule. Subclasses set the metadata and define visitor hooks."""
 
@@ -105,7 +74,7 @@ class Rule:
     #: A rule that can fire without any of them must leave this empty (never skip).
     tokens: ClassVar[Tuple[str, ...]] = ()
 
-    def __init__(self, run: "FileRun") -> None:
+    def __init__(self, run: Reporter) -> None:
         self._run = run
         self.model: "SemanticModel" = run.model
 
@@ -147,62 +116,3 @@ class Rule:
             unknown = getattr(cls, attr) - FRAMEWORKS
             if unknown:
                 raise ValueError(f"rule {cls.code}: unknown {attr} {sorted(unknown)}")
-
-
-@dataclass(frozen=True)
-class Diagnostic:
-    """An engine diagnostic (ASL0xx): metadata only, they are reported by the engine itself."""
-
-    code: str
-    name: str
-    message: str
-    rationale: str
-
-
-ENGINE_DIAGNOSTICS = {
-    d.code: d
-    for d in (
-        Diagnostic(
-            "ASL000",
-            "internal-error",
-            "asynclint failed on this file",
-            "A rule or the engine crashed on this file. The rest of the run went on. Please report it "
-            "with the file (or a reduced version of it).",
-        ),
-        Diagnostic(
-            "ASL001",
-            "syntax-error",
-            "the file does not parse",
-            "The file is not valid Python for the parser, so no rule could look at it. The message "
-            "gives the parser's line and column.",
-        ),
-        Diagnostic(
-            "ASL002",
-            "undecodable-file",
-            "the file is not decodable text",
-            "The bytes could not be decoded with the encoding declared by a BOM or a PEP 263 "
-            "'# -*- coding: ... -*-' line (UTF-8 when none is declared), or the file contains NUL "
-            "bytes and looks binary.",
-        ),
-        Diagnostic(
-            "ASL003",
-            "unreadable-path",
-            "the path cannot be read",
-            "The path does not exist, is not readable, is a directory where a file was expected, "
-            "or is a symbolic link that loops or dangles.",
-        ),
-        Diagnostic(
-            "ASL004",
-            "file-too-large",
-            "the file is too large to lint",
-            "Files over the size limit (8 MiB) are skipped: they are almost always generated.",
-        ),
-        Diagnostic(
-            "ASL005",
-            "fix-not-written",
-            "a fix could not be written",
-            "--fix computed a change but the file was left untouched: it is read-only, the fixed "
-            "code did not parse, or writing failed. Nothing was lost.",
-        ),
-    )
-}

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple, Type
 from . import config as configuration
 from .discovery import module_name
 from .engine import FileResult, FileSettings, Linter
+from .findings import ENGINE_DIAGNOSTICS
 from .index import LibraryIndex, OutlineCache, ProjectIndex, build_index, library_search_path
-from .rule import ENGINE_DIAGNOSTICS, Rule
+from .rule import Rule
 from .source import Source
 
 if TYPE_CHECKING:

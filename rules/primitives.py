@@ -17,7 +17,7 @@ from typing import List, Optional
 
 import libcst as cst
 
-from asynclint.model import ClassInfo, Scope, SemanticModel
+from asynclint.model import BindingKind, ClassInfo, Scope, ScopeKind, SemanticModel
 from asynclint.syntax import dotted_name
 
 from .catalogue import CONTEXT_MANAGER_DECORATORS
@@ -127,7 +127,7 @@ SYNC_CONTEXT_MANAGER_DECORATORS = frozenset(
 def scope_path(scope: Optional[Scope]) -> str:
     """``Class.method`` for the scope's definitions, outermost first; empty at module level."""
     parts: List[str] = []
-    while scope is not None and scope.kind != "module":
+    while scope is not None and scope.kind != ScopeKind.MODULE:
         node = scope.node
         if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
             parts.append(node.name.value)
@@ -145,17 +145,17 @@ def identity(
         owner, bindings = model.lookup(node.value, scope)
         if owner is None or not bindings:
             return None
-        if any(b.kind == "import" for b in bindings):
+        if any(b.kind == BindingKind.IMPORT for b in bindings):
             return model.qualified_name(node, scope)
-        if any(b.kind == "param" for b in bindings):
+        if any(b.kind == BindingKind.PARAM for b in bindings):
             return None
-        if owner.kind == "module":
+        if owner.kind == ScopeKind.MODULE:
             return f"{model.module_name}.{node.value}"
-        if owner.kind == "class":
+        if owner.kind == ScopeKind.CLASS:
             return None
         if (
             len(bindings) == 1
-            and bindings[0].kind == "assign"
+            and bindings[0].kind == BindingKind.ASSIGN
             and isinstance(bindings[0].node, (cst.Name, cst.Attribute))
         ):
             if _depth < 4:  # an alias (``q = self._queue``) names what it was assigned from

@@ -5,9 +5,6 @@ from __future__ import annotations
 import textwrap
 
 import libcst as cst
-
-from asynclint.index import ProjectIndex
-from asynclint.model import SemanticModel
 from asynclint.rules.coroutines.protocols import (
     AENTER,
     AITER,
@@ -17,6 +14,9 @@ from asynclint.rules.coroutines.protocols import (
     async_only,
     function_support,
 )
+
+from asynclint.index import ProjectIndex
+from asynclint.model import SemanticModel
 
 
 def protocols(code: str, index: ProjectIndex = ProjectIndex()) -> AsyncProtocols:

@@ -8,9 +8,7 @@ import stat
 from pathlib import Path
 
 import pytest
-
 from cli_helpers import finding_lines, run
-
 
 BLOCKING = "import asyncio\nimport time\n\n\nasync def f():\n    time.sleep(1)\n"
 BLOCKING_FIXED = "import asyncio\nimport time\n\n\nasync def f():\n    await asyncio.sleep(1)\n"

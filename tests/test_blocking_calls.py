@@ -3,9 +3,10 @@ project declares blocking in its configuration."""
 
 from __future__ import annotations
 
+from asynclint.rules.blocking.catalogue import CATALOGUE, blocking_entry, blocking_method
+
 from asynclint.engine import FileSettings, Linter
 from asynclint.registry import load_rules
-from asynclint.rules.blocking.catalogue import CATALOGUE, blocking_entry, blocking_method
 from asynclint.source import decode
 
 RULES = tuple(rule for rule in load_rules() if rule.code.startswith("ASL10"))

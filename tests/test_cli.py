@@ -14,11 +14,11 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
+from cli_helpers import CLEAN, MIXED, finding_lines, run, write
+from cli_helpers import FINDING_LINE as LINE
 
 import asynclint
-from cli_helpers import CLEAN, MIXED, FINDING_LINE as LINE, finding_lines, run, write
 from asynclint.registry import load_rules
-
 
 #: ASL100 at 6:5 (safe fix); `import asyncio` is present, so the fix adds no import.
 BLOCKING = "import asyncio\nimport time\n\n\nasync def f():\n    time.sleep(1)\n"

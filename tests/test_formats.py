@@ -12,9 +12,9 @@ from click.testing import CliRunner
 
 from asynclint import __version__
 from asynclint.cli import main
+from asynclint.findings import ENGINE_DIAGNOSTICS, Finding
 from asynclint.registry import load_rules
 from asynclint.report import escape_workflow_data, escape_workflow_property, github
-from asynclint.rule import ENGINE_DIAGNOSTICS, Finding
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "data" / "sarif-schema-2.1.0.json"
 

@@ -6,10 +6,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from cli_helpers import finding_lines, run, write
 
 from asynclint.discovery import module_name
 from asynclint.index import OutlineCache, build_index
-from cli_helpers import finding_lines, run, write
 
 pytestmark = pytest.mark.usefixtures("isolated_cli")
 

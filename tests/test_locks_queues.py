@@ -6,11 +6,11 @@ from __future__ import annotations
 import textwrap
 
 import libcst as cst
+from asynclint.rules.primitives import identity
 
 from asynclint.engine import FileSettings, Linter, _Hooks, walk
 from asynclint.model import SemanticModel
 from asynclint.registry import load_rules
-from asynclint.rules.primitives import identity
 from asynclint.source import decode
 
 RULES = {rule.code: rule for rule in load_rules()}

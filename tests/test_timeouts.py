@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import textwrap
 
+from asynclint.rules.timeouts.network_await_without_timeout import NetworkWithoutTimeout
+
 from asynclint.engine import FileSettings, Linter
 from asynclint.index import CallSite, ProjectIndex
 from asynclint.source import decode
-from asynclint.rules.timeouts.network_await_without_timeout import NetworkWithoutTimeout
 
 
 def findings(text, *, index=None, catalogues=()):

@@ -183,7 +183,9 @@ class BlockingHelper(BlockingCall):
         index = self.model.index
         if not index.is_project(callee.qualname):
             return
-        chain = blocking_chain(index, callee.qualname, self.model.setting("blocking-calls"))
+        chain = blocking_chain(
+            index, callee.qualname, self.model.configured_catalogue("blocking-calls")
+        )
         if chain is None:
             return
         shown = last_name(node.func) or "call"

@@ -59,7 +59,7 @@ _LAST_MATCH: list = [None, None, None]  # every ASL10x rule asks about the same 
 
 def _match(model: SemanticModel, node: cst.Call) -> Optional[BlockingMatch]:
     func = node.func
-    configured = model.setting("blocking-calls")
+    configured = model.configured_catalogue("blocking-calls")
     entry: Optional[Blocking] = None
     name = model.qualified_name(func)
     if name is not None:

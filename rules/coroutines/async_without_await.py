@@ -7,7 +7,7 @@ from typing import Optional
 import libcst as cst
 
 from asynclint import Rule
-from asynclint.model import ClassInfo
+from asynclint.model import BindingKind, ClassInfo, ScopeKind
 from asynclint.syntax import child_nodes, last_name
 
 from .protocols import LIBRARY_SUPPORT
@@ -91,7 +91,7 @@ class AsyncFunctionWithoutAwait(Rule):
             (binding.qualname or "").lstrip(".").split(".")[0]
             for bindings in self.model.module_scope.bindings().values()
             for binding in bindings
-            if binding.kind == "import"
+            if binding.kind == BindingKind.IMPORT
         )
         return any(
             root in imported and name.startswith(prefix)
@@ -100,7 +100,7 @@ class AsyncFunctionWithoutAwait(Rule):
 
     def _required_by_class(self, node: cst.FunctionDef) -> bool:
         scope = self.model.scope.parent  # the function's own scope is current; its owner is next
-        if scope is None or scope.kind != "class":
+        if scope is None or scope.kind != ScopeKind.CLASS:
             return False
         cls = ClassInfo(self.model, scope.node, scope)  # type: ignore[arg-type]
         name = node.name.value

@@ -180,7 +180,8 @@ class CoroutineFunctionPassedToSyncCaller(Rule):
             return shown_object(expression) if symbol.is_async else None
         qualname = self.model.qualified_name(expression)
         if qualname is not None and (
-            qualname in LIBRARY_COROUTINES or qualname in self.model.setting("coroutine-functions")
+            qualname in LIBRARY_COROUTINES
+            or qualname in self.model.configured_catalogue("coroutine-functions")
         ):
             return shown_object(expression)
         return None

@@ -8,6 +8,7 @@ import libcst as cst
 
 from asynclint import Fix, FixKind, Rule, Usage
 from asynclint.fixes import awaited, can_await_here
+from asynclint.model import ScopeKind
 from asynclint.syntax import child_nodes, dotted_name
 
 from ..catalogue import DROPPED_AWAITABLE_CONSEQUENCES, LIBRARY_COROUTINES
@@ -130,7 +131,7 @@ class CoroutineNeverAwaited(Rule):
         if len(names) != len(targets):
             return None  # stored in an attribute or a container: it may be awaited elsewhere
         function = self.model.enclosing_function()
-        if function is None or function.kind != "function":
+        if function is None or function.kind != ScopeKind.FUNCTION:
             return None  # module and class level names are used from elsewhere
         loads = self._reads.get(id(function.node))
         if loads is None:
@@ -143,7 +144,8 @@ class CoroutineNeverAwaited(Rule):
         """(how to name the callee, what is lost) when the call creates a coroutine."""
         qualname = self.model.qualified_name(node.func)
         if qualname is not None and (
-            qualname in LIBRARY_COROUTINES or qualname in self.model.setting("coroutine-functions")
+            qualname in LIBRARY_COROUTINES
+            or qualname in self.model.configured_catalogue("coroutine-functions")
         ):
             shown = dotted_name(node.func) or qualname
             return shown, DROPPED_AWAITABLE_CONSEQUENCES.get(qualname, "it never runs")

@@ -6,6 +6,7 @@ import libcst as cst
 
 from asynclint import Fix, FixKind, Rule
 from asynclint.fixes import can_await_here
+from asynclint.model import ScopeKind
 from asynclint.syntax import shown_object
 
 from .protocols import _ASYNC_OBJECT_TOKENS, AsyncProtocols, async_only
@@ -85,9 +86,9 @@ class SyncForAsyncIterable(Rule):
         scope = self.model.scope
         return (
             can_await_here(self.model)
-            and scope.kind == "comprehension"
+            and scope.kind == ScopeKind.COMPREHENSION
             and scope.parent is not None
-            and scope.parent.kind != "comprehension"
+            and scope.parent.kind != ScopeKind.COMPREHENSION
         )
 
     @staticmethod

@@ -7,6 +7,7 @@ from typing import List, Optional, Tuple
 import libcst as cst
 
 from asynclint import Rule
+from asynclint.model import BindingKind
 from asynclint.syntax import child_nodes, shown
 
 from ..primitives import EXCLUDERS
@@ -56,7 +57,11 @@ class LockCreatedPerUse(Rule):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         scope = self.model.scope
         for name, bindings in scope.bindings().items():
-            if len(bindings) != 1 or bindings[0].kind != "assign" or scope.declares_global(name):
+            if (
+                len(bindings) != 1
+                or bindings[0].kind != BindingKind.ASSIGN
+                or scope.declares_global(name)
+            ):
                 continue
             value = bindings[0].node
             if not isinstance(value, cst.Call) or self.model.type_of(value, scope) not in EXCLUDERS:

@@ -7,7 +7,7 @@ from typing import Dict, Optional, Tuple
 import libcst as cst
 
 from asynclint import Rule
-from asynclint.model import Scope
+from asynclint.model import Scope, ScopeKind
 from asynclint.syntax import (
     decorator_names,
     following_statements,
@@ -222,9 +222,9 @@ class ThreadLockInCoroutine(Rule):
             if cls is None:
                 return None
             owner = defining_class(cls, func.attr.value) or cls
-            return Scope("function", helper, owner.scope)
+            return Scope(ScopeKind.FUNCTION, helper, owner.scope)
         if isinstance(func, cst.Name):
-            return Scope("function", helper, self.model.module_scope)
+            return Scope(ScopeKind.FUNCTION, helper, self.model.module_scope)
         return None
 
     def _arguments(
@@ -232,7 +232,7 @@ class ThreadLockInCoroutine(Rule):
     ) -> Dict[str, cst.BaseExpression]:
         """The helper's parameters bound to the call's argument expressions."""
         params = [*helper.params.posonly_params, *helper.params.params]
-        if scope.parent is not None and scope.parent.kind == "class" and params:
+        if scope.parent is not None and scope.parent.kind == ScopeKind.CLASS and params:
             params = params[1:]  # self
         bound: Dict[str, cst.BaseExpression] = {}
         for position, arg in enumerate(call.args):

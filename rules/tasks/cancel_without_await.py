@@ -7,7 +7,7 @@ from typing import List, Optional, Set
 import libcst as cst
 
 from asynclint import Rule, Usage
-from asynclint.model import Binding, Scope
+from asynclint.model import Binding, BindingKind, Scope, ScopeKind
 from asynclint.syntax import dotted_name, walk
 
 from ..catalogue import LOOP_TASK_SPAWNERS, TASK_SPAWNERS
@@ -79,7 +79,7 @@ class CancelWithoutAwait(Rule):
         spawned = False
         for binding in bindings:
             value = binding.node
-            if binding.kind != "assign" or not isinstance(value, cst.BaseExpression):
+            if binding.kind != BindingKind.ASSIGN or not isinstance(value, cst.BaseExpression):
                 return False
             if isinstance(value, cst.Name) and value.value == "None":
                 continue
@@ -89,7 +89,7 @@ class CancelWithoutAwait(Rule):
         return spawned
 
     def _spawns(self, call: cst.Call, scope: Optional[Scope]) -> bool:
-        lookup_scope = scope if scope is not None and scope.kind != "class" else None
+        lookup_scope = scope if scope is not None and scope.kind != ScopeKind.CLASS else None
         if self.model.qualified_name(call.func, lookup_scope) in TASK_SPAWNERS:
             return True
         func = call.func

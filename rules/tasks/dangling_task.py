@@ -7,6 +7,7 @@ from typing import Optional, Sequence, Union
 import libcst as cst
 
 from asynclint import Fix, FixKind, Rule, Usage
+from asynclint.model import ScopeKind
 from asynclint.syntax import dotted_name, is_header, walk
 
 from .spawning import spawner_name
@@ -158,7 +159,7 @@ class DanglingTask(Rule):
                 return candidate
             if function is not None and uses == 3 * _pattern_count(where, candidate):
                 owner, _ = self.model.lookup(candidate)
-                if uses or owner is None or owner.kind == "module":
+                if uses or owner is None or owner.kind == ScopeKind.MODULE:
                     return candidate
         return "task_"
 

@@ -7,7 +7,7 @@ from typing import Optional, Set
 import libcst as cst
 
 from asynclint.knowledge import EVENT_LOOP
-from asynclint.model import Scope, SemanticModel, decorator_name
+from asynclint.model import BindingKind, Scope, ScopeKind, SemanticModel, decorator_name
 from asynclint.syntax import walk
 
 from ..catalogue import LOOP_TASK_SPAWNERS, TASK_SPAWNERS
@@ -19,7 +19,7 @@ def _names(node: cst.CSTNode) -> Set[str]:
 
 
 def _function_scope(model: SemanticModel, function: cst.FunctionDef) -> Scope:
-    return Scope("function", function, model.module_scope)
+    return Scope(ScopeKind.FUNCTION, function, model.module_scope)
 
 
 def spawner_name(
@@ -108,7 +108,7 @@ def _local_task_unkept(
     bindings = scope.bindings().get(name, [])
     if (
         len(bindings) != 1
-        or bindings[0].kind != "assign"
+        or bindings[0].kind != BindingKind.ASSIGN
         or not isinstance(bindings[0].node, cst.Call)
     ):
         return False

@@ -7,6 +7,7 @@ from typing import List
 import libcst as cst
 
 from asynclint import Fix, FixKind, Rule
+from asynclint.model import BindingKind
 
 from ..catalogue import LIBRARY_COROUTINES, WAIT
 from .spawning import _COLLECTIONS, _COMPREHENSIONS
@@ -62,7 +63,7 @@ class WaitOnCoroutines(Rule):
                 and len(bindings) == 1
             ):
                 bound = bindings[0]
-                if bound.kind == "assign" and isinstance(bound.node, cst.BaseExpression):
+                if bound.kind == BindingKind.ASSIGN and isinstance(bound.node, cst.BaseExpression):
                     if self._coroutine_elements(bound.node):
                         self.report(
                             argument,

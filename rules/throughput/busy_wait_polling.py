@@ -7,6 +7,7 @@ from typing import Optional
 import libcst as cst
 
 from asynclint import Rule
+from asynclint.model import BindingKind, ScopeKind
 from asynclint.syntax import body_statements, shown, walk
 
 from ..catalogue import ASYNC_SLEEPS
@@ -149,9 +150,11 @@ class BusyWaitPolling(Rule):
     def _is_shared_name(self, node: cst.Name) -> bool:
         """A global that some function rebinds, or a local that a nested function rebinds."""
         owner, bindings = self.model.lookup(node.value)
-        if owner is None or any(b.kind in ("import", "param") for b in bindings):
+        if owner is None or any(
+            b.kind in (BindingKind.IMPORT, BindingKind.PARAM) for b in bindings
+        ):
             return False
-        declaration = cst.Global if owner.kind == "module" else cst.Nonlocal
+        declaration = cst.Global if owner.kind == ScopeKind.MODULE else cst.Nonlocal
         return any(
             isinstance(child, declaration) and any(n.name.value == node.value for n in child.names)
             for child in walk(owner.node, into_scopes=True)

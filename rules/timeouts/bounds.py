@@ -23,7 +23,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
 import libcst as cst
 
 from asynclint import Rule
-from asynclint.model import Binding
+from asynclint.model import Binding, BindingKind, ScopeKind
 from asynclint.syntax import argument, is_none, passes_star_args, passes_star_kwargs
 
 from ..catalogue import AWAIT_THROUGH, TIMEOUT_SCOPES, WAIT_FOR_TIMEOUT, Deadline
@@ -109,7 +109,7 @@ class TimeoutRule(Rule):
                 return None
             found = None
             for binding in bindings:
-                if binding.kind != "assign" or not isinstance(binding.node, cst.Call):
+                if binding.kind != BindingKind.ASSIGN or not isinstance(binding.node, cst.Call):
                     return None
                 found = self.scope_call(binding.node)
                 if found is None:
@@ -218,10 +218,10 @@ class TimeoutRule(Rule):
         for binding in bindings:
             value = (
                 _unwrap_await(binding.node)
-                if binding.kind in ("assign", "with", "asyncwith")
+                if binding.kind in (BindingKind.ASSIGN, BindingKind.WITH, BindingKind.ASYNCWITH)
                 else None
             )
-            if binding.kind == "declared":
+            if binding.kind == BindingKind.DECLARED:
                 continue  # `self.session: ClientSession` declares, another binding assigns
             if not isinstance(value, cst.Call):
                 return None
@@ -292,12 +292,12 @@ class CallerAwareRule(TimeoutRule):
     def _qualname_of(self, function) -> Optional[str]:
         parts = []
         scope = function
-        while scope is not None and scope.kind != "module":
-            if scope.kind in ("class", "function"):
+        while scope is not None and scope.kind != ScopeKind.MODULE:
+            if scope.kind in (ScopeKind.CLASS, ScopeKind.FUNCTION):
                 parts.append(scope.node.name.value)
             else:
                 return None
-            if scope.kind == "function" and scope is not function:
+            if scope.kind == ScopeKind.FUNCTION and scope is not function:
                 return None  # a function nested in a function: not reachable by qualname
             scope = scope.parent
         return ".".join([self.model.module_name, *reversed(parts)])
@@ -308,9 +308,13 @@ class CallerAwareRule(TimeoutRule):
             names: Set[str] = set()
             for bindings in self.model.module_scope.bindings().values():
                 for binding in bindings:
-                    if binding.kind == "asyncdef" and isinstance(binding.node, cst.FunctionDef):
+                    if binding.kind == BindingKind.ASYNCDEF and isinstance(
+                        binding.node, cst.FunctionDef
+                    ):
                         names.add(binding.node.name.value)
-                    elif binding.kind == "class" and isinstance(binding.node, cst.ClassDef):
+                    elif binding.kind == BindingKind.CLASS and isinstance(
+                        binding.node, cst.ClassDef
+                    ):
                         body = binding.node.body
                         for statement in body.body if isinstance(body, cst.IndentedBlock) else ():
                             if (

@@ -111,7 +111,7 @@ class NetworkWithoutTimeout(CallerAwareRule):
     def operation(self, call: cst.Call) -> Optional[Tuple[str, Operation, Optional[str]]]:
         """What the call is: its display name, its catalogue entry, and the user's note if it is
         one of theirs."""
-        configured = self.model.setting("timeout-calls")
+        configured = self.model.configured_catalogue("timeout-calls")
         qualname = self.model.qualified_name(call.func)
         if qualname is not None:
             if qualname in configured:
