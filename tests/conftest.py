@@ -1,6 +1,15 @@
 import pytest
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-fixtures",
+        action="store_true",
+        default=False,
+        help="rewrite fixtures/*.fixed.py from the engine's output (review the diff, then commit)",
+    )
+
+
 @pytest.fixture
 def isolated_cli(tmp_path, monkeypatch):
     """Run commands from tmp_path, without the findings cache (it would write into the cwd)."""

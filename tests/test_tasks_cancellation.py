@@ -5,19 +5,12 @@ from __future__ import annotations
 
 import libcst as cst
 
-from asynclint.engine import FileSettings, Linter
-from asynclint.registry import load_rules
-from asynclint.source import decode
-
-RULES = {rule.code: rule for rule in load_rules()}
+from asynclint import testing
 
 
 def lint(text: str, *codes: str, explicit=(), fix=False, edits=False):
-    source = decode(text.encode(), "example.py")
-    settings = FileSettings(
-        tuple(RULES[c] for c in codes), module_name="example", explicit=frozenset(explicit)
-    )
-    return Linter().lint_source(source, settings, fix=fix, unsafe_fixes=True, edits=edits)
+    """Not selected explicitly unless said: the rules run as they do by default."""
+    return testing.lint(text, *codes, explicit=explicit, fix=fix, edits=edits, dedent=False)
 
 
 DANGLING = "import asyncio\n\nasync def work():\n    pass\n\nasync def main():\n    asyncio.create_task(work())\n"
