@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 import os
 import sys
-import textwrap
 from typing import List, Optional, Sequence
 
 import click
@@ -296,14 +295,21 @@ def server(stdio: bool) -> None:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json", "markdown"]),
     default="text",
     show_default=True,
+    help="markdown: the README's rule table.",
 )
 @click.option(
     "--all", "show_all", is_flag=True, help="Include the engine's own diagnostics (ASL0xx)."
 )
-def rules_command(output_format: str, show_all: bool) -> None:
+@click.option(
+    "--pages",
+    "pages_directory",
+    type=click.Path(file_okay=False, path_type=str),
+    help="With --format markdown: write a page per rule (ASLnnn.md) and an index into this directory.",
+)
+def rules_command(output_format: str, show_all: bool, pages_directory: Optional[str]) -> None:
     """List the rules: code, name, default state, fix kind, frameworks."""
     import json
 
@@ -314,6 +320,19 @@ def rules_command(output_format: str, show_all: bool) -> None:
         rules = load_rules()
     except RulePackError as error:
         raise _fail(str(error)) from None
+    if output_format == "markdown":
+        from . import docs
+
+        if pages_directory is None:
+            click.echo(docs.rules_table(rules))
+            return
+        os.makedirs(pages_directory, exist_ok=True)
+        for name, content in docs.rule_pages(rules):
+            with open(os.path.join(pages_directory, name), "w", encoding="utf-8") as page:
+                page.write(content)
+        return
+    if pages_directory is not None:
+        raise _fail("--pages needs --format markdown")
     rows = [
         {
             "code": r.code,
@@ -322,6 +341,7 @@ def rules_command(output_format: str, show_all: bool) -> None:
             "default": r.default,
             "fix": r.fix_kind.value,
             "frameworks": sorted(r.frameworks),
+            "module": r.__module__,
         }
         for r in rules
     ]
@@ -334,6 +354,7 @@ def rules_command(output_format: str, show_all: bool) -> None:
                 "default": True,
                 "fix": "none",
                 "frameworks": ["anyio", "asyncio", "trio"],
+                "module": "asynclint.engine",
             }
             for d in ENGINE_DIAGNOSTICS.values()
         ]
@@ -352,7 +373,8 @@ def rules_command(output_format: str, show_all: bool) -> None:
 @main.command()
 @click.argument("code")
 def explain(code: str) -> None:
-    """Explain a rule: why it matters, a bad and a good example, its fix."""
+    """Explain a rule: why it matters, what it leaves alone, its fix, its options, examples."""
+    from .docs import as_text, explain_text
     from .findings import ENGINE_DIAGNOSTICS
     from .registry import RulePackError, load_rules
 
@@ -360,7 +382,8 @@ def explain(code: str) -> None:
     if code in ENGINE_DIAGNOSTICS:
         diagnostic = ENGINE_DIAGNOSTICS[code]
         click.echo(
-            f"{diagnostic.code} {diagnostic.name}: {diagnostic.message}\n\n{_wrap(diagnostic.rationale)}"
+            f"{diagnostic.code} {diagnostic.name}: {diagnostic.message}\n\n"
+            f"{as_text(diagnostic.rationale)}"
         )
         return
     try:
@@ -371,33 +394,6 @@ def explain(code: str) -> None:
     if rule is None:
         raise _fail(f"unknown rule code {code!r}; 'asynclint rules' lists them") from None
     click.echo(explain_text(rule))
-
-
-def _wrap(text: str) -> str:
-    paragraphs = textwrap.dedent(text).strip().split("\n\n")
-    return "\n\n".join(textwrap.fill(" ".join(p.split()), 88) for p in paragraphs)
-
-
-def explain_text(rule) -> str:
-    fix = {
-        "none": "No automatic fix.",
-        "safe": "Safe fix: applied by --fix.",
-        "unsafe": "Unsafe fix: applied by --fix --unsafe-fixes (review the change).",
-    }[rule.fix_kind.value]
-    frameworks = ", ".join(sorted(rule.frameworks))
-    state = (
-        "on by default"
-        if rule.default
-        else "off by default (enable with --extend-select " + rule.code + ")"
-    )
-    indent = lambda code: textwrap.indent(textwrap.dedent(code).strip("\n"), "    ")  # noqa: E731
-    return (
-        f"{rule.code} {rule.name}: {rule.message}\n\n"
-        f"{_wrap(rule.rationale)}\n\n"
-        f"Flagged:\n\n{indent(rule.bad)}\n\nInstead:\n\n{indent(rule.good)}\n\n"
-        f"{fix}\nFrameworks: {frameworks}. {state[0].upper() + state[1:]}.\n"
-        f"Silence one line with '# noqa: {rule.code}'."
-    )
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -6,9 +6,12 @@ import json
 import os
 import textwrap
 from collections import Counter
-from typing import Callable, Dict, List, Sequence, TextIO
+from typing import TYPE_CHECKING, Callable, Dict, List, Sequence, TextIO, Type, Union
 
-from .findings import Finding
+from .findings import Diagnostic, Finding
+
+if TYPE_CHECKING:
+    from .rule import Rule
 
 
 def text(
@@ -104,64 +107,44 @@ def _folded(text: str) -> str:
     return " ".join(text.split())
 
 
-def _paragraphs(text: str) -> List[str]:
-    """The paragraphs of a (possibly indented) docstring-like text, each folded onto one line."""
-    return [_folded(part) for part in textwrap.dedent(text).strip().split("\n\n") if part.strip()]
-
-
-def _example(code: str) -> str:
-    return textwrap.dedent(code).strip("\n")
-
-
 # SARIF 2.1.0 -------------------------------------------------------------------------------------
 
 
-def _sarif_descriptor(meta: object) -> dict:
-    """A reportingDescriptor for a rule class or an engine Diagnostic (both have code/name/message/rationale)."""
-    code = getattr(meta, "code")
-    name = getattr(meta, "name")
-    message = getattr(meta, "message")
-    rationale = getattr(meta, "rationale", "") or message
-    engine = _is_engine_code(code)
-    paragraphs = _paragraphs(rationale)
-    bad = _example(getattr(meta, "bad", "") or "")
-    good = _example(getattr(meta, "good", "") or "")
+def _sarif_descriptor(meta: Union[Type["Rule"], Diagnostic]) -> dict:
+    """A reportingDescriptor for a rule class or an engine Diagnostic."""
+    from . import docs
 
-    text_parts = [f"{code} {name}: {message}", *paragraphs]
-    markdown_parts = [f"**{code} `{name}`**: {message}", *paragraphs]
-    if bad:
-        text_parts.append("Flagged:\n\n" + textwrap.indent(bad, "    "))
-        markdown_parts.append(f"Flagged:\n\n```python\n{bad}\n```")
-    if good:
-        text_parts.append("Instead:\n\n" + textwrap.indent(good, "    "))
-        markdown_parts.append(f"Instead:\n\n```python\n{good}\n```")
+    code, name, message = meta.code, meta.name, meta.message
+    rationale = meta.rationale or message
+    engine = isinstance(meta, Diagnostic)
+    text_parts = [f"{code} {name}: {message}"]
+    markdown_parts = [f"**{code} `{name}`**: {message}"]
     properties: dict
-    if engine:
+    if isinstance(meta, Diagnostic):
+        text_parts.append(docs.as_text(rationale))
+        markdown_parts.append(docs.as_markdown(rationale))
         properties = {"tags": ["asynclint", "engine"], "fixKind": "none"}
     else:
-        fix_kind = getattr(meta, "fix_kind", None)
-        frameworks = sorted(getattr(meta, "frameworks", ()) or ())
+        for heading, text in docs.sections(meta):
+            text_parts.append(f"{heading}:\n\n{docs.as_text(text)}")
+            markdown_parts.append(f"**{heading}**\n\n{docs.as_markdown(text)}")
+        bad, good = docs.example(meta.bad), docs.example(meta.good)
+        text_parts.append("Flagged:\n\n" + textwrap.indent(bad, "    "))
+        markdown_parts.append(f"Flagged:\n\n```python\n{bad}\n```")
+        text_parts.append("Instead:\n\n" + textwrap.indent(good, "    "))
+        markdown_parts.append(f"Instead:\n\n```python\n{good}\n```")
         properties = {
-            "tags": ["asynclint", "async", *frameworks],
-            "fixKind": getattr(fix_kind, "value", fix_kind) or "none",
-            "enabledByDefault": bool(getattr(meta, "default", True)),
+            "tags": ["asynclint", "async", *sorted(meta.frameworks)],
+            "fixKind": meta.fix_kind.value,
+            "enabledByDefault": bool(meta.default),
         }
-        fix_note = {
-            "safe": "Safe fix: applied by `asynclint check --fix`.",
-            "unsafe": "Unsafe fix: applied by `asynclint check --fix --unsafe-fixes` (review the change).",
-        }
-        if properties["fixKind"] in fix_note:
-            text_parts.append(fix_note[properties["fixKind"]].replace("`", "'"))
-            markdown_parts.append(fix_note[properties["fixKind"]])
-    suppress = f"Silence one line with '# noqa: {code}'." if not engine else ""
-    if suppress:
-        text_parts.append(suppress)
-        markdown_parts.append(f"Silence one line with `# noqa: {code}`.")
     return {
         "id": code,
         "name": name,
         "shortDescription": {"text": message},
-        "fullDescription": {"text": _folded(rationale)},
+        "fullDescription": {
+            "text": " ".join(str(text) for kind, text in docs.blocks(rationale) if kind == "prose")
+        },
         "help": {"text": "\n\n".join(text_parts), "markdown": "\n\n".join(markdown_parts)},
         "defaultConfiguration": {"level": "error" if engine else "warning"},
         "properties": properties,

@@ -58,11 +58,21 @@ class Rule:
     """Base class of every rule. Subclasses set the metadata and define visitor hooks."""
 
     code: ClassVar[str] = ""
-    name: ClassVar[str] = ""  # kebab-case
+    name: ClassVar[str] = (
+        ""  # kebab-case; the class is named after it (blocking-sleep: BlockingSleep)
+    )
     message: ClassVar[str] = ""  # the default one-line message
-    rationale: ClassVar[str] = ""  # why it matters, for `asynclint explain`
-    bad: ClassVar[str] = ""  # example that is flagged
-    good: ClassVar[str] = ""  # the same code done right
+    #: The documentation, rendered by ``asynclint explain``, the README table and docs/rules/
+    #: (see asynclint/docs.py). Text fields are paragraphs separated by blank lines; an indented
+    #: paragraph is code, lines starting with "- " are a list.
+    summary: ClassVar[str] = ""  # what it finds, one line of markdown (default: the message)
+    fix_summary: ClassVar[str] = ""  # what its fix does, one line of markdown
+    rationale: ClassVar[str] = ""  # Why: why it matters, what exactly it reports
+    not_flagged: ClassVar[str] = ""  # Not flagged: the near misses it leaves alone on purpose
+    fix_safety: ClassVar[str] = ""  # Fix safety: when the fix may change behaviour
+    options: ClassVar[str] = ""  # Options: configuration that changes what it reports
+    bad: ClassVar[str] = ""  # example that is flagged, with its imports: it must run as written
+    good: ClassVar[str] = ""  # the same code done right: nothing is flagged in it
     frameworks: ClassVar[FrozenSet[str]] = FRAMEWORKS
     default: ClassVar[bool] = True  # on unless deselected; opinionated rules say False
     #: A default-on rule runs by default only on files of these frameworks; on the others it runs

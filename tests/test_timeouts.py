@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from asynclint.rules.timeouts.network_await_without_timeout import NetworkWithoutTimeout
+from asynclint.rules.timeouts.network_await_without_timeout import NetworkAwaitWithoutTimeout
 
 from asynclint.index import EMPTY_INDEX, CallSite, ProjectIndex
 from asynclint.testing import lint
@@ -11,7 +11,7 @@ from asynclint.testing import lint
 def findings(text, *, index=None, catalogues=None):
     result = lint(
         text,
-        NetworkWithoutTimeout,
+        NetworkAwaitWithoutTimeout,
         path="pkg/worker.py",
         catalogues=catalogues or {},
         index=index if index is not None else EMPTY_INDEX,

@@ -133,6 +133,12 @@ def blocking_chain(
 class BlockingHelper(BlockingCall):
     code = "ASL110"
     name = "blocking-helper"
+    summary = (
+        "a coroutine calls a sync function of the project (this file or any other) that blocks, "
+        "directly or through other project functions; the message shows the chain, e.g. `load() "
+        "-> read_file() -> open() (config.py:12)`"
+    )
+    fix_summary = "`await asyncio.to_thread(helper, ...)` / `to_thread.run_sync`"
     message = "a project function called from a coroutine blocks the event loop"
     rationale = """
         Blocking calls hide in helpers: a coroutine calls load_settings(), which calls
@@ -146,15 +152,19 @@ class BlockingHelper(BlockingCall):
         and the configured `blocking-calls`), or calls a sync project function that does, up to
         six functions deep. Calls whose blocking depends on their arguments (queue.get with
         block=False, join with timeout=0) and the metadata queries of ASL105 (opt-in) do not
-        count. Functions handed to asyncio.to_thread(), run_in_executor() or a nested def are
-        not called by the coroutine, so they are not reported; neither are library functions,
-        whose internals are the library's business.
+        count.
+    """
+    not_flagged = """
+        Functions handed to asyncio.to_thread(), run_in_executor() or a nested def are not
+        called by the coroutine, so they are not reported; neither are library functions, whose
+        internals are the library's business.
 
         Helpers whose result is cached (functools.cache, lru_cache, cached_property) block once
         at most and are not followed, nor are socket calls in a function that makes its socket
         non-blocking.
-
-        Fix: run the helper in a worker thread (`await asyncio.to_thread(load_settings)`, trio
+    """
+    fix_safety = """
+        Run the helper in a worker thread (`await asyncio.to_thread(load_settings)`, trio
         and anyio: `to_thread.run_sync`), or make the helper async all the way down. The fix is
         unsafe: the helper then runs in another thread, where shared state needs care.
     """
@@ -167,6 +177,8 @@ class BlockingHelper(BlockingCall):
             settings = read_settings("app.toml")
     """
     good = """
+        import asyncio
+
         async def handle(request):
             settings = await asyncio.to_thread(read_settings, "app.toml")
     """

@@ -13,6 +13,8 @@ from ..catalogue import ASYNC_SLEEP, BLOCKING_SLEEPS
 class BlockingSleep(Rule):
     code = "ASL100"
     name = "blocking-sleep"
+    summary = "`time.sleep()` in a coroutine blocks the event loop"
+    fix_summary = "`await asyncio.sleep()` / `trio.sleep()` / `anyio.sleep()`"
     message = "time.sleep() in a coroutine blocks the event loop"
     rationale = """
         time.sleep() suspends the whole thread, and with it the event loop: every other task, timer
@@ -24,11 +26,15 @@ class BlockingSleep(Rule):
         run_in_executor, where it blocks a worker thread as intended.
     """
     bad = """
+        import time
+
         async def poll(client):
             while not await client.ready():
                 time.sleep(0.5)
     """
     good = """
+        import asyncio
+
         async def poll(client):
             while not await client.ready():
                 await asyncio.sleep(0.5)

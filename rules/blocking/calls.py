@@ -192,6 +192,20 @@ class BlockingCall(Rule):
 
     fix_kind = FixKind.UNSAFE
     tokens = ("async",)
+    not_flagged = """
+        The call inside a sync def or lambda nested in the coroutine (it runs when that
+        function is called, typically in a worker thread), the function passed uncalled to
+        asyncio.to_thread() or loop.run_in_executor(), and methods of objects whose type asynclint
+        cannot be sure of: a receiver is matched only when the model knows its type from a
+        constructor, a factory, an annotation, a `with ... as` or a typed attribute, never from
+        its name.
+    """
+    fix_safety = """
+        The unsafe fix runs the call in a worker thread, `await asyncio.to_thread(f, *args,
+        **kwargs)` (trio and anyio: `await trio.to_thread.run_sync(f, *args)`, through
+        functools.partial when there are keyword arguments). It is offered where the call is a
+        statement, an assignment's value or a returned value, never when an argument awaits.
+    """
 
     def visit_Call(self, node: cst.Call) -> None:
         if not self.model.in_coroutine:
@@ -257,30 +271,20 @@ def _needs_parens(func: cst.BaseExpression) -> bool:
     return not isinstance(func, (cst.Name, cst.Attribute, cst.Call, cst.Subscript))
 
 
-_NOT_FLAGGED = """
-        Not flagged: the call inside a sync def or lambda nested in the coroutine (it runs when that
-        function is called, typically in a worker thread), the function passed uncalled to
-        asyncio.to_thread() or loop.run_in_executor(), and methods of objects whose type asynclint
-        cannot be sure of: a receiver is matched only when the model knows its type from a
-        constructor, a factory, an annotation, a `with ... as` or a typed attribute, never from
-        its name.
-
-        The unsafe fix runs the call in a worker thread, `await asyncio.to_thread(f, *args,
-        **kwargs)` (trio and anyio: `await trio.to_thread.run_sync(f, *args)`, through
-        functools.partial when there are keyword arguments). It is offered where the call is a
-        statement, an assignment's value or a returned value, never when an argument awaits.
-"""
-
-
-def _teach(text: str) -> str:
-    return text + _NOT_FLAGGED
-
-
 class BlockingHttpCall(BlockingCall):
     code = "ASL101"
     name = "blocking-http-call"
+    summary = (
+        "a sync HTTP request in a coroutine: `requests` (functions, `Session`), "
+        "`httpx.get`/`httpx.Client`, `urllib.request.urlopen`, `urllib3`, `http.client`; also the"
+        " calls your `blocking-calls` lists"
+    )
+    fix_summary = (
+        "`await asyncio.to_thread(f, ...)` / `trio.to_thread.run_sync` / "
+        "`anyio.to_thread.run_sync`; use `httpx.AsyncClient` or aiohttp"
+    )
     message = "a sync HTTP request in a coroutine blocks the event loop"
-    rationale = _teach("""
+    rationale = """
         A synchronous HTTP client waits for the server on the event loop's thread: DNS, connect,
         TLS, the request and the whole response, for as long as the server takes. Every other task
         stalls meanwhile. Flagged: requests (module functions and Session methods), httpx's sync
@@ -292,13 +296,17 @@ class BlockingHttpCall(BlockingCall):
         The calls a project lists under `blocking-calls` in [tool.asynclint] are reported under
         this code too, with the configured text as advice, unless the catalogue already files the
         name under another code.
-    """)
+    """
     bad = """
+        import requests
+
         async def fetch_user(user_id):
             response = requests.get(f"{API}/users/{user_id}", timeout=10)
             return response.json()
     """
     good = """
+        import httpx
+
         async def fetch_user(client: httpx.AsyncClient, user_id):
             response = await client.get(f"{API}/users/{user_id}", timeout=10)
             return response.json()
@@ -308,8 +316,16 @@ class BlockingHttpCall(BlockingCall):
 class BlockingSubprocess(BlockingCall):
     code = "ASL102"
     name = "blocking-subprocess"
+    summary = (
+        "`subprocess.run/call/check_output...`, `Popen()` and its `wait`/`communicate`, "
+        "`os.system`, `os.popen`, `os.spawn*`, `os.posix_spawn*`, `os.wait*` in a coroutine"
+    )
+    fix_summary = (
+        "run it in a thread; use `asyncio.create_subprocess_exec` / `trio.run_process` / "
+        "`anyio.run_process`"
+    )
     message = "a sync subprocess call in a coroutine blocks the event loop"
-    rationale = _teach("""
+    rationale = """
         subprocess.run() and its relatives start a program and wait for it to exit; os.system,
         os.spawn* and os.posix_spawn* do the same; os.wait*() and Popen.wait()/communicate() wait
         for a child. The event loop waits with them, for as long as the program runs.
@@ -318,12 +334,16 @@ class BlockingSubprocess(BlockingCall):
 
         Use the framework's process API: asyncio.create_subprocess_exec() (or _shell()) and await
         the process, trio.run_process(), anyio.run_process(). Popen.wait(timeout=0) is not flagged.
-    """)
+    """
     bad = """
+        import subprocess
+
         async def convert(path):
             subprocess.run(["ffmpeg", "-i", path, path + ".mp3"], check=True)
     """
     good = """
+        import asyncio
+
         async def convert(path):
             process = await asyncio.create_subprocess_exec("ffmpeg", "-i", path, path + ".mp3")
             await process.wait()
@@ -333,8 +353,16 @@ class BlockingSubprocess(BlockingCall):
 class BlockingFileIO(BlockingCall):
     code = "ASL103"
     name = "blocking-file-io"
+    summary = (
+        "`open()`, `os.fdopen`, temporary files, `Path.read_text/write_bytes...`, and "
+        "reads/writes on file objects known to come from them (`with open(p) as f: f.read()`), "
+        "`json`/`pickle` `load`/`dump` on such files"
+    )
+    fix_summary = (
+        "run it in a thread; use aiofiles / `trio.open_file` / `anyio.open_file`, `anyio.Path`"
+    )
     message = "sync file I/O in a coroutine blocks the event loop"
-    rationale = _teach("""
+    rationale = """
         Reading or writing a disk file waits for the disk on the event loop's thread. Local disks
         are usually fast, but a cold cache, a network file system or a large file stall every task.
         Flagged: open(), io.open(), os.fdopen(), codecs.open(), tempfile.TemporaryFile() and
@@ -345,13 +373,18 @@ class BlockingFileIO(BlockingCall):
 
         Use aiofiles (asyncio), trio.open_file()/trio.Path, anyio.open_file()/anyio.Path, or run
         the whole read-and-parse step in a worker thread.
-    """)
+    """
     bad = """
+        import json
+
         async def load_settings(path):
             with open(path) as f:
                 return json.load(f)
     """
     good = """
+        import anyio
+        import json
+
         async def load_settings(path):
             text = await anyio.Path(path).read_text()
             return json.loads(text)
@@ -361,8 +394,14 @@ class BlockingFileIO(BlockingCall):
 class BlockingFilesystemOperation(BlockingCall):
     code = "ASL104"
     name = "blocking-filesystem-operation"
+    summary = (
+        "`os.listdir/walk/remove/rename/makedirs...`, `shutil` copies, moves and `rmtree`, "
+        "`glob.glob`, `tempfile.mkstemp/mkdtemp/TemporaryDirectory`, "
+        "`Path.iterdir/glob/mkdir/unlink/rename/touch...` in a coroutine"
+    )
+    fix_summary = "run it in a thread; use `trio.Path` / `anyio.Path`"
     message = "a sync filesystem operation in a coroutine blocks the event loop"
-    rationale = _teach("""
+    rationale = """
         Listing, creating, moving, copying and deleting files are system calls that wait for the
         disk: os.listdir/scandir/walk, os.remove/rename/mkdir/makedirs and friends, shutil's
         copies, moves and tree removals, glob.glob, tempfile.mkstemp/mkdtemp/TemporaryDirectory,
@@ -371,12 +410,17 @@ class BlockingFilesystemOperation(BlockingCall):
 
         Use trio.Path or anyio.Path (their methods are awaitable), aiofiles.os, or run the
         operation in a worker thread.
-    """)
+    """
     bad = """
+        import shutil
+
         async def purge(cache_dir):
             shutil.rmtree(cache_dir)
     """
     good = """
+        import asyncio
+        import shutil
+
         async def purge(cache_dir):
             await asyncio.to_thread(shutil.rmtree, cache_dir)
     """
@@ -385,8 +429,14 @@ class BlockingFilesystemOperation(BlockingCall):
 class BlockingFilesystemQuery(BlockingCall):
     code = "ASL105"
     name = "blocking-filesystem-query"
+    summary = (
+        "`os.stat`, `os.path.exists/isfile/getsize/realpath...`, "
+        "`Path.exists/is_file/stat/resolve...` in a coroutine (pure path computations are never "
+        "flagged)"
+    )
+    fix_summary = "run it in a thread; use `trio.Path` / `anyio.Path`"
     message = "a sync filesystem query in a coroutine blocks the event loop"
-    rationale = _teach("""
+    rationale = """
         os.stat, os.path.exists/isfile/isdir/getsize/getmtime/realpath..., Path.exists/is_file/
         stat/resolve... ask the file system about a path. Each is one system call, usually answered
         from the kernel's cache in microseconds, but on a network file system or a busy disk it
@@ -398,13 +448,17 @@ class BlockingFilesystemQuery(BlockingCall):
 
         Use trio.Path/anyio.Path (awaitable exists(), stat()...), aiofiles.os.path, or a worker
         thread.
-    """)
+    """
     bad = """
+        import os
+
         async def serve_file(path):
             if not os.path.exists(path):
                 raise NotFound(path)
     """
     good = """
+        import anyio
+
         async def serve_file(path):
             if not await anyio.Path(path).exists():
                 raise NotFound(path)
@@ -414,8 +468,17 @@ class BlockingFilesystemQuery(BlockingCall):
 class BlockingNetworkCall(BlockingCall):
     code = "ASL106"
     name = "blocking-network-call"
+    summary = (
+        "blocking DNS (`socket.getaddrinfo`, `gethostbyname`...), `socket.create_connection` and "
+        "blocking socket methods, `ssl.create_default_context` and certificate loading, "
+        "`smtplib`/`ftplib`/`poplib`/`imaplib`/`xmlrpc.client` in a coroutine"
+    )
+    fix_summary = (
+        "run it in a thread; use `loop.getaddrinfo`, `asyncio.open_connection` / "
+        "`trio.open_tcp_stream` / `anyio.connect_tcp`"
+    )
     message = "a sync socket, DNS or TLS call in a coroutine blocks the event loop"
-    rationale = _teach("""
+    rationale = """
         socket.getaddrinfo/gethostbyname/getfqdn... resolve names synchronously (seconds when a
         DNS server is slow); socket.create_connection and the connect/accept/recv/send methods of
         a blocking socket wait for the peer; ssl.create_default_context() and the SSLContext
@@ -426,12 +489,16 @@ class BlockingNetworkCall(BlockingCall):
         anyio.getaddrinfo()), the framework's streams (asyncio.open_connection(),
         trio.open_tcp_stream(), anyio.connect_tcp()), async protocol clients (aiosmtplib, aioftp,
         aioimaplib), or build TLS contexts once at start-up or in a worker thread.
-    """)
+    """
     bad = """
+        import socket
+
         async def resolve(host):
             return socket.gethostbyname(host)
     """
     good = """
+        import asyncio
+
         async def resolve(host):
             infos = await asyncio.get_running_loop().getaddrinfo(host, None)
             return infos[0][4][0]
@@ -441,8 +508,16 @@ class BlockingNetworkCall(BlockingCall):
 class BlockingDatabaseCall(BlockingCall):
     code = "ASL107"
     name = "blocking-database-call"
+    summary = (
+        "sync database and cache clients in a coroutine: `sqlite3`, `psycopg2`/`psycopg`, "
+        "`pymysql`/`MySQLdb`/`mysql.connector`, `pymongo`, sync `redis`, SQLAlchemy sync engines "
+        "and sessions, `Elasticsearch`, boto3 clients"
+    )
+    fix_summary = (
+        "run it in a thread; use aiosqlite, asyncpg, `redis.asyncio`, `sqlalchemy.ext.asyncio`..."
+    )
     message = "a sync database or cache call in a coroutine blocks the event loop"
-    rationale = _teach("""
+    rationale = """
         Sync database drivers wait for the server on the calling thread: sqlite3, psycopg2 and
         psycopg's sync API, pymysql, MySQLdb, mysql.connector, pymongo, sync redis clients
         (redis.Redis, StrictRedis, redis.from_url: never redis.asyncio), SQLAlchemy's sync engine,
@@ -453,13 +528,17 @@ class BlockingDatabaseCall(BlockingCall):
         Use the async driver: aiosqlite, asyncpg or psycopg's AsyncConnection, aiomysql or asyncmy,
         motor (or pymongo's AsyncMongoClient), redis.asyncio, sqlalchemy.ext.asyncio,
         elasticsearch.AsyncElasticsearch, aioboto3; or run the sync call in a worker thread.
-    """)
+    """
     bad = """
+        import sqlite3
+
         async def get_user(user_id):
             db = sqlite3.connect("app.db")
             return db.execute("SELECT * FROM users WHERE id = ?", (user_id,)).fetchone()
     """
     good = """
+        import aiosqlite
+
         async def get_user(user_id):
             async with aiosqlite.connect("app.db") as db:
                 async with db.execute("SELECT * FROM users WHERE id = ?", (user_id,)) as cursor:
@@ -470,26 +549,48 @@ class BlockingDatabaseCall(BlockingCall):
 class BlockingThreadWait(BlockingCall):
     code = "ASL108"
     name = "blocking-thread-wait"
+    summary = (
+        "blocking waits in a coroutine: `threading.Event.wait`, `Thread.join`, `Condition.wait`, "
+        "`queue.Queue.get/join`, `concurrent.futures` "
+        "`result()`/`wait`/`as_completed`/`shutdown`, multiprocessing joins and pools, `input()` "
+        "(not `block=False`/`timeout=0` forms)"
+    )
+    fix_summary = "run it in a thread; `await asyncio.wrap_future(f)`"
     message = "waiting on a thread or process primitive in a coroutine blocks the event loop"
-    rationale = _teach("""
+    rationale = """
         threading.Event.wait, Thread.join, Condition.wait, Barrier.wait, queue.Queue.get and
         join, concurrent.futures.Future.result, concurrent.futures.wait/as_completed,
         Executor.shutdown, multiprocessing pools, processes and results, and input() suspend the
         thread until something else happens, and the event loop with it. If what it waits for
         needs the loop (a future completed by a task), it never happens: a deadlock.
-
-        Not flagged: the forms that return at once (get(block=False), get_nowait(), join(timeout=0),
+    """
+    not_flagged = (
+        BlockingCall.not_flagged
+        + """
+        The forms that return at once (get(block=False), get_nowait(), join(timeout=0),
         wait(0), shutdown(wait=False)), and Queue.put, which blocks only on a bounded queue that is
         full. Await asyncio.wrap_future(future) for a concurrent future; use asyncio.Queue, trio
         memory channels or anyio memory object streams between tasks; run any other wait in a
         worker thread.
-    """)
+    """
+    )
     bad = """
+        import concurrent.futures
+
+        executor = concurrent.futures.ThreadPoolExecutor()
+
+
         async def handle(job):
             future = executor.submit(render, job)
             return future.result()
     """
     good = """
+        import asyncio
+        import concurrent.futures
+
+        executor = concurrent.futures.ThreadPoolExecutor()
+
+
         async def handle(job):
             future = executor.submit(render, job)
             return await asyncio.wrap_future(future)
@@ -499,18 +600,27 @@ class BlockingThreadWait(BlockingCall):
 class NestedEventLoop(BlockingCall):
     code = "ASL109"
     name = "nested-event-loop"
+    summary = (
+        "`asyncio.run`, `loop.run_until_complete/run_forever`, `trio.run`, `anyio.run` inside a "
+        "coroutine"
+    )
     message = "starting an event loop inside a coroutine blocks (or breaks) the running one"
     rationale = """
         asyncio.run(), loop.run_until_complete(), loop.run_forever(), trio.run() and anyio.run()
         start an event loop and wait for it. Called from a coroutine, the outer loop is stuck
         until the inner one finishes, and asyncio refuses outright ("cannot be called from a
         running event loop"). Await the coroutine instead, or start a task for it.
-
-        Not flagged: the call in a sync def or lambda nested in the coroutine, or handed uncalled
-        to a worker thread (a new loop in another thread is legitimate). There is no automatic
-        fix: the right change depends on what the code means.
+    """
+    not_flagged = """
+        The call in a sync def or lambda nested in the coroutine, or handed uncalled
+        to a worker thread (a new loop in another thread is legitimate).
+    """
+    fix_safety = """
+        There is no automatic fix: the right change depends on what the code means.
     """
     bad = """
+        import asyncio
+
         async def handler(request):
             data = asyncio.run(fetch(request.url))
             return render(data)

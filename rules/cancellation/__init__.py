@@ -3,7 +3,7 @@
 from .exit_in_finally import ExitInFinally
 from .swallowed_cancellation import SwallowedCancellation
 from .unshielded_cleanup_await import UnshieldedCleanupAwait
-from .yield_in_async_generator_context import YieldInContextManager
+from .yield_in_async_generator_context import YieldInAsyncGeneratorContext
 from .yield_in_cancel_scope import YieldInCancelScope
 
 RULES = (
@@ -11,5 +11,5 @@ RULES = (
     ExitInFinally,
     YieldInCancelScope,
     UnshieldedCleanupAwait,
-    YieldInContextManager,
+    YieldInAsyncGeneratorContext,
 )

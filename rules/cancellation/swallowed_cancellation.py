@@ -239,6 +239,13 @@ def _mentions(node: cst.CSTNode, attributes: frozenset) -> bool:
 class SwallowedCancellation(Rule):
     code = "ASL700"
     name = "swallowed-cancellation"
+    summary = (
+        "`CancelledError`/`trio.Cancelled`/anyio's cancellation class, `BaseException` or a bare "
+        "`except` caught around an await by a handler that can finish without re-raising; "
+        "`contextlib.suppress()` of those around an await; on by default for trio and anyio "
+        "files, select it for asyncio"
+    )
+    fix_summary = "re-raise at the end of the handler, or a re-raising handler before a broad one"
     message = "cancellation is caught and not re-raised, so the task cannot be cancelled"
     rationale = """
         Cancelling a task (a timeout expiring, a TaskGroup or nursery shutting down, Ctrl-C, a server
@@ -256,18 +263,6 @@ class SwallowedCancellation(Rule):
         In asyncio code a broad `except BaseException as e: raise Wrapped(...) from e` is a common
         way to translate every error at an API boundary and is left alone.
 
-        Not flagged: handlers that re-raise on every path;
-        handlers that use the Python 3.11+ `uncancel()`/`cancelling()` API, which decides
-        deliberately; the standard pattern of cancelling *another* task and waiting for it
-        (`task.cancel()` then `try: await task / except CancelledError: pass`, likewise with
-        suppress or gather over the cancelled tasks); try blocks whose body does not await (the
-        exception cannot come from there); and sync functions, where no cancellation is delivered
-        (a peer that follows trio's rules flags those too; asynclint does not, because nothing in a
-        sync function can be cancelled). `concurrent.futures.CancelledError` is not asyncio's
-        cancellation since Python 3.8, so catching it is not flagged.
-        Nor is a try whose body only awaits an existing task or future (`await self._task`): the
-        CancelledError caught there is most often that task's own, cancelled by its owner.
-
         On by default for trio and anyio code, where a swallowed Cancelled always breaks the cancel
         scope that sent it. In asyncio code select it explicitly: on real asyncio projects about
         one finding in five is deliberate (a background task ending quietly at its top level, a
@@ -278,7 +273,22 @@ class SwallowedCancellation(Rule):
         re-raises the framework's cancellation class (the cleanup in the broad handler then no
         longer runs on cancellation; move it to a finally block if it must).
     """
+    not_flagged = """
+        Handlers that re-raise on every path;
+        handlers that use the Python 3.11+ `uncancel()`/`cancelling()` API, which decides
+        deliberately; the standard pattern of cancelling *another* task and waiting for it
+        (`task.cancel()` then `try: await task / except CancelledError: pass`, likewise with
+        suppress or gather over the cancelled tasks); try blocks whose body does not await (the
+        exception cannot come from there); and sync functions, where no cancellation is delivered
+        (a peer that follows trio's rules flags those too; asynclint does not, because nothing in a
+        sync function can be cancelled). `concurrent.futures.CancelledError` is not asyncio's
+        cancellation since Python 3.8, so catching it is not flagged.
+        Nor is a try whose body only awaits an existing task or future (`await self._task`): the
+        CancelledError caught there is most often that task's own, cancelled by its owner.
+    """
     bad = """
+        import asyncio
+
         async def consume(queue):
             while True:
                 try:
@@ -288,6 +298,8 @@ class SwallowedCancellation(Rule):
                 await process(item)
     """
     good = """
+        import asyncio
+
         async def consume(queue):
             while True:
                 try:

@@ -22,6 +22,10 @@ from .scopes import _COMPREHENSION_SCOPES
 class UnshieldedCleanupAwait(Rule):
     code = "ASL703"
     name = "unshielded-cleanup-await"
+    summary = (
+        "an await in a `finally` block or a cancellation handler without a shield (trio, anyio) "
+        "or a timeout (asyncio); on by default for trio and anyio files, select it for asyncio"
+    )
     message = "await in cleanup after cancellation without a shield or a timeout"
     rationale = """
         A finally block, or a handler that catches cancellation, runs while the task is being
@@ -36,8 +40,9 @@ class UnshieldedCleanupAwait(Rule):
         shutdown forever. There a timeout (asyncio.timeout(), wait_for()) or asyncio.shield()
         is what is missing. That is why the rule is on by default for trio and anyio, and opt-in
         for asyncio files (select ASL703 explicitly).
-
-        Not flagged: `await x.aclose()` (closing is built to work, forcefully, under
+    """
+    not_flagged = """
+        `await x.aclose()` (closing is built to work, forcefully, under
         cancellation), awaits in nested functions, and awaits inside a shielded scope (trio/anyio)
         or a timeout scope (asyncio). A timeout scope without shield does not protect cleanup in
         trio or anyio: the outer cancellation still applies inside it.
@@ -50,6 +55,8 @@ class UnshieldedCleanupAwait(Rule):
                 await stream.send_all(b"bye")
     """
     good = """
+        import trio
+
         async def handle(stream):
             try:
                 await serve(stream)

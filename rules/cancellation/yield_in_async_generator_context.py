@@ -9,9 +9,13 @@ from asynclint import Rule
 from .scopes import _COMPREHENSION_SCOPES, _implements_context_manager, _scope_name
 
 
-class YieldInContextManager(Rule):
+class YieldInAsyncGeneratorContext(Rule):
     code = "ASL704"
     name = "yield-in-async-generator-context"
+    summary = (
+        "`yield` inside any other `with`/`async with` block of an async generator, whose cleanup "
+        "runs only when the generator is closed (not in context-manager or fixture generators)"
+    )
     message = "yield inside a with block of an async generator: its cleanup may run late, elsewhere, or never"
     rationale = """
         An async generator that yields inside `with`/`async with` leaves the block open while the

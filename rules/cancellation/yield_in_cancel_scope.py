@@ -13,6 +13,10 @@ from .scopes import _COMPREHENSION_SCOPES, _implements_context_manager, _scope_n
 class YieldInCancelScope(Rule):
     code = "ASL702"
     name = "yield-in-cancel-scope"
+    summary = (
+        "`yield` inside a timeout, `TaskGroup`, nursery or cancel scope of a generator (not in "
+        "context-manager or fixture generators)"
+    )
     message = "yield inside a cancel scope, timeout or task group of a generator"
     rationale = """
         A generator that yields inside `async with asyncio.timeout()`, a TaskGroup, a trio
@@ -31,12 +35,16 @@ class YieldInCancelScope(Rule):
         context manager (it is not a cancel scope).
     """
     bad = """
+        import asyncio
+
         async def ticks():
             async with asyncio.timeout(10):
                 while True:
                     yield await next_tick()
     """
     good = """
+        import asyncio
+
         async def ticks():
             while True:
                 yield await next_tick()

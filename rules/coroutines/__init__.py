@@ -1,7 +1,7 @@
 """ASL2xx: coroutines and async objects used as if they were plain functions and objects."""
 
-from .async_without_await import AsyncFunctionWithoutAwait
-from .coroutine_function_as_sync_callback import CoroutineFunctionPassedToSyncCaller
+from .async_without_await import AsyncWithoutAwait
+from .coroutine_function_as_sync_callback import CoroutineFunctionAsSyncCallback
 from .coroutine_never_awaited import CoroutineNeverAwaited
 from .get_event_loop_in_coroutine import GetEventLoopInCoroutine
 from .sync_for_async_iterable import SyncForAsyncIterable
@@ -12,6 +12,6 @@ RULES = (
     SyncWithAsyncContextManager,
     SyncForAsyncIterable,
     GetEventLoopInCoroutine,
-    CoroutineFunctionPassedToSyncCaller,
-    AsyncFunctionWithoutAwait,
+    CoroutineFunctionAsSyncCallback,
+    AsyncWithoutAwait,
 )

@@ -19,9 +19,13 @@ FRAMEWORK_HOOK_PREFIXES = {
 }
 
 
-class AsyncFunctionWithoutAwait(Rule):
+class AsyncWithoutAwait(Rule):
     code = "ASL205"
     name = "async-without-await"
+    summary = (
+        "an `async def` that never awaits, `async for`s or `async with`s (not overrides, protocol"
+        " methods, decorated functions or stubs)"
+    )
     message = "async function never awaits; it could be a plain function"
     rationale = """
         An async def whose body never awaits, and has no 'async for' or 'async with', gains nothing
@@ -38,8 +42,9 @@ class AsyncFunctionWithoutAwait(Rule):
         (an if/else or try/except ImportError alternative), module-level async_* functions of Home
         Assistant integrations (the loader awaits them by name), async generators, and stubs whose
         body is only a docstring, pass, ... or raise.
-
-        Off by default: interfaces that expect async callables (handlers, hooks) are common and
+    """
+    options = """
+        Interfaces that expect async callables (handlers, hooks) are common and
         cannot always be seen from the file.
     """
     bad = """

@@ -62,9 +62,14 @@ LOOPS_AND_FUTURES = frozenset(
 PARTIALS = frozenset({"functools.partial"})
 
 
-class CoroutineFunctionPassedToSyncCaller(Rule):
+class CoroutineFunctionAsSyncCallback(Rule):
     code = "ASL204"
     name = "coroutine-function-as-sync-callback"
+    summary = (
+        "an async function passed to an API that calls it plainly (`call_soon`, "
+        "`run_in_executor`, `Thread(target=)`, `add_done_callback`, `signal`, `atexit`...), so "
+        "its coroutine never runs"
+    )
     message = "a coroutine function is passed to an API that calls it synchronously: its coroutine never runs"
     rationale = """
         loop.call_soon(), call_later(), call_at(), call_soon_threadsafe(), run_in_executor(),
@@ -78,8 +83,9 @@ class CoroutineFunctionPassedToSyncCaller(Rule):
         Recognised callbacks: async functions and methods of the same file (self. methods through
         the class and its bases), library coroutine functions, those wrapped in functools.partial,
         and lambdas whose body just calls one of them.
-
-        Not flagged: sync functions, and lambdas that schedule the coroutine properly, such as
+    """
+    not_flagged = """
+        Sync functions, and lambdas that schedule the coroutine properly, such as
         lambda: asyncio.create_task(refresh()). The loop and future method names are matched on
         receivers of unknown type, but not on a class's own methods (self.call_later of a UI
         framework may well await what it is given) nor on receivers of another known type. To run a coroutine from a callback, schedule it
@@ -94,6 +100,8 @@ class CoroutineFunctionPassedToSyncCaller(Rule):
             loop.call_later(60, refresh)
     """
     good = """
+        import asyncio
+
         def start(loop):
             loop.call_later(60, lambda: asyncio.create_task(refresh()))
     """

@@ -17,6 +17,8 @@ from ..catalogue import DROPPED_AWAITABLE_CONSEQUENCES, LIBRARY_COROUTINES
 class CoroutineNeverAwaited(Rule):
     code = "ASL200"
     name = "coroutine-never-awaited"
+    summary = "a coroutine is created and dropped, so it never runs"
+    fix_summary = "insert `await`"
     message = "coroutine is created and never awaited, so it never runs"
     rationale = """
         Calling an async function does not run it: it creates a coroutine object, and only awaiting
@@ -41,8 +43,9 @@ class CoroutineNeverAwaited(Rule):
         is not assumed to return a coroutine; staticmethod, classmethod, abstractmethod and the
         like keep it one. A dropped asyncio.gather() is flagged too: its awaitables run, but
         nothing waits for them and their exceptions are lost.
-
-        Not flagged: a coroutine awaited, passed to any function, stored in a container or an
+    """
+    not_flagged = """
+        A coroutine awaited, passed to any function, stored in a container or an
         attribute, yielded, or assigned to a name used later. In a coroutine the fix inserts
         `await`; in a sync function the call is reported without a fix: the function itself may
         need to become async.

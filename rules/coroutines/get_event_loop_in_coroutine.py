@@ -17,6 +17,8 @@ GET_RUNNING_LOOP = "asyncio.get_running_loop"
 class GetEventLoopInCoroutine(Rule):
     code = "ASL203"
     name = "get-event-loop-in-coroutine"
+    summary = "`asyncio.get_event_loop()` in a coroutine"
+    fix_summary = "`asyncio.get_running_loop()`"
     message = "asyncio.get_event_loop() in a coroutine: use asyncio.get_running_loop()"
     rationale = """
         A coroutine always runs in a running event loop, and asyncio.get_running_loop() returns
@@ -30,11 +32,15 @@ class GetEventLoopInCoroutine(Rule):
         functions, where get_event_loop() may legitimately set up a loop.
     """
     bad = """
+        import asyncio
+
         async def fetch(url):
             loop = asyncio.get_event_loop()
             return await loop.run_in_executor(None, download, url)
     """
     good = """
+        import asyncio
+
         async def fetch(url):
             loop = asyncio.get_running_loop()
             return await loop.run_in_executor(None, download, url)

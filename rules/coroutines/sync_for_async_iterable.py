@@ -15,6 +15,11 @@ from .protocols import _ASYNC_OBJECT_TOKENS, AsyncProtocols, async_only
 class SyncForAsyncIterable(Rule):
     code = "ASL202"
     name = "sync-for-async-iterable"
+    summary = (
+        "a plain `for` over an async iterable (async generators, `__aiter__`-only classes, "
+        "streams and channels)"
+    )
+    fix_summary = "`async for` in a coroutine"
     message = "a plain 'for' over an async iterable fails at run time; use 'async for'"
     rationale = """
         An async iterable hands out its items through awaits (__aiter__, __anext__). A plain 'for'
@@ -27,11 +32,12 @@ class SyncForAsyncIterable(Rule):
         aiohttp's response.content, trio and anyio receive channels and streams, websockets
         connections, aiofiles files. Comprehensions are checked too.
 
-        Not flagged: classes that support both protocols, and anything whose type is unknown.
-
         Inside a coroutine the fix writes 'async for' (in a list, set or dict comprehension too,
         but not in a generator expression, which would become an async generator, nor in a
         comprehension nested in another one). Elsewhere it is reported without a fix.
+    """
+    not_flagged = """
+        Classes that support both protocols, and anything whose type is unknown.
     """
     bad = """
         async def rows(cursor):

@@ -13,6 +13,11 @@ from .protocols import _ASYNC_OBJECT_TOKENS, AsyncProtocols, async_only
 class SyncWithAsyncContextManager(Rule):
     code = "ASL201"
     name = "sync-with-async-context-manager"
+    summary = (
+        "a plain `with` on an async context manager (asyncio/trio/anyio locks, `asyncio.timeout`,"
+        " task groups, aiohttp/httpx clients, `__aenter__`-only classes, `@asynccontextmanager`)"
+    )
+    fix_summary = "`async with` in a coroutine"
     message = "a plain 'with' on an async context manager fails at run time; use 'async with'"
     rationale = """
         An async context manager enters and exits with awaits (__aenter__, __aexit__). A plain
@@ -28,14 +33,17 @@ class SyncWithAsyncContextManager(Rule):
         of the same file with __aenter__ and no __enter__ (through their bases in the file); and
         functions decorated with @asynccontextmanager.
 
-        Not flagged: trio.move_on_after, trio.fail_after, trio.CancelScope and their anyio
-        counterparts, which are plain context managers; classes with both __enter__ and __aenter__;
-        memory channels and streams, which close with either form; anything whose type is unknown.
-
         Inside a coroutine the fix turns the statement into 'async with' (when every item supports
         it). Elsewhere it is reported without a fix: the function itself has to become async.
     """
+    not_flagged = """
+        Trio.move_on_after, trio.fail_after, trio.CancelScope and their anyio
+        counterparts, which are plain context managers; classes with both __enter__ and __aenter__;
+        memory channels and streams, which close with either form; anything whose type is unknown.
+    """
     bad = """
+        import asyncio
+
         class Cache:
             def __init__(self):
                 self._lock = asyncio.Lock()

@@ -23,6 +23,11 @@ from ..primitives import ASYNC_LOCKS, same_object
 class AcquireWithoutRelease(Rule):
     code = "ASL501"
     name = "acquire-without-release"
+    summary = (
+        "`await lock.acquire()` (asyncio, trio, anyio lock, semaphore, limiter, condition) whose "
+        "`release()` is not in a `finally` that covers every path"
+    )
+    fix_summary = "`async with lock:` around the statements between acquire and release"
     message = "lock acquired with 'await acquire()' is not released on every path"
     rationale = """
         `await lock.acquire()` followed later by `lock.release()` leaks the lock whenever the code
@@ -41,15 +46,29 @@ class AcquireWithoutRelease(Rule):
         (`wait_for(lock.acquire(), ...)`), so that form is reported without a fix.
     """
     bad = """
-        async def transfer(account, amount):
-            await account.lock.acquire()
-            await account.debit(amount)
-            account.lock.release()
+        import asyncio
+
+
+        class Account:
+            def __init__(self):
+                self.lock = asyncio.Lock()
+
+            async def transfer(self, amount):
+                await self.lock.acquire()
+                await self.debit(amount)
+                self.lock.release()
     """
     good = """
-        async def transfer(account, amount):
-            async with account.lock:
-                await account.debit(amount)
+        import asyncio
+
+
+        class Account:
+            def __init__(self):
+                self.lock = asyncio.Lock()
+
+            async def transfer(self, amount):
+                async with self.lock:
+                    await self.debit(amount)
     """
     fix_kind = FixKind.SAFE
     tokens = ("acquire",)

@@ -15,6 +15,10 @@ from ..primitives import CONDITION_METHODS, CONDITIONS, same_object
 class ConditionWithoutLock(Rule):
     code = "ASL504"
     name = "condition-without-lock"
+    summary = (
+        "`Condition.wait()`/`wait_for()`/`notify()`/`notify_all()` outside `async with cond:` (or"
+        " its lock): a `RuntimeError`"
+    )
     message = "Condition.wait()/notify() is called without holding the condition's lock"
     rationale = """
         A Condition's wait(), wait_for(), notify() and notify_all() must be called while holding
@@ -27,15 +31,31 @@ class ConditionWithoutLock(Rule):
         condition is not flagged either. The condition is recognised through its type.
     """
     bad = """
-        async def publish(self, item):
-            self.items.append(item)
-            self.changed.notify_all()
-    """
-    good = """
-        async def publish(self, item):
-            async with self.changed:
+        import asyncio
+
+
+        class Feed:
+            def __init__(self):
+                self.items = []
+                self.changed = asyncio.Condition()
+
+            async def publish(self, item):
                 self.items.append(item)
                 self.changed.notify_all()
+    """
+    good = """
+        import asyncio
+
+
+        class Feed:
+            def __init__(self):
+                self.items = []
+                self.changed = asyncio.Condition()
+
+            async def publish(self, item):
+                async with self.changed:
+                    self.items.append(item)
+                    self.changed.notify_all()
     """
     tokens = ("Condition",)
 

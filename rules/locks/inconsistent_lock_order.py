@@ -41,6 +41,10 @@ class _Pair:
 class InconsistentLockOrder(Rule):
     code = "ASL503"
     name = "inconsistent-lock-order"
+    summary = (
+        "two locks taken in opposite orders, by nesting or through calls of the same file made "
+        "while holding one: a possible deadlock; the message names the other place"
+    )
     message = "two locks are taken in opposite orders on different paths: a possible deadlock"
     rationale = """
         If one task takes lock A and then lock B while another takes B and then A, each can end up
@@ -59,21 +63,42 @@ class InconsistentLockOrder(Rule):
         and capacity limiters, which admit several holders, are not considered.
     """
     bad = """
-        async def transfer(self, other):
-            async with self.accounts_lock:
-                async with self.audit_lock:
-                    ...
+        import asyncio
 
-        async def report(self):
-            async with self.audit_lock:
+
+        class Bank:
+            def __init__(self):
+                self.accounts_lock = asyncio.Lock()
+                self.audit_lock = asyncio.Lock()
+
+            async def transfer(self):
                 async with self.accounts_lock:
-                    ...
+                    async with self.audit_lock:
+                        ...
+
+            async def report(self):
+                async with self.audit_lock:
+                    async with self.accounts_lock:
+                        ...
     """
     good = """
-        async def report(self):
-            async with self.accounts_lock:
-                async with self.audit_lock:
-                    ...
+        import asyncio
+
+
+        class Bank:
+            def __init__(self):
+                self.accounts_lock = asyncio.Lock()
+                self.audit_lock = asyncio.Lock()
+
+            async def transfer(self):
+                async with self.accounts_lock:
+                    async with self.audit_lock:
+                        ...
+
+            async def report(self):
+                async with self.accounts_lock:
+                    async with self.audit_lock:
+                        ...
     """
     tokens = ("Lock", "Condition", "allocate_lock")
 

@@ -18,6 +18,10 @@ _LOCK_USES = frozenset({"acquire", "release", "locked", "acquire_nowait"})
 class LockCreatedPerUse(Rule):
     code = "ASL502"
     name = "lock-created-per-use"
+    summary = (
+        "a lock, semaphore or condition created in the `with` statement that takes it, or in a "
+        "local that never leaves the function: it excludes nothing"
+    )
     message = "the lock is created where it is used, so it excludes nothing"
     rationale = """
         A lock only excludes the code paths that share it. `async with asyncio.Lock():` creates a
@@ -31,11 +35,15 @@ class LockCreatedPerUse(Rule):
         function or task) is shared and is not flagged.
     """
     bad = """
+        import asyncio
+
         async def refresh(self):
             async with asyncio.Lock():
                 self.token = await self.fetch_token()
     """
     good = """
+        import asyncio
+
         def __init__(self):
             self.refresh_lock = asyncio.Lock()
 

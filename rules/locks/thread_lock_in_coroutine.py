@@ -77,6 +77,11 @@ def _is_async_node(node: cst.CSTNode) -> bool:
 class ThreadLockInCoroutine(Rule):
     code = "ASL500"
     name = "thread-lock-in-coroutine"
+    summary = (
+        "a `threading`/`multiprocessing` lock, semaphore or condition held across an `await` in a"
+        " coroutine (directly, by `acquire()`, or through a `@contextmanager` helper of the "
+        "file): the loop blocks or deadlocks"
+    )
     message = (
         "a thread lock is held across an await in a coroutine: the event loop can block or deadlock"
     )
@@ -99,6 +104,7 @@ class ThreadLockInCoroutine(Rule):
         acquire(blocking=False) or acquire(timeout=0).
     """
     bad = """
+        import threading
         _lock = threading.Lock()
 
         async def update(key, value):
@@ -106,6 +112,7 @@ class ThreadLockInCoroutine(Rule):
                 cache[key] = await fetch(value)
     """
     good = """
+        import asyncio
         _lock = asyncio.Lock()
 
         async def update(key, value):

@@ -14,6 +14,10 @@ from .queue_uses import _GETS, _TASK_DONE, _method_call
 class GetWithoutTaskDone(Rule):
     code = "ASL603"
     name = "get-without-task-done"
+    summary = (
+        "an item taken from an asyncio queue in a function that never calls `task_done()`: a "
+        "future `join()` hangs"
+    )
     message = (
         "an item is taken from an asyncio queue in a function that never calls task_done() on it"
     )
@@ -28,11 +32,15 @@ class GetWithoutTaskDone(Rule):
         marks it done should carry a noqa saying so.
     """
     bad = """
+        import asyncio
+
         async def consume(queue: asyncio.Queue):
             while True:
                 handle(await queue.get())
     """
     good = """
+        import asyncio
+
         async def consume(queue: asyncio.Queue):
             while True:
                 item = await queue.get()

@@ -16,6 +16,10 @@ from .queue_uses import _method_call, _QueueFacts
 class JoinWithoutTaskDone(Rule):
     code = "ASL600"
     name = "join-without-task-done"
+    summary = (
+        "`queue.join()` on a joinable queue (asyncio, `queue`, `multiprocessing`) whose items "
+        "nothing marks done: it never returns"
+    )
     message = "queue.join() waits for task_done() calls that never happen: it hangs forever"
     rationale = """
         A joinable queue (asyncio.Queue and its Lifo/Priority variants, queue.Queue,
@@ -29,21 +33,47 @@ class JoinWithoutTaskDone(Rule):
         elsewhere, returned or yielded, where other code (a worker given the queue) could.
     """
     bad = """
-        async def crawl(urls):
-            queue = asyncio.Queue()
-            for url in urls:
-                queue.put_nowait(url)
-            workers = [asyncio.create_task(fetch_all(queue)) for _ in range(4)]
-            await queue.join()
+        import asyncio
+
+        urls = asyncio.Queue()
+
+
+        async def worker():
+            while True:
+                url = await urls.get()
+                await fetch(url)
+
+
+        async def crawl(start):
+            for url in start:
+                urls.put_nowait(url)
+            workers = [asyncio.create_task(worker()) for _ in range(4)]
+            await urls.join()
+            for task in workers:
+                task.cancel()
     """
     good = """
-        async def fetch_all(queue):
+        import asyncio
+
+        urls = asyncio.Queue()
+
+
+        async def worker():
             while True:
-                url = await queue.get()
+                url = await urls.get()
                 try:
                     await fetch(url)
                 finally:
-                    queue.task_done()
+                    urls.task_done()
+
+
+        async def crawl(start):
+            for url in start:
+                urls.put_nowait(url)
+            workers = [asyncio.create_task(worker()) for _ in range(4)]
+            await urls.join()
+            for task in workers:
+                task.cancel()
     """
     tokens = ("join",)
 

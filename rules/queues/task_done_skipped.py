@@ -26,6 +26,11 @@ from .queue_uses import _GETS, _TASK_DONE, _method_call, _QueueFacts
 class TaskDoneSkipped(Rule):
     code = "ASL601"
     name = "task-done-skipped"
+    summary = (
+        "a consumer of a joined queue whose `task_done()` is not in a `finally`: an exception, "
+        "`continue` or `return` skips it and `join()` hangs"
+    )
+    fix_summary = "the rest of the loop body in `try:`, `task_done()` in `finally:`"
     message = "a consumer can skip task_done() for an item of a joined queue, so join() hangs"
     rationale = """
         join() returns only when task_done() was called once for every item taken. A consumer
@@ -45,20 +50,40 @@ class TaskDoneSkipped(Rule):
         get and it into `try:` with `finally: queue.task_done()`.
     """
     bad = """
-        async def worker(self):
-            while True:
-                job = await self.jobs.get()
-                await self.run(job)
-                self.jobs.task_done()
+        import asyncio
+
+
+        class Runner:
+            def __init__(self):
+                self.jobs = asyncio.Queue()
+
+            async def worker(self):
+                while True:
+                    job = await self.jobs.get()
+                    await self.run(job)
+                    self.jobs.task_done()
+
+            async def drain(self):
+                await self.jobs.join()
     """
     good = """
-        async def worker(self):
-            while True:
-                job = await self.jobs.get()
-                try:
-                    await self.run(job)
-                finally:
-                    self.jobs.task_done()
+        import asyncio
+
+
+        class Runner:
+            def __init__(self):
+                self.jobs = asyncio.Queue()
+
+            async def worker(self):
+                while True:
+                    job = await self.jobs.get()
+                    try:
+                        await self.run(job)
+                    finally:
+                        self.jobs.task_done()
+
+            async def drain(self):
+                await self.jobs.join()
     """
     fix_kind = FixKind.SAFE
     tokens = ("task_done",)

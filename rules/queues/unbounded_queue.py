@@ -16,6 +16,7 @@ from .queue_uses import _PUTS, _method_call
 class UnboundedQueue(Rule):
     code = "ASL602"
     name = "unbounded-queue"
+    summary = "an `asyncio.Queue()` without `maxsize` filled in a loop: no backpressure"
     message = "an unbounded asyncio.Queue is fed by a loop: nothing slows the producer down"
     rationale = """
         asyncio.Queue() without maxsize never makes put() wait. A producer that puts in a loop
@@ -29,13 +30,28 @@ class UnboundedQueue(Rule):
         unbounded (a small, known number of items) are fine: silence them with noqa.
     """
     bad = """
-        self.pending = asyncio.Queue()
-        ...
-        async for message in stream:
-            await self.pending.put(message)
+        import asyncio
+
+
+        class Consumer:
+            def __init__(self):
+                self.pending = asyncio.Queue()
+
+            async def receive(self, stream):
+                async for message in stream:
+                    await self.pending.put(message)
     """
     good = """
-        self.pending = asyncio.Queue(maxsize=1000)
+        import asyncio
+
+
+        class Consumer:
+            def __init__(self):
+                self.pending = asyncio.Queue(maxsize=1000)
+
+            async def receive(self, stream):
+                async for message in stream:
+                    await self.pending.put(message)
     """
     default = False
     tokens = ("Queue",)

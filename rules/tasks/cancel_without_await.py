@@ -17,6 +17,10 @@ from .catalogue import TASK_TYPES
 class CancelWithoutAwait(Rule):
     code = "ASL405"
     name = "cancel-without-await"
+    summary = (
+        "a task (a local or `self.` attribute bound from `create_task()`) cancelled and never "
+        "awaited afterwards in the same coroutine"
+    )
     message = "task is cancelled and never awaited afterwards; its cleanup may still be running"
     rationale = """
         task.cancel() only requests cancellation: the task receives CancelledError at its next
@@ -32,16 +36,31 @@ class CancelWithoutAwait(Rule):
         functions are not checked, since they cannot await.
     """
     bad = """
-        async def stop(self):
-            self._heartbeat.cancel()
-            await self._connection.close()
+        import asyncio
+
+
+        class Connection:
+            async def start(self):
+                self._heartbeat = asyncio.create_task(self._beat())
+
+            async def stop(self):
+                self._heartbeat.cancel()
+                await self._close()
     """
     good = """
-        async def stop(self):
-            self._heartbeat.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._heartbeat
-            await self._connection.close()
+        import asyncio
+        import contextlib
+
+
+        class Connection:
+            async def start(self):
+                self._heartbeat = asyncio.create_task(self._beat())
+
+            async def stop(self):
+                self._heartbeat.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._heartbeat
+                await self._close()
     """
     tokens = ("cancel",)
 

@@ -19,6 +19,12 @@ BACKGROUND_SET = "_background_tasks"
 class DanglingTask(Rule):
     code = "ASL400"
     name = "dangling-task"
+    summary = (
+        "a task from `create_task()`/`ensure_future()`/`loop.create_task()`, or from a function "
+        "of the same file that returns one without keeping it, is dropped and may be "
+        "garbage-collected mid-flight"
+    )
+    fix_summary = "keep it in a module-level set with `add_done_callback(set.discard)`"
     message = "task is created and dropped; it can be garbage-collected mid-flight and its errors are lost"
     rationale = """
         The event loop keeps only a weak reference to a task. A task whose creator drops the object
@@ -44,10 +50,13 @@ class DanglingTask(Rule):
         alive longer than before.
     """
     bad = """
+        import asyncio
+
         async def on_message(message):
             asyncio.create_task(store(message))
     """
     good = """
+        import asyncio
         _background_tasks = set()
 
         async def on_message(message):

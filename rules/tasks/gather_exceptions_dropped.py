@@ -15,6 +15,10 @@ from .spawning import _unused_local
 class GatherExceptionsDropped(Rule):
     code = "ASL402"
     name = "gather-exceptions-dropped"
+    summary = (
+        "the result of `await gather(..., return_exceptions=True)` is dropped or never read, so "
+        "every exception is swallowed"
+    )
     message = (
         "gather(..., return_exceptions=True) result is dropped, so every exception is swallowed"
     )
@@ -28,15 +32,20 @@ class GatherExceptionsDropped(Rule):
         let gather raise (drop return_exceptions) or use a TaskGroup. A gather with
         return_exceptions=False, or whose result is used, is not flagged, nor is a gather over
         tasks the function has just cancelled (waiting for them to finish).
-
-        Opt-in: on real code most dropped results are deliberate best-effort shutdowns
+    """
+    options = """
+        On real code most dropped results are deliberate best-effort shutdowns
         (`await gather(*(c.close() for c in conns), return_exceptions=True)`).
     """
     bad = """
+        import asyncio
+
         async def refresh_all(feeds):
             await asyncio.gather(*(refresh(f) for f in feeds), return_exceptions=True)
     """
     good = """
+        import asyncio
+
         async def refresh_all(feeds):
             results = await asyncio.gather(*(refresh(f) for f in feeds), return_exceptions=True)
             for feed, result in zip(feeds, results):

@@ -46,6 +46,10 @@ def _mentions_limiter(
 class UnboundedFanOut(Rule):
     code = "ASL404"
     name = "unbounded-fan-out"
+    summary = (
+        "`gather(*(f(x) for x in xs))`, or `create_task`/`start_soon` in a loop over an unbounded"
+        " collection, with no semaphore or limiter in sight"
+    )
     message = (
         "one task per item of an unbounded collection, with nothing bounding how many run at once"
     )
@@ -63,10 +67,14 @@ class UnboundedFanOut(Rule):
         a semaphore, a limiter or anything named like one.
     """
     bad = """
+        import asyncio
+
         async def fetch_all(urls):
             return await asyncio.gather(*(fetch(url) for url in urls))
     """
     good = """
+        import asyncio
+
         async def fetch_all(urls, limit=20):
             semaphore = asyncio.Semaphore(limit)
 

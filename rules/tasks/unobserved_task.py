@@ -12,6 +12,9 @@ from .spawning import _unused_local, spawner_name
 class UnobservedTask(Rule):
     code = "ASL401"
     name = "unobserved-task"
+    summary = (
+        "a task bound to a local that is never awaited, cancelled, returned, stored or passed on"
+    )
     message = (
         "task is bound to a local that is never awaited, cancelled, returned, stored or passed on"
     )
@@ -26,11 +29,15 @@ class UnobservedTask(Rule):
         variables, `global` and `nonlocal` names are not flagged (they outlive the call).
     """
     bad = """
+        import asyncio
+
         async def handle(request):
             audit = asyncio.create_task(write_audit_log(request))
             return await render(request)
     """
     good = """
+        import asyncio
+
         async def handle(request):
             audit = asyncio.create_task(write_audit_log(request))
             response = await render(request)

@@ -16,6 +16,8 @@ from .spawning import _COLLECTIONS, _COMPREHENSIONS
 class WaitOnCoroutines(Rule):
     code = "ASL403"
     name = "wait-on-coroutines"
+    summary = "`asyncio.wait()` given bare coroutines (a `TypeError` since Python 3.11)"
+    fix_summary = "wrap each in `asyncio.create_task()`"
     message = (
         "asyncio.wait() is given coroutines; it accepts only tasks and futures since Python 3.11"
     )
@@ -31,14 +33,32 @@ class WaitOnCoroutines(Rule):
         flagged.
     """
     bad = """
+        import asyncio
+
+
+        async def ping(host):
+            ...
+
+
         async def first_reply(hosts):
-            done, pending = await asyncio.wait([ping(h) for h in hosts], return_when=asyncio.FIRST_COMPLETED)
+            done, pending = await asyncio.wait(
+                [ping(h) for h in hosts], return_when=asyncio.FIRST_COMPLETED
+            )
+            return done
     """
     good = """
+        import asyncio
+
+
+        async def ping(host):
+            ...
+
+
         async def first_reply(hosts):
             done, pending = await asyncio.wait(
                 [asyncio.create_task(ping(h)) for h in hosts], return_when=asyncio.FIRST_COMPLETED
             )
+            return done
     """
     fix_kind = FixKind.SAFE
     tokens = ("wait",)

@@ -22,6 +22,10 @@ _LOG_METHODS = frozenset(
 class BusyWaitPolling(Rule):
     code = "ASL801"
     name = "busy-wait-polling"
+    summary = (
+        "`while not self.ready: await sleep(...)`: a loop that only sleeps until a flag set "
+        "elsewhere in the file (or an `Event`'s `is_set()`) changes; await an `Event` instead"
+    )
     message = "busy-wait: the loop polls a flag and sleeps instead of waiting for it"
     rationale = """
         `while not self.ready: await asyncio.sleep(0.1)` waits for another task by waking up
@@ -40,13 +44,35 @@ class BusyWaitPolling(Rule):
         service through a call), conditions on a local variable or on time, and sync code.
     """
     bad = """
-        async def wait_until_connected(self):
-            while not self.connected:
-                await asyncio.sleep(0.1)
+        import asyncio
+
+
+        class Client:
+            def __init__(self):
+                self.connected = False
+
+            async def connect(self):
+                await self._open()
+                self.connected = True
+
+            async def wait_until_connected(self):
+                while not self.connected:
+                    await asyncio.sleep(0.1)
     """
     good = """
-        async def wait_until_connected(self):
-            await self.connected_event.wait()  # the connecting task calls connected_event.set()
+        import asyncio
+
+
+        class Client:
+            def __init__(self):
+                self.connected = asyncio.Event()
+
+            async def connect(self):
+                await self._open()
+                self.connected.set()
+
+            async def wait_until_connected(self):
+                await self.connected.wait()
     """
     tokens = ("sleep",)
 

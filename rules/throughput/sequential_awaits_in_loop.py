@@ -16,6 +16,10 @@ from ..tasks.spawning import _names
 class SequentialAwaitsInLoop(Rule):
     code = "ASL800"
     name = "sequential-awaits-in-loop"
+    summary = (
+        "a loop that awaits a call per item and collects the results, one after another, where "
+        "the iterations share no state"
+    )
     message = "awaits run one after another over independent items; run them concurrently"
     rationale = """
         `for x in xs: results.append(await fetch(x))` waits for each fetch before starting the
@@ -38,6 +42,8 @@ class SequentialAwaitsInLoop(Rule):
             return pages
     """
     good = """
+        import asyncio
+
         async def fetch_all(urls):
             return await asyncio.gather(*(fetch(url) for url in urls))
     """

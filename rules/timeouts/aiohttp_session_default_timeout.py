@@ -11,9 +11,10 @@ from .bounds import TimeoutRule, deadline_argument
 from .catalogue import SESSIONS_WITHOUT_DEFAULT
 
 
-class SessionWithDefaultTimeout(TimeoutRule):
+class AiohttpSessionDefaultTimeout(TimeoutRule):
     code = "ASL305"
     name = "aiohttp-session-default-timeout"
+    summary = "`aiohttp.ClientSession()` without `timeout=`, left on aiohttp's 5-minute default"
     message = "aiohttp.ClientSession() without timeout= relies on aiohttp's 5-minute default"
     rationale = """
         An aiohttp.ClientSession created without timeout= gives each request aiohttp's default
@@ -21,16 +22,21 @@ class SessionWithDefaultTimeout(TimeoutRule):
         its coroutine (and whatever it holds) for five minutes, which is rarely what a service
         wants, and a long download that legitimately takes longer fails. Choose the timeouts the
         service needs and say so where the session is made.
-
-        Opt-in: many programs pass a timeout on every request instead, and five minutes is a bound.
+    """
+    options = """
+        Many programs pass a timeout on every request instead, and five minutes is a bound.
         A session created with **kwargs is not reported (the timeout may be in them).
     """
     bad = """
+        import aiohttp
+
         async def main():
             async with aiohttp.ClientSession() as session:
                 return await fetch_all(session)
     """
     good = """
+        import aiohttp
+
         async def main():
             timeout = aiohttp.ClientTimeout(total=30, sock_connect=5)
             async with aiohttp.ClientSession(timeout=timeout) as session:

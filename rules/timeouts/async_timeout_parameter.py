@@ -15,9 +15,13 @@ from .catalogue import (
 )
 
 
-class TimeoutParameter(Rule):
+class AsyncTimeoutParameter(Rule):
     code = "ASL304"
     name = "async-timeout-parameter"
+    summary = (
+        "an `async def` with a `timeout` parameter, where a timeout scope at the call site would "
+        "compose"
+    )
     message = "async function takes a timeout parameter; let callers bound it with a timeout scope"
     rationale = """
         A timeout parameter threads one deadline through one call chain, and every function in it
@@ -31,11 +35,15 @@ class TimeoutParameter(Rule):
         not reported.
     """
     bad = """
+        import asyncio
+
         async def fetch(url, timeout=10):
             async with asyncio.timeout(timeout):
                 return await get(url)
     """
     good = """
+        import asyncio
+
         async def fetch(url):
             return await get(url)
 

@@ -17,9 +17,15 @@ from .catalogue import (
 )
 
 
-class NetworkWithoutTimeout(CallerAwareRule):
+class NetworkAwaitWithoutTimeout(CallerAwareRule):
     code = "ASL300"
     name = "network-await-without-timeout"
+    summary = (
+        "a network operation (asyncio streams, loop `sock_*`/`create_connection`, websockets "
+        "`recv`, aiohttp websocket `receive`, trio/anyio TCP streams, your `timeout-calls`) "
+        "awaited with no timeout scope, `wait_for` or timeout argument, in a coroutine not "
+        "bounded by all its callers"
+    )
     message = "network operation awaited without a timeout"
     rationale = """
         An await on a remote peer lasts as long as the peer takes. A server that accepts the
@@ -39,8 +45,9 @@ class NetworkWithoutTimeout(CallerAwareRule):
         library bounds by default (asyncpg and aiomysql: 60 s, websockets: 10 s, httpx: 5 s,
         aiohttp sessions: 5 min) are not reported here; ASL301 reports switching that off.
         Receivers are recognised only when their type is certain; nothing is guessed from names.
-
-        Not reported: an await inside a timeout scope of the same coroutine, at any depth
+    """
+    not_flagged = """
+        An await inside a timeout scope of the same coroutine, at any depth
         (async with asyncio.timeout()/timeout_at(), async_timeout.timeout(), with
         trio.fail_after()/move_on_after()/fail_at()/move_on_at(), anyio.fail_after()/
         move_on_after(), trio or anyio CancelScope(deadline=...)); a call wrapped in
@@ -49,7 +56,8 @@ class NetworkWithoutTimeout(CallerAwareRule):
         coroutine every one of whose callers in the file awaits it under a timeout (or through
         wait_for). A coroutine passed around uncalled (a handler, a callback) may be called from
         anywhere, so its awaits are reported.
-
+    """
+    options = """
         Your own clients: list their coroutine functions or methods in the configuration, by
         qualified name ("<type>.<method>" for methods of a class the model can type):
 
@@ -61,19 +69,23 @@ class NetworkWithoutTimeout(CallerAwareRule):
         still reported when it awaits a catalogued operation; mark the line with
         `# noqa: ASL300`, or disable the rule for those modules with per-file-ignores.
 
-        Opt-in: in library and protocol code most unbounded reads are deliberate (a connection's
+        In library and protocol code most unbounded reads are deliberate (a connection's
         reader loop waits for the next frame for as long as the connection lives, heartbeats
         detect dead peers, the public entry point holds the deadline several calls up), and a
         StreamReader annotation does not say whether a socket or a subprocess pipe is behind it.
         Enable it for application code: `extend-select = ["ASL300"]`.
     """
     bad = """
+        import asyncio
+
         async def fetch_status(host):
             reader, writer = await asyncio.open_connection(host, 80)
             writer.write(b"STATUS\\n")
             return await reader.readline()
     """
     good = """
+        import asyncio
+
         async def fetch_status(host):
             async with asyncio.timeout(10):
                 reader, writer = await asyncio.open_connection(host, 80)

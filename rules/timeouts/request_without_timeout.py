@@ -21,9 +21,13 @@ from .catalogue import (
 )
 
 
-class ConfiguredWithoutTimeout(TimeoutRule):
+class RequestWithoutTimeout(TimeoutRule):
     code = "ASL301"
     name = "request-without-timeout"
+    summary = (
+        "a `requests` call (module function or `Session` method) without `timeout=` or with "
+        "`timeout=None`: requests has no default and can wait forever"
+    )
     message = "requests call without a timeout"
     rationale = """
         requests has no default timeout at all: a call without timeout= waits for as long as the
@@ -37,10 +41,14 @@ class ConfiguredWithoutTimeout(TimeoutRule):
         aiohttp's 5-minute default ASL305 (opt-in).
     """
     bad = """
+        import requests
+
         def fetch_report(url):
             return requests.get(url).json()
     """
     good = """
+        import requests
+
         def fetch_report(url):
             return requests.get(url, timeout=(5, 30)).json()
     """

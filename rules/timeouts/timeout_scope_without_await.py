@@ -24,6 +24,11 @@ class _OpenScope:
 class TimeoutScopeWithoutAwait(TimeoutRule):
     code = "ASL302"
     name = "timeout-scope-without-await"
+    summary = (
+        "a timeout scope (`asyncio.timeout`, `trio.fail_after`, `anyio.move_on_after`...) with no"
+        " `await` inside, so it can never fire"
+    )
+    fix_summary = "remove the scope"
     message = "timeout scope contains no await, so it can never time out"
     rationale = """
         A timeout scope cancels the code inside it at its deadline, and cancellation is delivered
@@ -41,12 +46,16 @@ class TimeoutScopeWithoutAwait(TimeoutRule):
         with `as`; it removes only the timeout from a with statement that enters other managers.
     """
     bad = """
+        import asyncio
+
         async def refresh(cache):
             async with asyncio.timeout(5):
                 data = cache.load()
             await publish(data)
     """
     good = """
+        import asyncio
+
         async def refresh(cache):
             data = cache.load()
             async with asyncio.timeout(5):

@@ -13,6 +13,10 @@ from .catalogue import AWAITED_PRIMITIVES, PRIMITIVE_FUNCTIONS, PRIMITIVE_WAITS
 class UnboundedPrimitiveWait(CallerAwareRule):
     code = "ASL303"
     name = "unbounded-primitive-wait"
+    summary = (
+        "`await event.wait()`, `queue.get()`, `cond.wait()`, a memory channel `receive()`, "
+        "`asyncio.wait()` without `timeout=` or a bare future, with no timeout around it"
+    )
     message = "wait on a primitive with no timeout"
     rationale = """
         An event that is never set, a queue nobody puts into, a future nobody resolves: a wait on a
@@ -27,10 +31,14 @@ class UnboundedPrimitiveWait(CallerAwareRule):
         ASL300, a coroutine whose every caller in the file bounds it is not reported.
     """
     bad = """
+        import asyncio
+
         async def wait_ready(ready: asyncio.Event):
             await ready.wait()
     """
     good = """
+        import asyncio
+
         async def wait_ready(ready: asyncio.Event):
             async with asyncio.timeout(30):
                 await ready.wait()
