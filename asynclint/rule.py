@@ -41,17 +41,23 @@ class FixKind(str, Enum):
 
 @dataclass(frozen=True)
 class Fix:
-    """Replace ``node`` with ``replacement``; ``imports`` are modules the replacement refers to.
+    """Replace ``node`` with ``replacement``; what the replacement needs at module level comes
+    with it.
 
     ``imports`` lists module names (``"asyncio"``) that must be bound by a plain ``import`` for the
     replacement to work; the fixer adds the missing ones once at the top of the module.
+    ``definitions`` lists module-level names the replacement uses, with the source of their value
+    (``(("_background_tasks", "set()"),)``): the fixer adds ``name = value`` once, after the
+    imports, unless the module already has exactly that; a fix whose name already means something
+    else in the module is not applied.
     """
 
     node: cst.CSTNode
-    replacement: Union[cst.CSTNode, cst.RemovalSentinel]
+    replacement: Union[cst.CSTNode, cst.RemovalSentinel, cst.FlattenSentinel]
     message: str
     applicability: FixKind = FixKind.SAFE
     imports: Tuple[str, ...] = ()
+    definitions: Tuple[Tuple[str, str], ...] = ()
 
 
 class Rule:

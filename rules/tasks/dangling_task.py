@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Optional, Sequence, Union
+from typing import Dict, Optional, Sequence, Tuple, Union
 
 import libcst as cst
 
 from asynclint import Fix, FixKind, Rule, Usage
 from asynclint.model import ScopeKind
-from asynclint.syntax import dotted_name, is_header, walk
+from asynclint.syntax import dotted_name, walk
 
 from .spawning import spawner_name
 
@@ -104,21 +104,27 @@ class DanglingTask(Rule):
         while stack[position] is not dropped:
             position -= 1
         expression, line = stack[position - 1], stack[position - 2]
-        if not isinstance(expression, cst.Expr):
-            return None
-        state = _background_set_state(self.model.module)
-        if state == "conflict":
+        if not isinstance(expression, cst.Expr) or self._set_name_taken():
             return None
         name = self._free_name()
         assign = cst.Assign(targets=[cst.AssignTarget(cst.Name(name))], value=dropped)
-        add = cst.parse_statement(f"{BACKGROUND_SET}.add({name})").body[0]  # type: ignore[attr-defined]
-        callback = cst.parse_statement(f"{name}.add_done_callback({BACKGROUND_SET}.discard)").body[
-            0
-        ]  # type: ignore[attr-defined]
+        add = cst.Expr(
+            cst.Call(
+                func=cst.Attribute(cst.Name(BACKGROUND_SET), cst.Name("add")),
+                args=[cst.Arg(cst.Name(name))],
+            )
+        )
+        callback = cst.Expr(
+            cst.Call(
+                func=cst.Attribute(cst.Name(name), cst.Name("add_done_callback")),
+                args=[cst.Arg(cst.Attribute(cst.Name(BACKGROUND_SET), cst.Name("discard")))],
+            )
+        )
         target: cst.CSTNode
+        replacement: Sequence[cst.CSTNode]
         if isinstance(line, cst.SimpleStatementLine) and len(line.body) == 1:
             target = line
-            replacement: Sequence[cst.CSTNode] = (
+            replacement = (
                 line.with_changes(body=[assign]),
                 cst.SimpleStatementLine(body=[add]),
                 cst.SimpleStatementLine(body=[callback]),
@@ -126,101 +132,73 @@ class DanglingTask(Rule):
         else:
             target = expression
             replacement = (assign, add, callback)
-        message = f"Keep a reference in the module-level set {BACKGROUND_SET}"
-        if state == "present":
-            return Fix(target, cst.FlattenSentinel(replacement), message, FixKind.UNSAFE)  # type: ignore[arg-type]
-        # The set does not exist yet: the fix rewrites the module, defining the set after its
-        # imports, so that one fix is one complete change (and a second fix, which must not add
-        # the set again, waits for the next pass: both replace the module).
-        module = self.model.module
-        rewritten = module.visit(_Replace(target, replacement))
-        body = list(rewritten.body)
-        position = 0
-        while position < len(body) and is_header(body[position], position):
-            position += 1
-        definition = cst.parse_statement(f"{BACKGROUND_SET} = set()\n")
-        if position < len(body):
-            following = body[position]
-            leading = list(getattr(following, "leading_lines", ()))
-            blank = 0
-            while blank < len(leading) and leading[blank].comment is None:
-                blank += 1
-            definition = definition.with_changes(leading_lines=leading[:blank] or [cst.EmptyLine()])
-            separation = (
-                [cst.EmptyLine(), cst.EmptyLine()]
-                if isinstance(following, (cst.FunctionDef, cst.ClassDef))
-                else [cst.EmptyLine()]
+        return Fix(
+            target,
+            cst.FlattenSentinel(replacement),
+            f"Keep a reference in the module-level set {BACKGROUND_SET}",
+            FixKind.UNSAFE,
+            definitions=((BACKGROUND_SET, "set()"),),
+        )
+
+    def _set_name_taken(self) -> bool:
+        """The module uses the set's name for something other than ``_background_tasks = set()``
+        (the fixer would refuse the fix: it is not offered). One walk per file."""
+        key = ("asl400.set_name_taken",)
+        taken = self.model.memo.get(key)
+        if taken is None:
+            module = self.model.module
+            used = any(
+                isinstance(n, cst.Name) and n.value == BACKGROUND_SET
+                for n in walk(module, into_scopes=True)
             )
-            body[position] = following.with_changes(leading_lines=[*separation, *leading[blank:]])
-        body.insert(position, definition)
-        return Fix(module, rewritten.with_changes(body=body), message, FixKind.UNSAFE)
+            taken = self.model.memo[key] = used and not any(
+                isinstance(small, (cst.Assign, cst.AnnAssign))
+                and _targets_name(small, BACKGROUND_SET)
+                and isinstance(small.value, cst.Call)
+                and dotted_name(small.value.func) == "set"
+                and not small.value.args
+                for statement in module.body
+                if isinstance(statement, cst.SimpleStatementLine)
+                for small in statement.body
+            )
+        return bool(taken)
 
     def _free_name(self) -> str:
         function = self.model.enclosing_def()
         where: cst.CSTNode = function.body if function is not None else self.model.module
+        uses, kept = _name_counts(self.model, where)
         for candidate in ("task", *(f"task_{n}" for n in range(1, 100))):
-            uses = sum(
-                1
-                for n in walk(where, into_scopes=True)
-                if isinstance(n, cst.Name) and n.value == candidate
-            )
-            if function is None and uses == 0 and self.model.lookup(candidate)[0] is None:
+            count = uses.get(candidate, 0)
+            if function is None and count == 0 and self.model.lookup(candidate)[0] is None:
                 return candidate
-            if function is not None and uses == 3 * _pattern_count(where, candidate):
+            if function is not None and count == 3 * kept.get(candidate, 0):
                 owner, _ = self.model.lookup(candidate)
-                if uses or owner is None or owner.kind == ScopeKind.MODULE:
+                if count or owner is None or owner.kind == ScopeKind.MODULE:
                     return candidate
         return "task_"
 
 
-def _pattern_count(where: cst.CSTNode, name: str) -> int:
-    """How many times ``where`` keeps a task named ``name`` the way the ASL400 fix does."""
-    count = 0
-    for node in walk(where, into_scopes=True):
-        if (
-            isinstance(node, cst.Call)
-            and dotted_name(node.func) == f"{BACKGROUND_SET}.add"
-            and len(node.args) == 1
-            and isinstance(node.args[0].value, cst.Name)
-            and node.args[0].value.value == name
-        ):
-            count += 1
-    return count
-
-
-class _Replace(cst.CSTTransformer):
-    def __init__(self, target: cst.CSTNode, replacement: Sequence[cst.CSTNode]) -> None:
-        super().__init__()
-        self.target = target
-        self.replacement = replacement
-
-    def on_leave(self, original, updated):  # type: ignore[override]
-        if original is self.target:
-            return cst.FlattenSentinel(self.replacement)
-        return updated
-
-
-def _background_set_state(module: cst.Module) -> str:
-    """present: the module binds the set as ``set()``; absent: not at all; conflict: otherwise."""
-    found = "absent"
-    for node in walk(module, into_scopes=True):
-        if isinstance(node, cst.Name) and node.value == BACKGROUND_SET:
-            found = "conflict"
-            break
-    if found == "absent":
-        return found
-    for statement in module.body:
-        if isinstance(statement, cst.SimpleStatementLine):
-            for small in statement.body:
-                if (
-                    isinstance(small, (cst.Assign, cst.AnnAssign))
-                    and _targets_name(small, BACKGROUND_SET)
-                    and isinstance(small.value, cst.Call)
-                    and dotted_name(small.value.func) == "set"
-                    and not small.value.args
-                ):
-                    return "present"
-    return "conflict"
+def _name_counts(model, where: cst.CSTNode) -> Tuple[Dict[str, int], Dict[str, int]]:
+    """How often each name occurs under ``where``, and how many times each is kept the way the
+    ASL400 fix keeps a task (``_background_tasks.add(name)``). One walk per block and file."""
+    key = ("asl400.name_counts", where)
+    counts = model.memo.get(key)
+    if counts is None:
+        uses: Dict[str, int] = {}
+        kept: Dict[str, int] = {}
+        for node in walk(where, into_scopes=True):
+            if isinstance(node, cst.Name):
+                uses[node.value] = uses.get(node.value, 0) + 1
+            elif (
+                isinstance(node, cst.Call)
+                and dotted_name(node.func) == f"{BACKGROUND_SET}.add"
+                and len(node.args) == 1
+                and isinstance(node.args[0].value, cst.Name)
+            ):
+                name = node.args[0].value.value
+                kept[name] = kept.get(name, 0) + 1
+        counts = model.memo[key] = (uses, kept)
+    return counts  # type: ignore[return-value]
 
 
 def _targets_name(statement: Union[cst.Assign, cst.AnnAssign], name: str) -> bool:
@@ -230,21 +208,3 @@ def _targets_name(statement: Union[cst.Assign, cst.AnnAssign], name: str) -> boo
         else [statement.target]
     )
     return any(isinstance(t, cst.Name) and t.value == name for t in targets)
-
-
-# -- ASL401 ---------------------------------------------------------------------------------------
-
-
-# -- ASL402 ---------------------------------------------------------------------------------------
-
-
-# -- ASL403 ---------------------------------------------------------------------------------------
-
-
-# -- ASL404 ---------------------------------------------------------------------------------------
-
-
-# -- ASL405 ---------------------------------------------------------------------------------------
-
-
-# -- ASL800 ---------------------------------------------------------------------------------------
