@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import os
 import sys
-from typing import List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence
 
 import click
 
@@ -14,7 +14,7 @@ from . import __version__
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
-def _fail(message: str) -> "click.exceptions.Exit":
+def _fail(message: str) -> click.exceptions.Exit:
     click.echo(f"asynclint: error: {message}", err=True)
     return click.exceptions.Exit(EXIT_ERROR)
 
@@ -100,7 +100,8 @@ def check(
     config_path: Optional[str],
     no_cache: bool,
 ) -> None:
-    """Lint PATHS (files or directories; '-' reads standard input; default: the current directory)."""
+    """Lint PATHS (files or directories; '-' reads standard input; default: the current
+    directory)."""
     from . import config as configuration
     from . import report
     from .registry import RulePackError, load_rules
@@ -307,7 +308,8 @@ def server(stdio: bool) -> None:
     "--pages",
     "pages_directory",
     type=click.Path(file_okay=False, path_type=str),
-    help="With --format markdown: write a page per rule (ASLnnn.md) and an index into this directory.",
+    help="With --format markdown: write a page per rule (ASLnnn.md) and an index into this "
+    "directory.",
 )
 def rules_command(output_format: str, show_all: bool, pages_directory: Optional[str]) -> None:
     """List the rules: code, name, default state, fix kind, frameworks."""
@@ -333,7 +335,7 @@ def rules_command(output_format: str, show_all: bool, pages_directory: Optional[
         return
     if pages_directory is not None:
         raise _fail("--pages needs --format markdown")
-    rows = [
+    rows: List[Dict[str, Any]] = [
         {
             "code": r.code,
             "name": r.name,

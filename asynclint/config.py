@@ -1,4 +1,5 @@
-"""Configuration: ``[tool.asynclint]`` in ``pyproject.toml`` or a top-level table in ``asynclint.toml``.
+"""Configuration: ``[tool.asynclint]`` in ``pyproject.toml`` or a top-level table in
+``asynclint.toml``.
 
 Every key is validated: an unknown key, an unknown rule code or a value of the wrong type is a
 ConfigError that names the key and the file (the CLI exits 2 with it).
@@ -75,7 +76,8 @@ class Config:
 
 
 def find_config_file(start: str) -> Optional[str]:
-    """The nearest ``asynclint.toml``, or ``pyproject.toml`` with a ``[tool.asynclint]`` table, at or above ``start``."""
+    """The nearest ``asynclint.toml``, or ``pyproject.toml`` with a ``[tool.asynclint]`` table, at
+    or above ``start``."""
     directory = os.path.abspath(start if os.path.isdir(start) else os.path.dirname(start) or ".")
     while True:
         candidate = os.path.join(directory, "asynclint.toml")
@@ -161,7 +163,8 @@ def from_table(
         value = table["framework"]
         if value not in FRAMEWORKS:
             raise ConfigError(
-                f"{where}'{prefix}framework' must be one of {', '.join(sorted(FRAMEWORKS))}, not {value!r}"
+                f"{where}'{prefix}framework' must be one of {', '.join(sorted(FRAMEWORKS))}, "
+                f"not {value!r}"
             )
         config.framework = value
     for key in CATALOGUE_KEYS:
@@ -194,7 +197,8 @@ def known_codes(rules: Iterable[Type[Rule]]) -> Tuple[str, ...]:
 
 
 def check_codes(selectors: Iterable[str], codes: Sequence[str], where: str) -> None:
-    """Every selector must be a code or a code prefix (``ASL1``, ``ASL``) that matches a known code."""
+    """Every selector must be a code or a code prefix (``ASL1``, ``ASL``) that matches a known
+    code."""
     for selector in selectors:
         if selector.upper() == "ALL":
             continue

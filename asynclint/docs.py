@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import textwrap
-from typing import TYPE_CHECKING, Iterable, List, Sequence, Tuple, Type
+from typing import TYPE_CHECKING, Iterable, List, Sequence, Tuple, Type, Union
 
 from .peers import PEER_CODES
 
@@ -30,7 +30,7 @@ GENERATED = (
     "edit the rule, not this page -->"
 )
 
-Block = Tuple[str, object]  # ("prose", str) | ("list", [str, ...]) | ("code", str)
+Block = Tuple[str, Union[str, List[str]]]  # ("prose", str) | ("list", [str, ...]) | ("code", str)
 
 
 def blocks(text: str) -> List[Block]:
@@ -65,7 +65,7 @@ def as_text(text: str, width: int = WIDTH) -> str:
             parts.append(
                 "\n".join(
                     textwrap.fill(item, width, initial_indent="- ", subsequent_indent="  ")
-                    for item in content  # type: ignore[union-attr]
+                    for item in content
                 )
             )
         else:
@@ -81,7 +81,7 @@ def as_markdown(text: str) -> str:
             language = "toml" if str(content).lstrip().startswith("[") else "python"
             parts.append(f"```{language}\n{content}\n```")
         elif kind == "list":
-            parts.append("\n".join(f"- {item}" for item in content))  # type: ignore[union-attr]
+            parts.append("\n".join(f"- {item}" for item in content))
         else:
             parts.append(str(content))
     return "\n\n".join(parts)
@@ -95,7 +95,7 @@ def example(code: str) -> str:
 # -- the sections -------------------------------------------------------------------------------
 
 
-def fix_safety(rule: Type["Rule"]) -> str:
+def fix_safety(rule: Type[Rule]) -> str:
     """What the fix does and when it may change behaviour."""
     kind = {
         "none": "No automatic fix.",
@@ -112,7 +112,7 @@ def fix_safety(rule: Type["Rule"]) -> str:
     return text + ("\n\n" + textwrap.dedent(rule.fix_safety).strip() if rule.fix_safety else "")
 
 
-def options(rule: Type["Rule"]) -> str:
+def options(rule: Type[Rule]) -> str:
     """Whether it runs by default, on which frameworks, and the configuration that changes it."""
     frameworks = ", ".join(sorted(rule.frameworks))
     if not rule.default:
@@ -132,7 +132,7 @@ def options(rule: Type["Rule"]) -> str:
     return text + ("\n\n" + textwrap.dedent(rule.options).strip() if rule.options else "")
 
 
-def sections(rule: Type["Rule"]) -> List[Tuple[str, str]]:
+def sections(rule: Type[Rule]) -> List[Tuple[str, str]]:
     """(heading, text) for each section the rule has: Why, Not flagged, Fix safety, Options."""
     found = [("Why", rule.rationale)]
     if rule.not_flagged:
@@ -142,12 +142,12 @@ def sections(rule: Type["Rule"]) -> List[Tuple[str, str]]:
     return found
 
 
-def module_of(rule: Type["Rule"]) -> str:
+def module_of(rule: Type[Rule]) -> str:
     """The module that defines the rule (``asynclint.rules.tasks.dangling_task``)."""
     return rule.__module__
 
 
-def explain_text(rule: Type["Rule"]) -> str:
+def explain_text(rule: Type[Rule]) -> str:
     """What ``asynclint explain CODE`` prints."""
     parts = [f"{rule.code} {rule.name}: {rule.message}"]
     for heading, text in sections(rule):
@@ -169,7 +169,7 @@ def _cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
-def rules_table(rules: Iterable[Type["Rule"]]) -> str:
+def rules_table(rules: Iterable[Type[Rule]]) -> str:
     """The README's rule table (without the marker comments)."""
     lines = ["| code | name | what | fix | default |", "|---|---|---|---|---|"]
     for rule in sorted(rules, key=lambda r: r.code):
@@ -183,7 +183,7 @@ def rules_table(rules: Iterable[Type["Rule"]]) -> str:
     return "\n".join(lines)
 
 
-def rule_page(rule: Type["Rule"]) -> str:
+def rule_page(rule: Type[Rule]) -> str:
     """docs/rules/ASLnnn.md."""
     summary = rule.summary or rule.message
     parts = [f"# {rule.code} {rule.name}", f"{summary[:1].upper()}{summary[1:]}."]
@@ -205,7 +205,7 @@ def rule_page(rule: Type["Rule"]) -> str:
     return f"{GENERATED}\n\n" + "\n\n".join(parts) + "\n"
 
 
-def rule_pages(rules: Sequence[Type["Rule"]]) -> List[Tuple[str, str]]:
+def rule_pages(rules: Sequence[Type[Rule]]) -> List[Tuple[str, str]]:
     """(file name, content) for each rule's page, and the index page."""
     pages = [(f"{rule.code}.md", rule_page(rule)) for rule in sorted(rules, key=lambda r: r.code)]
     linked = re.sub(r"^\| (ASL\d{3}) \|", r"| [\1](\1.md) |", rules_table(rules), flags=re.M)

@@ -1,9 +1,10 @@
 """The engine: one parse, one semantic model and one traversal per file, for every enabled rule.
 
-Rules never walk the tree themselves. The engine walks it once with its own iterative walker (libcst's
-visitor rebuilds every node as it goes, which costs more than the parse), keeps the model's stack in
-step, and calls each rule's ``visit_<Node>``/``leave_<Node>`` hooks. Positions are computed only for
-files that have findings, in one code-generation pass, and fixes are applied only when asked for.
+Rules never walk the tree themselves. The engine walks it once with its own iterative walker
+(libcst's visitor rebuilds every node as it goes, which costs more than the parse), keeps the
+model's stack in step, and calls each rule's ``visit_<Node>``/``leave_<Node>`` hooks. Positions are
+computed only for files that have findings, in one code-generation pass, and fixes are applied only
+when asked for.
 """
 
 from __future__ import annotations
@@ -315,7 +316,8 @@ class Linter:
                     result,
                     settings,
                     "ASL005",
-                    f"a fix produced code that does not parse ({error.message}); file left unchanged",
+                    f"a fix produced code that does not parse ({error.message}); file left "
+                    "unchanged",
                 )
                 break
             text = new_text
@@ -328,7 +330,8 @@ class Linter:
     # -- internals ------------------------------------------------------------------------------
 
     def _relevant_rules(self, text: str, settings: FileSettings) -> Tuple[Type[Rule], ...]:
-        """The pre-filter: rules none of whose tokens occur in the file cannot fire, so are dropped."""
+        """The pre-filter: rules none of whose tokens occur in the file cannot fire, so are
+        dropped."""
         return tuple(
             rule
             for rule in settings.rules
@@ -368,7 +371,7 @@ class Linter:
         findings = []
         for report in run.reports:
             span = spans[report.node]
-            line, column = span.start.line, span.start.column + 1  # type: ignore[attr-defined]
+            line, column = span.start.line, span.start.column + 1
             if 0 < line <= len(lines) and suppressed(lines[line - 1], report.rule.code):
                 continue
             fix = report.fix
@@ -378,7 +381,7 @@ class Linter:
                     line,
                     column,
                     span.end.line,
-                    span.end.column + 1,  # type: ignore[attr-defined]
+                    span.end.column + 1,
                     report.rule.code,
                     report.rule.name,
                     report.message,

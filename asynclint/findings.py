@@ -23,7 +23,7 @@ class Finding:
     message: str
     fix_applicability: Optional[str] = None  # "safe" | "unsafe" | None
     fix_message: Optional[str] = None
-    fix: Optional["Fix"] = field(default=None, repr=False, compare=False)
+    fix: Optional[Fix] = field(default=None, repr=False, compare=False)
     #: The fix as text edits, computed only when asked for (editors): see fixer.text_edits.
     edits: Optional[List[dict]] = field(default=None, repr=False, compare=False)
 
@@ -31,7 +31,7 @@ class Finding:
     def sort_key(self) -> Tuple[str, int, int, str]:
         return (self.path, self.line, self.column, self.code)
 
-    def portable(self) -> "Finding":
+    def portable(self) -> Finding:
         """A copy without syntax-tree references, cheap to send between processes."""
         return Finding(
             self.path,
@@ -65,7 +65,8 @@ ENGINE_DIAGNOSTICS = {
             "ASL000",
             "internal-error",
             "asynclint failed on this file",
-            "A rule or the engine crashed on this file. The rest of the run went on. Please report it "
+            "A rule or the engine crashed on this file. The rest of the run went on. Please "
+            "report it "
             "with the file (or a reduced version of it).",
         ),
         Diagnostic(

@@ -4,12 +4,14 @@ definitions they need."""
 from __future__ import annotations
 
 import io
-from typing import Dict, List, Sequence, Set, Tuple, Union
+from typing import Any, Dict, List, Sequence, Set, Tuple, TypeVar, Union, cast
 
 import libcst as cst
 
 from .rule import Fix
 from .syntax import dotted_name, is_header, walk
+
+_NodeT = TypeVar("_NodeT", bound=cst.CSTNode)
 
 
 class _Replacer(cst.CSTTransformer):
@@ -29,8 +31,8 @@ class _Replacer(cst.CSTTransformer):
         return super().on_visit(node)
 
     def on_leave(
-        self, original: cst.CSTNode, updated: cst.CSTNode
-    ) -> Union[cst.CSTNode, cst.RemovalSentinel]:
+        self, original: _NodeT, updated: _NodeT
+    ) -> Union[_NodeT, cst.RemovalSentinel, cst.FlattenSentinel[_NodeT]]:
         fix = self.targets.get(id(original))
         if fix is None:
             return super().on_leave(original, updated)
@@ -38,7 +40,8 @@ class _Replacer(cst.CSTTransformer):
         if self.inside:
             return updated  # nested in another target: the next pass applies it
         self.applied.append(fix)
-        return fix.replacement
+        # A fix may put a node of another type in place (libcst accepts it; its types cannot say).
+        return cast(Any, fix.replacement)
 
 
 def apply(module: cst.Module, fixes: Sequence[Fix]) -> Tuple[str, int]:

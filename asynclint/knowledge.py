@@ -19,9 +19,12 @@ Kept as data, so that the light type tracking stays a handful of lookups:
 Rule families add their types in their own blocks.
 """
 
-from typing import Dict
+from typing import Dict, Optional, Tuple, Union
 
 EVENT_LOOP = "asyncio.AbstractEventLoop"
+
+#: What a type question answers: a qualified class, or a tuple of them for a tuple value.
+TypeAnswer = Union[str, Tuple[Optional[str], ...]]
 
 PUBLIC_NAMES: Dict[str, str] = {
     **{
@@ -78,7 +81,7 @@ def public_name(qualname: str) -> str:
     return qualname
 
 
-FACTORY_TYPES = {
+FACTORY_TYPES: Dict[str, TypeAnswer] = {
     "asyncio.get_event_loop": EVENT_LOOP,
     "asyncio.get_running_loop": EVENT_LOOP,
     "asyncio.new_event_loop": EVENT_LOOP,
@@ -133,14 +136,14 @@ FACTORY_TYPES.update(
     }
 )
 
-AWAITED_TYPES: dict = {}
+AWAITED_TYPES: Dict[str, TypeAnswer] = {}
 
 #: ``await runner(f, *args)`` runs ``f(*args)`` in a worker thread and gives its result.
 THREAD_RUNNERS = frozenset(
     {"asyncio.to_thread", "trio.to_thread.run_sync", "anyio.to_thread.run_sync"}
 )
 
-MEMBER_TYPES: dict = {}
+MEMBER_TYPES: Dict[str, TypeAnswer] = {}
 
 #: Annotations name the type itself; these aliases name the same class.
 TYPE_ALIASES = {
@@ -239,7 +242,8 @@ FACTORY_TYPES.update(
         "imaplib.IMAP4": "imaplib.IMAP4",
         "imaplib.IMAP4_SSL": "imaplib.IMAP4_SSL",
         "xmlrpc.client.ServerProxy": "xmlrpc.client.ServerProxy",
-        # sync database and cache clients (never their asyncio variants: redis.asyncio, psycopg.AsyncConnection...)
+        # sync database and cache clients (never their asyncio variants: redis.asyncio,
+        # psycopg.AsyncConnection...)
         "sqlite3.connect": "sqlite3.Connection",
         "sqlite3.Connection": "sqlite3.Connection",
         "psycopg2.connect": "psycopg2.extensions.connection",
@@ -375,15 +379,15 @@ AWAITED_TYPES.update(
     {
         "asyncio.open_connection": _STREAMS,
         "asyncio.open_unix_connection": _STREAMS,
-        **{
-            connect: _WEBSOCKET
-            for connect in (
+        **dict.fromkeys(
+            (
                 "websockets.connect",
                 "websockets.client.connect",
                 "websockets.asyncio.client.connect",
                 "websockets.legacy.client.connect",
-            )
-        },
+            ),
+            _WEBSOCKET,
+        ),
         "aiohttp.ClientSession.ws_connect": "aiohttp.ClientWebSocketResponse",
         "trio.open_tcp_stream": "trio.SocketStream",
         "trio.open_unix_socket": "trio.SocketStream",
@@ -430,7 +434,8 @@ FACTORY_TYPES.update(
         "contextlib.aclosing": "contextlib.aclosing",
         "contextlib.ExitStack": "contextlib.ExitStack",
         "contextlib.nullcontext": "contextlib.nullcontext",
-        # trio and anyio cancel scopes are plain context managers: typed so that they are known sync.
+        # trio and anyio cancel scopes are plain context managers: typed so that they are known
+        # sync.
         "trio.CancelScope": "trio.CancelScope",
         "trio.move_on_after": "trio.CancelScope",
         "trio.move_on_at": "trio.CancelScope",
@@ -487,7 +492,7 @@ MEMBER_TYPES.update(
         "aiohttp.ClientResponse.content": "aiohttp.StreamReader",
         "aiohttp.client._WSRequestContextManager.__aenter__": "aiohttp.ClientWebSocketResponse",
         "aiofiles.threadpool.AiofilesContextManager.__aenter__": "aiofiles.threadpool.AsyncFile",
-        "websockets.asyncio.client.connect.__aenter__": "websockets.asyncio.client.ClientConnection",
+        "websockets.asyncio.client.connect.__aenter__": _WEBSOCKET,
     }
 )
 TYPE_ALIASES.update(

@@ -1,10 +1,11 @@
-"""The language server: ``asynclint server`` speaks the Language Server Protocol over stdio (pygls 2).
+"""The language server: ``asynclint server`` speaks the Language Server Protocol over stdio
+(pygls 2).
 
 What it does
     Diagnostics are published when a document is opened, changed (full or incremental sync) and
     saved; the text linted is the editor's buffer, never the file on disk. Each finding becomes a
-    diagnostic with the rule code, source ``asynclint``, severity Warning (Error for the engine's own
-    ``ASL0xx`` diagnostics, such as ``ASL001`` syntax errors).
+    diagnostic with the rule code, source ``asynclint``, severity Warning (Error for the engine's
+    own ``ASL0xx`` diagnostics, such as ``ASL001`` syntax errors).
 
     Code actions: a quick fix (``quickfix``) for every fixable finding in the requested range
     (unsafe fixes too, with " (unsafe)" in the title), and ``source.fixAll.asynclint``, which
@@ -53,7 +54,8 @@ Work model
     All engine work runs, one job at a time, on one dedicated thread (the engine is not meant to
     be used from several threads at once), so the protocol loop stays responsive. A change
     cancels the pending lint of the same document; results for a text that has changed since
-    are never published. A buffer over the CLI's size limit (8 MiB) gets ``ASL004`` instead of a lint.
+    are never published. A buffer over the CLI's size limit (8 MiB) gets ``ASL004`` instead of a
+    lint.
 """
 
 from __future__ import annotations
@@ -99,7 +101,8 @@ SETTINGS_SECTION = "asynclint"
 CONFIG_FILE_NAMES = ("pyproject.toml", "asynclint.toml")
 PYTHON_SUFFIXES = (".py", ".pyi")
 
-#: Engine work can recurse deeply (code generation on deeply nested expressions): give its thread room.
+#: Engine work can recurse deeply (code generation on deeply nested expressions): give its thread
+#: room.
 _ENGINE_STACK_BYTES = 64 * 1024 * 1024
 
 
@@ -162,7 +165,7 @@ class TextIndex:
         return self.lsp_range(finding.line, finding.column, finding.end_line, finding.end_column)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _engine_edits_split_like_splitlines() -> bool:
     """How ``fixer.text_edits`` numbers lines: as ``str.splitlines`` does (which also breaks at
     form feeds, ``\\x1c``-``\\x1e``, ``\\x85``, ``\\u2028``...) or at LSP's line breaks only.
@@ -284,14 +287,14 @@ def layer_settings(*layers: Dict[str, Tuple[str, ...]]) -> EditorSettings:
 
 
 class _EngineThread:
-    """One daemon thread that runs engine jobs in order. A job cancelled before it starts is skipped;
-    being a daemon, the thread never holds up the process's exit."""
+    """One daemon thread that runs engine jobs in order. A job cancelled before it starts is
+    skipped; being a daemon, the thread never holds up the process's exit."""
 
     def __init__(self) -> None:
-        self._jobs: "queue.SimpleQueue[Tuple[concurrent.futures.Future, Callable, tuple]]" = (
+        self._jobs: queue.SimpleQueue[Tuple[concurrent.futures.Future, Callable, tuple]] = (
             queue.SimpleQueue()
         )
-        previous = threading.stack_size()
+        previous: Optional[int] = threading.stack_size()
         try:
             threading.stack_size(_ENGINE_STACK_BYTES)
         except (ValueError, RuntimeError):  # pragma: no cover - platform without the option
@@ -325,7 +328,7 @@ class Outcome:
 
     findings: List[Finding] = dataclasses.field(default_factory=list)
     fixed_text: Optional[str] = None
-    problems: List[Tuple[int, str]] = dataclasses.field(
+    problems: List[Tuple[types.MessageType, str]] = dataclasses.field(
         default_factory=list
     )  # (MessageType, message)
 
@@ -365,11 +368,11 @@ class Workbench:
 
     def file_settings(
         self, path: str, editor: EditorSettings
-    ) -> Tuple[Optional[FileSettings], List[Tuple[int, str]]]:
+    ) -> Tuple[Optional[FileSettings], List[Tuple[types.MessageType, str]]]:
         from .registry import RulePackError, load_rules
         from .runner import Settings
 
-        problems: List[Tuple[int, str]] = []
+        problems: List[Tuple[types.MessageType, str]] = []
         try:
             rules = load_rules()
         except RulePackError as error:
@@ -424,7 +427,10 @@ class Workbench:
 
     @staticmethod
     def _known(
-        selectors: Sequence[str], codes: Sequence[str], key: str, problems: List[Tuple[int, str]]
+        selectors: Sequence[str],
+        codes: Sequence[str],
+        key: str,
+        problems: List[Tuple[types.MessageType, str]],
     ) -> List[str]:
         known, unknown = [], []
         for selector in selectors:
@@ -478,7 +484,8 @@ class Workbench:
                 problems=[
                     (
                         types.MessageType.Error,
-                        f"asynclint: internal error on {target.path}: {type(error).__name__}: {error}",
+                        f"asynclint: internal error on {target.path}: {type(error).__name__}: "
+                        f"{error}",
                     )
                 ]
             )
@@ -493,7 +500,8 @@ class Workbench:
             if mode != DIAGNOSTICS or "ASL004" in settings.ignored_diagnostics:
                 return Outcome()
             message = (
-                f"file is {size / 1048576:.1f} MiB, over the {MAX_FILE_BYTES // 1048576} MiB limit; "
+                f"file is {size / 1048576:.1f} MiB, over the {MAX_FILE_BYTES // 1048576} MiB "
+                "limit; "
                 "skipped"
             )
             return Outcome(
@@ -557,7 +565,8 @@ class AsynclintServer(LanguageServer):
         return await asyncio.wrap_future(self.engine.submit(function, *args))
 
     def target(self, uri: str) -> Optional[Tuple[Target, Optional[int]]]:
-        """The open document at ``uri`` (text, version), or None when it is not open or not Python."""
+        """The open document at ``uri`` (text, version), or None when it is not open or not
+        Python."""
         if unquote(uri) not in self.workspace.text_documents:
             return None
         document = self.workspace.get_text_document(uri)
@@ -576,7 +585,7 @@ class AsynclintServer(LanguageServer):
 
     # messages
 
-    def tell(self, problems: Iterable[Tuple[int, str]]) -> None:
+    def tell(self, problems: Iterable[Tuple[types.MessageType, str]]) -> None:
         """Show each problem once (until the settings or configuration change) and log it."""
         for kind, message in problems:
             if message in self.shown:
@@ -589,7 +598,7 @@ class AsynclintServer(LanguageServer):
             except Exception:  # pragma: no cover - the client is gone
                 logger.exception("could not send a message to the client")
 
-    def log(self, message: str, kind: int = types.MessageType.Log) -> None:
+    def log(self, message: str, kind: types.MessageType = types.MessageType.Log) -> None:
         try:
             self.window_log_message(types.LogMessageParams(type=kind, message=message))
         except Exception:  # pragma: no cover

@@ -4,8 +4,8 @@ One model is built per file, during the engine's single traversal. It knows
 
 * which qualified name an expression refers to (``t.sleep`` after ``import time as t`` is
   ``time.sleep``; a name rebound by an assignment or a parameter is no longer the import),
-* the stack of enclosing scopes (module, class, def, async def, lambda, comprehension), so that a call
-  in a sync def or lambda nested in a coroutine is known not to run in the coroutine,
+* the stack of enclosing scopes (module, class, def, async def, lambda, comprehension), so that a
+  call in a sync def or lambda nested in a coroutine is known not to run in the coroutine,
 * how the value of an expression is used (awaited, discarded, assigned, returned, passed on...),
 * light types: names and ``self.`` attributes bound from known constructors or annotations,
 * which callable a call reaches, through the file's own definitions and a pluggable project index,
@@ -21,7 +21,7 @@ from __future__ import annotations
 import builtins
 from dataclasses import dataclass
 from enum import Enum
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Dict, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
@@ -33,6 +33,7 @@ from .knowledge import (
     MEMBER_TYPES,
     THREAD_RUNNERS,
     TYPE_ALIASES,
+    TypeAnswer,
     public_name,
 )
 from .syntax import dotted_name
@@ -101,9 +102,9 @@ class Binding:
 class Scope:
     """A namespace on the stack. Bindings are computed on first use."""
 
-    __slots__ = ("kind", "node", "parent", "_bindings", "_globals", "_attributes")
+    __slots__ = ("_attributes", "_bindings", "_globals", "kind", "node", "parent")
 
-    def __init__(self, kind: ScopeKind, node: cst.CSTNode, parent: Optional["Scope"]) -> None:
+    def __init__(self, kind: ScopeKind, node: cst.CSTNode, parent: Optional[Scope]) -> None:
         self.kind = kind
         self.node = node
         self.parent = parent
@@ -305,7 +306,8 @@ _CONDITION_PARENTS = (cst.If, cst.While, cst.Assert)
 
 
 class SemanticModel:
-    """Per-file knowledge shared by every rule. Positional questions refer to the node being visited."""
+    """Per-file knowledge shared by every rule. Positional questions refer to the node being
+    visited."""
 
     def __init__(
         self,
@@ -400,7 +402,8 @@ class SemanticModel:
     # -- how is a value used --------------------------------------------------------------------
 
     def usage(self, node: Optional[cst.CSTNode] = None) -> Usage:
-        """How the value of ``node`` (default: the current node; else one of its ancestors) is used."""
+        """How the value of ``node`` (default: the current node; else one of its ancestors) is
+        used."""
         position = len(self.stack) - 1 if node is None else _index_of(self.stack, node)
         while position > 0:
             child, parent = self.stack[position], self.stack[position - 1]
@@ -598,7 +601,7 @@ class SemanticModel:
         member: str,
         scope: Optional[Scope],
         depth: int,
-        table: Dict[str, object],
+        table: Mapping[str, TypeAnswer],
     ):
         owner_type = self.type_of(receiver, scope, depth + 1)
         if owner_type is None:
@@ -611,7 +614,7 @@ class SemanticModel:
         return known
 
     def _type_of_bindings(self, bindings: List[Binding], owner: Scope, depth: int) -> Optional[str]:
-        types = set()
+        types: Set[Optional[TypeAnswer]] = set()
         for binding in bindings:
             if binding.annotation is not None:
                 types.add(self._annotated_type(binding.annotation, owner.parent or owner))
@@ -737,8 +740,8 @@ class SemanticModel:
                 return self.index.lookup(f"{receiver_type}.{func.attr.value}") or self._method_of(
                     receiver_type, func.attr.value
                 )
-        qualname = self.qualified_name(func)
-        return self.symbol(qualname) if qualname is not None else None
+        called = self.qualified_name(func)
+        return self.symbol(called) if called is not None else None
 
     def _method_of(self, class_qualname: str, method: str) -> Optional[Symbol]:
         symbol = self.symbol(class_qualname)
@@ -748,20 +751,20 @@ class SemanticModel:
 
     # -- classes --------------------------------------------------------------------------------
 
-    def class_info(self, node: cst.ClassDef, scope: Scope) -> "ClassInfo":
+    def class_info(self, node: cst.ClassDef, scope: Scope) -> ClassInfo:
         return ClassInfo(self, node, Scope(ScopeKind.CLASS, node, scope))
 
-    def _enclosing_class(self) -> Optional["ClassInfo"]:
+    def _enclosing_class(self) -> Optional[ClassInfo]:
         function = self.enclosing_function()
         if function is None or function.parent is None or function.parent.kind != ScopeKind.CLASS:
             return None
         class_scope = function.parent
         return ClassInfo(self, class_scope.node, class_scope)  # type: ignore[arg-type]
 
-    def self_class(self, name: cst.Name, scope: Optional[Scope] = None) -> Optional["ClassInfo"]:
+    def self_class(self, name: cst.Name, scope: Optional[Scope] = None) -> Optional[ClassInfo]:
         """The class whose instance (or the class itself, for ``cls``) ``name`` is: the first
         parameter of a method, not rebound in its body. None outside methods."""
-        current = scope or self.scope
+        current: Optional[Scope] = scope or self.scope
         while current is not None and current.kind == ScopeKind.COMPREHENSION:
             current = current.parent
         if current is None or current.kind != ScopeKind.FUNCTION or current.parent is None:
@@ -796,7 +799,7 @@ class ClassInfo:
                 if qualname is not None:
                     yield qualname
 
-    def bases(self) -> Iterator["ClassInfo"]:
+    def bases(self) -> Iterator[ClassInfo]:
         """The bases defined in this file."""
         for qualname in self.base_names():
             symbol = self.model.symbol(qualname)
@@ -949,13 +952,13 @@ def _index_of(stack: List[cst.CSTNode], node: cst.CSTNode) -> int:
 
 
 __all__ = [
-    "SemanticModel",
-    "Scope",
     "Binding",
     "BindingKind",
-    "ScopeKind",
-    "Usage",
     "ClassInfo",
-    "dotted_name",
+    "Scope",
+    "ScopeKind",
+    "SemanticModel",
+    "Usage",
     "decorator_name",
+    "dotted_name",
 ]

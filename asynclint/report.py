@@ -6,7 +6,7 @@ import json
 import os
 import textwrap
 from collections import Counter
-from typing import TYPE_CHECKING, Callable, Dict, List, Sequence, TextIO, Type, Union
+from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence, TextIO, Type, Union
 
 from .findings import Diagnostic, Finding
 
@@ -49,7 +49,7 @@ def _read_lines(path: str) -> List[str]:
 
 
 def as_dict(finding: Finding) -> dict:
-    fix = None
+    fix: Optional[Dict[str, object]] = None
     if finding.fix_applicability is not None:
         fix = {"applicability": finding.fix_applicability, "message": finding.fix_message}
         if finding.edits is not None:
@@ -94,7 +94,8 @@ def _is_engine_code(code: str) -> bool:
 
 
 def _report_path(path: str) -> str:
-    """The path as given, with '/' separators and without a leading './' (CI tools want repo-relative paths)."""
+    """The path as given, with '/' separators and without a leading './' (CI tools want
+    repo-relative paths)."""
     if os.sep != "/":
         path = path.replace(os.sep, "/")
     while path.startswith("./") and len(path) > 2:
@@ -110,20 +111,24 @@ def _folded(text: str) -> str:
 # SARIF 2.1.0 -------------------------------------------------------------------------------------
 
 
-def _sarif_descriptor(meta: Union[Type["Rule"], Diagnostic]) -> dict:
+def _sarif_descriptor(meta: Union[Type[Rule], Diagnostic]) -> dict:
     """A reportingDescriptor for a rule class or an engine Diagnostic."""
     from . import docs
 
     code, name, message = meta.code, meta.name, meta.message
     rationale = meta.rationale or message
-    engine = isinstance(meta, Diagnostic)
+    engine = _is_engine_code(code)
     text_parts = [f"{code} {name}: {message}"]
     markdown_parts = [f"**{code} `{name}`**: {message}"]
     properties: dict
-    if isinstance(meta, Diagnostic):
+    if isinstance(meta, Diagnostic):  # an engine diagnostic, or a rule known by its findings only
         text_parts.append(docs.as_text(rationale))
         markdown_parts.append(docs.as_markdown(rationale))
-        properties = {"tags": ["asynclint", "engine"], "fixKind": "none"}
+        properties = (
+            {"tags": ["asynclint", "engine"], "fixKind": "none"}
+            if engine
+            else {"tags": ["asynclint", "async"], "fixKind": "none", "enabledByDefault": True}
+        )
     else:
         for heading, text in docs.sections(meta):
             text_parts.append(f"{heading}:\n\n{docs.as_text(text)}")
@@ -152,7 +157,8 @@ def _sarif_descriptor(meta: Union[Type["Rule"], Diagnostic]) -> dict:
 
 
 def _sarif_artifact_location(path: str) -> dict:
-    """A URI for the path: a file: URI when absolute, else a relative reference against %SRCROOT%."""
+    """A URI for the path: a file: URI when absolute, else a relative reference against
+    %SRCROOT%."""
     from pathlib import Path
     from urllib.parse import quote
 
@@ -167,7 +173,11 @@ def _sarif_artifact_location(path: str) -> dict:
 
 
 def sarif(
-    findings: Sequence[Finding], out: TextIO, *, rules: Sequence[type] = (), **_: object
+    findings: Sequence[Finding],
+    out: TextIO,
+    *,
+    rules: Sequence[Type[Rule]] = (),
+    **_: object,
 ) -> None:
     """A SARIF 2.1.0 log with one run, for GitHub code scanning and other SARIF viewers.
 
@@ -182,8 +192,8 @@ def sarif(
     descriptors: List[dict] = []
     index_of: Dict[str, int] = {}
 
-    def describe(meta: object) -> None:
-        code = getattr(meta, "code")
+    def describe(meta: Union[Type[Rule], Diagnostic]) -> None:
+        code = meta.code
         if code not in index_of:
             index_of[code] = len(descriptors)
             descriptors.append(_sarif_descriptor(meta))
@@ -198,7 +208,7 @@ def sarif(
         if (
             finding.code not in index_of
         ):  # a rule not passed in `rules`: describe it from the finding
-            describe(_FindingMeta(finding.code, finding.name, finding.message, ""))
+            describe(Diagnostic(finding.code, finding.name, finding.message, ""))
         descriptor = descriptors[index_of[finding.code]]
         result: dict = {
             "ruleId": finding.code,
@@ -247,13 +257,6 @@ def sarif(
     out.write("\n")
 
 
-class _FindingMeta:
-    """Metadata for a code that reached a report without its rule class (never for the built-ins)."""
-
-    def __init__(self, code: str, name: str, message: str, rationale: str) -> None:
-        self.code, self.name, self.message, self.rationale = code, name, message, rationale
-
-
 # GitHub Actions workflow commands ----------------------------------------------------------------
 
 
@@ -268,7 +271,8 @@ def escape_workflow_property(value: str) -> str:
 
 
 def github(findings: Sequence[Finding], out: TextIO, **_: object) -> None:
-    """One GitHub Actions ``::error`` workflow command per finding; the runner turns them into annotations.
+    """One GitHub Actions ``::error`` workflow command per finding; the runner turns them into
+    annotations.
 
     Every finding is an ``error`` annotation, rules and engine diagnostics alike: any finding makes
     ``asynclint check`` exit 1 and fail the step, and the annotations should say so. Columns are
@@ -296,10 +300,10 @@ def github(findings: Sequence[Finding], out: TextIO, **_: object) -> None:
 def gitlab(findings: Sequence[Finding], out: TextIO, **_: object) -> None:
     """A GitLab Code Quality report (a Code Climate issue list) as a JSON array.
 
-    Severity is ``major`` for rule findings and ``critical`` for engine diagnostics (ASL0xx: the file
-    could not be linted at all). The fingerprint is the SHA-256 of path, code, message and the
-    number of earlier identical (path, code, message) findings in the file, so it survives edits that
-    only move the code, and GitLab can tell new findings from old ones in merge requests.
+    Severity is ``major`` for rule findings and ``critical`` for engine diagnostics (ASL0xx: the
+    file could not be linted at all). The fingerprint is the SHA-256 of path, code, message and the
+    number of earlier identical (path, code, message) findings in the file, so it survives edits
+    that only move the code, and GitLab can tell new findings from old ones in merge requests.
     """
     import hashlib
 
@@ -311,7 +315,7 @@ def gitlab(findings: Sequence[Finding], out: TextIO, **_: object) -> None:
         occurrence = seen[key]
         seen[key] += 1
         fingerprint = hashlib.sha256(
-            f"{path}:{finding.code}:{finding.message}:{occurrence}".encode("utf-8")
+            f"{path}:{finding.code}:{finding.message}:{occurrence}".encode()
         )
         issues.append(
             {

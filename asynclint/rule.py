@@ -27,7 +27,7 @@ class Reporter(Protocol):
 
     model: SemanticModel
 
-    def add(self, rule: "Rule", node: cst.CSTNode, message: str, fix: Optional["Fix"]) -> None: ...
+    def add(self, rule: Rule, node: cst.CSTNode, message: str, fix: Optional[Fix]) -> None: ...
 
 
 FRAMEWORKS: FrozenSet[str] = frozenset({"asyncio", "trio", "anyio"})
@@ -92,7 +92,7 @@ class Rule:
 
     def __init__(self, run: Reporter) -> None:
         self._run = run
-        self.model: "SemanticModel" = run.model
+        self.model: SemanticModel = run.model
 
     def report(
         self,
@@ -101,7 +101,8 @@ class Rule:
         *,
         fix: Optional[Fix] = None,
     ) -> None:
-        """Report a finding at ``node``. A fix whose kind exceeds the rule's declared one is a bug."""
+        """Report a finding at ``node``. A fix whose kind exceeds the rule's declared one is a
+        bug."""
         if fix is not None and self.fix_kind is FixKind.NONE:
             raise TypeError(f"{self.code} declares no fix but reported one")
         self._run.add(self, node, message or self.message, fix)
@@ -124,7 +125,8 @@ class Rule:
             raise ValueError(f"rule {cls.__qualname__} lacks {', '.join(missing)}")
         if not re.fullmatch(r"ASL[1-9]\d\d", cls.code):
             raise ValueError(
-                f"rule {cls.__qualname__}: code {cls.code!r} is not ASL followed by 3 digits (1xx-9xx)"
+                f"rule {cls.__qualname__}: code {cls.code!r} is not ASL followed by 3 digits "
+                "(1xx-9xx)"
             )
         if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", cls.name):
             raise ValueError(f"rule {cls.code}: name {cls.name!r} is not kebab-case")

@@ -94,7 +94,7 @@ def lint_files(
     settings: Settings,
     options: RunOptions,
     linter: Optional[Linter] = None,
-    cache: Optional["FindingsCache"] = None,
+    cache: Optional[FindingsCache] = None,
 ) -> List[FileResult]:
     """Lint ``files``, in worker processes when there are enough of them; results in input order.
 
@@ -123,7 +123,7 @@ def lint_files(
 
 def project_index(
     tasks: Sequence[Tuple[str, FileSettings, RunOptions]],
-    cache: Optional["FindingsCache"],
+    cache: Optional[FindingsCache],
     jobs: int,
 ) -> ProjectIndex:
     """The index of every linted file, outlines reused from the cache next to the findings cache."""
@@ -171,6 +171,6 @@ def _run_tasks(
 
 def default_jobs() -> int:
     try:
-        return max(1, len(os.sched_getaffinity(0)))  # type: ignore[attr-defined]
+        return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not Linux
         return os.cpu_count() or 1

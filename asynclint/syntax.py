@@ -12,10 +12,21 @@ of the node being visited; everything else is a function of the nodes it is give
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Dict, FrozenSet, Iterator, List, Optional, Sequence, Tuple
+from typing import (
+    TYPE_CHECKING,
+    Dict,
+    FrozenSet,
+    Iterator,
+    List,
+    Optional,
+    Sequence,
+    Tuple,
+    Union,
+    cast,
+)
 
 import libcst as cst
-from libcst.metadata import CodeRange
+from libcst.metadata import BaseMetadataProvider, CodeRange
 from libcst.metadata.position_provider import PositionProvidingCodegenState
 
 if TYPE_CHECKING:
@@ -102,7 +113,7 @@ class _PositionSink:
     """Stands in for libcst's PositionProvider during a position-recording code generation."""
 
     def __init__(self) -> None:
-        self._computed: Dict[cst.CSTNode, object] = {}
+        self._computed: Dict[cst.CSTNode, CodeRange] = {}
 
 
 def positions(module: cst.Module) -> Dict[cst.CSTNode, CodeRange]:
@@ -110,10 +121,13 @@ def positions(module: cst.Module) -> Dict[cst.CSTNode, CodeRange]:
     the engine asks only for a file with findings, a rule only when it has something to say)."""
     sink = _PositionSink()
     state = PositionProvidingCodegenState(
-        default_indent=module.default_indent, default_newline=module.default_newline, provider=sink
+        default_indent=module.default_indent,
+        default_newline=module.default_newline,
+        # The code generation only records into provider._computed: a plain sink will do.
+        provider=cast("BaseMetadataProvider[CodeRange]", sink),
     )
     module._codegen(state)
-    return sink._computed  # type: ignore[return-value]
+    return sink._computed
 
 
 # -- arguments ----------------------------------------------------------------------------------
@@ -162,7 +176,8 @@ def is_true(node: cst.BaseExpression) -> bool:
 def method_calls(
     node: cst.CSTNode, methods: FrozenSet[str]
 ) -> Iterator[Tuple[cst.Call, cst.BaseExpression]]:
-    """Calls ``<receiver>.<method>(...)`` under ``node`` (not in nested scopes), with the receiver."""
+    """Calls ``<receiver>.<method>(...)`` under ``node`` (not in nested scopes), with the
+    receiver."""
     for child in walk(node, into_scopes=False):
         if (
             isinstance(child, cst.Call)
@@ -292,7 +307,7 @@ def held_with_items(model: SemanticModel) -> List[Tuple[cst.With, cst.BaseExpres
 
 def statement_of(
     model: SemanticModel,
-) -> Tuple[Optional[cst.BaseStatement], Optional[cst.BaseSuite], int]:
+) -> Tuple[Optional[cst.BaseStatement], Optional[Union[cst.IndentedBlock, cst.Module]], int]:
     """The statement holding the current node, the block that lists it, and its place there."""
     stack = model.stack
     for position in range(len(stack) - 1, 0, -1):
@@ -358,7 +373,8 @@ def enclosing_tries(model: SemanticModel) -> Iterator[cst.Try]:
 
 
 def in_loop(model: SemanticModel) -> bool:
-    """The current node runs repeatedly: inside a for/while body (or comprehension) of its function."""
+    """The current node runs repeatedly: inside a for/while body (or comprehension) of its
+    function."""
     for node in model.ancestors():
         if isinstance(node, (cst.FunctionDef, cst.Lambda)):
             return False

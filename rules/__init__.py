@@ -1,4 +1,5 @@
-"""The built-in rule pack, registered in the ``asynclint.rules`` entry-point group like any other pack.
+"""The built-in rule pack, registered in the ``asynclint.rules`` entry-point group like any
+other pack.
 
 Each family package ends with its own ``RULES``; this tuple joins them.
 """

@@ -126,7 +126,8 @@ LIBRARY_COROUTINES = frozenset(
 
 #: Awaitables that start their work even when dropped: what is lost is different, so is the message.
 DROPPED_AWAITABLE_CONSEQUENCES = {
-    "asyncio.gather": "its awaitables run as tasks, but nothing waits for them and their errors are lost",
+    "asyncio.gather": "its awaitables run as tasks, but nothing waits for them and their "
+    "errors are lost",
 }
 
 #: Functions that schedule a task and return the only strong reference to it.

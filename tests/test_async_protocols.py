@@ -5,6 +5,9 @@ from __future__ import annotations
 import textwrap
 
 import libcst as cst
+
+from asynclint.index import EMPTY_INDEX, ProjectIndex
+from asynclint.model import SemanticModel
 from asynclint.rules.coroutines.protocols import (
     AENTER,
     AITER,
@@ -15,11 +18,8 @@ from asynclint.rules.coroutines.protocols import (
     function_support,
 )
 
-from asynclint.index import ProjectIndex
-from asynclint.model import SemanticModel
 
-
-def protocols(code: str, index: ProjectIndex = ProjectIndex()) -> AsyncProtocols:
+def protocols(code: str, index: ProjectIndex = EMPTY_INDEX) -> AsyncProtocols:
     module = cst.parse_module(textwrap.dedent(code))
     return AsyncProtocols(SemanticModel(module, module_name="pkg.mod", index=index))
 

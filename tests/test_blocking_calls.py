@@ -3,9 +3,8 @@ project declares blocking in its configuration."""
 
 from __future__ import annotations
 
-from asynclint.rules.blocking.catalogue import CATALOGUE, blocking_entry, blocking_method
-
 from asynclint.registry import load_rules
+from asynclint.rules.blocking.catalogue import CATALOGUE, blocking_entry, blocking_method
 from asynclint.testing import lint
 
 RULES = tuple(rule for rule in load_rules() if rule.code.startswith("ASL10"))
@@ -40,7 +39,10 @@ def test_every_entry_advises_every_framework():
 
 
 def test_configured_blocking_calls_are_reported_with_their_advice():
-    source = "import mylib\n\nasync def handler():\n    return mylib.fetch(1)\n\ndef sync():\n    mylib.fetch(2)\n"
+    source = (
+        "import mylib\n\nasync def handler():\n    return mylib.fetch(1)\n\ndef sync():\n "
+        "   mylib.fetch(2)\n"
+    )
     assert findings_of(source) == []
     findings = findings_of(source, [("mylib.fetch", "use mylib.afetch")])
     assert [(line, code) for line, code, _ in findings] == [(4, "ASL101")]

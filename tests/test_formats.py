@@ -1,4 +1,5 @@
-"""The CI output formats (SARIF, GitHub workflow commands, GitLab Code Quality), run through the real CLI."""
+"""The CI output formats (SARIF, GitHub workflow commands, GitLab Code Quality), run through the
+real CLI."""
 
 from __future__ import annotations
 
@@ -30,14 +31,16 @@ def run(fmt: str, *paths: str, expect: int = 1) -> str:
 
 @pytest.fixture
 def project(tmp_path, monkeypatch):
-    """A directory with one file with two findings, as the current directory (paths stay relative)."""
+    """A directory with one file with two findings, as the current directory (paths stay
+    relative)."""
     (tmp_path / "app.py").write_text(SOURCE, encoding="utf-8")
     (tmp_path / "ok.py").write_text(CLEAN, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
 
-# SARIF ---------------------------------------------------------------------------------------------
+# SARIF
+# ---------------------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -139,7 +142,8 @@ def test_the_schema_rejects_a_broken_log(project, sarif_validator):
         sarif_validator.validate(log)
 
 
-# GitHub workflow commands --------------------------------------------------------------------------
+# GitHub workflow commands
+# --------------------------------------------------------------------------
 
 
 def test_github_lines(project):
@@ -165,12 +169,14 @@ def test_github_escapes_paths_and_messages():
     out = StringIO()
     github([finding], out)
     assert out.getvalue() == (
-        "::error file=dir%2Cx/a%3Ab%25.py,line=2,col=1,endLine=2,endColumn=4,title=ASL100 blocking-sleep"
+        "::error file=dir%2Cx/a%3Ab%25.py,line=2,col=1,endLine=2,endColumn=4,title=ASL100 "
+        "blocking-sleep"
         "::50%25 of%0Ait: a, b\n"
     )
 
 
-# GitLab Code Quality -------------------------------------------------------------------------------
+# GitLab Code Quality
+# -------------------------------------------------------------------------------
 
 
 def test_gitlab_report(project):

@@ -202,7 +202,8 @@ def test_installed_libraries_are_indexed_lazily_and_cached_by_distribution(tmp_p
     )
     write(
         site / "fakehttp" / "client.pyi",
-        "class ClientSession:\n    async def close(self) -> None: ...\n    def request(self, url: str) -> str: ...\n",
+        "class ClientSession:\n    async def close(self) -> None: ...\n    def request(self, "
+        "url: str) -> str: ...\n",
     )
     code = textwrap.dedent("""
         import fakehttp

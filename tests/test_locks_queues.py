@@ -6,10 +6,10 @@ from __future__ import annotations
 import textwrap
 
 import libcst as cst
-from asynclint.rules.primitives import identity
 
 from asynclint.engine import _Hooks, walk
 from asynclint.model import SemanticModel
+from asynclint.rules.primitives import identity
 from asynclint.testing import lint
 
 

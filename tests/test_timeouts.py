@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from asynclint.rules.timeouts.network_await_without_timeout import NetworkAwaitWithoutTimeout
-
 from asynclint.index import EMPTY_INDEX, CallSite, ProjectIndex
+from asynclint.rules.timeouts.network_await_without_timeout import NetworkAwaitWithoutTimeout
 from asynclint.testing import lint
 
 

@@ -87,7 +87,7 @@ def blocking_chain(
     key = ("blocking-chain", qualname)
     memo = index.memo
     if key in memo:
-        return memo[key]  # type: ignore[return-value]
+        return memo[key]
     visiting = _visiting if _visiting is not None else set()
     if _depth > MAX_CHAIN or qualname in visiting:
         return None  # a cycle or a deep chain: say nothing rather than something uncertain
@@ -201,6 +201,9 @@ class BlockingHelper(BlockingCall):
         if chain is None:
             return
         shown = last_name(node.func) or "call"
-        message = f"{shown}() blocks the event loop: {chain.describe(shown)}; run it in {TO_THREAD[self.model.framework]}()"
+        message = (
+            f"{shown}() blocks the event loop: {chain.describe(shown)}; run it in "
+            f"{TO_THREAD[self.model.framework]}()"
+        )
         entry = Blocking(self.code, "blocks", {})
         self.report(node, message, fix=self._fix(node, entry, shown))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import FrozenSet, Optional, Tuple
+from typing import FrozenSet, List, Optional, Tuple
 
 import libcst as cst
 
@@ -45,7 +45,8 @@ class BlockingMatch:
 
 
 def match_blocking_call(model: SemanticModel, node: cst.Call) -> Optional[BlockingMatch]:
-    """The catalogue (or configuration) entry a call matches, ignoring non-blocking argument forms."""
+    """The catalogue (or configuration) entry a call matches, ignoring non-blocking argument
+    forms."""
     cached = _LAST_MATCH
     if cached[0] is model and cached[1] is node:
         return cached[2]
@@ -120,7 +121,8 @@ def _mentions(node: cst.CSTNode, names: FrozenSet[str]) -> bool:
 
 
 def _catches(model: SemanticModel, exceptions: FrozenSet[str]) -> bool:
-    """The current node is in the body of a ``try`` (in the same function) that catches one of these."""
+    """The current node is in the body of a ``try`` (in the same function) that catches one of
+    these."""
     child: Optional[cst.CSTNode] = None
     for ancestor in model.ancestors():
         if isinstance(ancestor, (cst.FunctionDef, cst.Lambda)):
@@ -135,7 +137,8 @@ def _catches(model: SemanticModel, exceptions: FrozenSet[str]) -> bool:
 
 def _settled(model: SemanticModel, receiver: cst.BaseExpression, patterns: Tuple[str, ...]) -> bool:
     """The code around the call shows ``receiver`` is settled (see ``Blocking.settled_by``): the
-    enclosing function is searched for a local name, the whole file for an attribute (``self._sock``)."""
+    enclosing function is searched for a local name, the whole file for an attribute
+    (``self._sock``)."""
     function = model.enclosing_function()
     region = (
         function.node if isinstance(receiver, cst.Name) and function is not None else model.module
@@ -145,12 +148,11 @@ def _settled(model: SemanticModel, receiver: cst.BaseExpression, patterns: Tuple
     answer = model.memo.get(key)
     if answer is None:
         text = model.memo.get(("source", region))
-        if text is None:
+        if not isinstance(text, str):
             text = model.memo[("source", region)] = model.module.code_for_node(region)
         receiver_pattern = rf"(?<![\w.]){re.escape(written)}"
         answer = model.memo[key] = any(
-            re.search(p.replace("{receiver}", receiver_pattern), text)  # type: ignore[arg-type]
-            for p in patterns
+            re.search(p.replace("{receiver}", receiver_pattern), text) for p in patterns
         )
     return answer  # type: ignore[return-value]
 
@@ -229,7 +231,8 @@ class BlockingCall(Rule):
         if model.usage() not in _FIXABLE_USAGES or _contains_await(node):
             return None
         if _receiver_blocks(model, node.func):
-            return None  # `db.execute(q).fetchone()`: moving only fetchone to a thread would hide execute
+            # `db.execute(q).fetchone()`: moving only fetchone to a thread would hide execute
+            return None
         framework = model.framework
         to_thread_name = TO_THREAD[framework]
         to_thread, imports = reference_expression(model, to_thread_name)
@@ -257,7 +260,7 @@ class BlockingCall(Rule):
 
 def _receiver_blocks(model: SemanticModel, func: cst.BaseExpression) -> bool:
     """A blocking call inside the called expression itself (the receiver of a bound method)."""
-    pending = [func]
+    pending: List[cst.CSTNode] = [func]
     while pending:
         current = pending.pop()
         if isinstance(current, cst.Call) and _match(model, current) is not None:

@@ -122,7 +122,7 @@ SOCKET_IO = _per_framework(
     "use anyio streams (anyio.connect_tcp())",
 )
 TLS_SETUP = IN_A_THREAD
-NESTED_LOOP = {framework: "await the coroutine instead" for framework in TO_THREAD}
+NESTED_LOOP = dict.fromkeys(TO_THREAD, "await the coroutine instead")
 THREAD_WAIT = IN_A_THREAD
 FUTURE_WAIT = _per_framework(
     "await asyncio.wrap_future(future)",
@@ -139,7 +139,7 @@ QUEUE_WAIT = _per_framework(
 
 
 def _entries(names: Iterable[str], entry: Blocking) -> Dict[str, Blocking]:
-    return {name: entry for name in names}
+    return dict.fromkeys(names, entry)
 
 
 def _methods(types: Iterable[str], methods: Iterable[str]) -> Tuple[str, ...]:
@@ -216,7 +216,8 @@ CATALOGUE.update(
             ),
             Blocking("ASL102", "runs a process and waits for it", SUBPROCESS),
         ),
-        # Starting a process forks and executes it from the loop's thread; os.popen also hands back a
+        # Starting a process forks and executes it from the loop's thread; os.popen also hands back
+        # a
         # pipe whose reads block.
         **_entries(
             ("subprocess.Popen", "os.popen"),
@@ -440,7 +441,8 @@ CATALOGUE.update(
                     "samefile",
                 ),
             ),
-            # Not listed: os.getcwd, Path.cwd/absolute, os.path.abspath/relpath (the kernel answers the
+            # Not listed: os.getcwd, Path.cwd/absolute, os.path.abspath/relpath (the kernel answers
+            # the
             # working directory from memory) and expanduser/Path.home (they read $HOME).
         ),
         Blocking("ASL105", "queries the filesystem", FILESYSTEM),
@@ -850,7 +852,8 @@ JOINABLE_THREAD_QUEUES = (
     "queue.PriorityQueue",
     "multiprocessing.JoinableQueue",
 )
-THREAD_QUEUES = JOINABLE_THREAD_QUEUES + (
+THREAD_QUEUES = (
+    *JOINABLE_THREAD_QUEUES,
     "queue.SimpleQueue",
     "multiprocessing.Queue",
     "multiprocessing.SimpleQueue",
@@ -873,7 +876,8 @@ CATALOGUE.update(
             THREAD_WAIT,
             nonblocking_when=(_zero("timeout", 1),),
         ),
-        # Joining a thread the code has seen finish (`while t.is_alive(): await sleep(...)`) is instant.
+        # Joining a thread the code has seen finish (`while t.is_alive(): await sleep(...)`) is
+        # instant.
         **_entries(
             ("threading.Thread.join", "multiprocessing.Process.join"),
             Blocking(

@@ -14,7 +14,10 @@ class ExitInFinally(Rule):
     code = "ASL701"
     name = "exit-in-finally"
     summary = "`return`, `break` or `continue` leaving a `finally` block of a coroutine"
-    message = "return, break or continue in a finally block swallows cancellation and every other exception"
+    message = (
+        "return, break or continue in a finally block swallows cancellation and every "
+        "other exception"
+    )
     rationale = """
         Leaving a finally block with return, break or continue discards the exception that was
         propagating through it: in a coroutine that includes the cancellation, so the task carries

@@ -1,4 +1,5 @@
-"""Which handlers catch cancellation, and which tasks a function cancels: what the ASL7xx rules (and ASL402) share."""
+"""Which handlers catch cancellation, and which tasks a function cancels: what the ASL7xx rules
+(and ASL402) share."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ def _caught_types(handler: cst.ExceptHandler) -> List[cst.BaseExpression]:
 
 def cancellation_caught(model: SemanticModel, handler) -> Optional[Tuple[str, bool]]:
     """What in ``handler``'s clause catches cancellation, and whether it catches only that:
-    ``("asyncio.CancelledError", True)``, ``("BaseException", False)``, ``("bare except", False)``."""
+    ``("asyncio.CancelledError", True)``, ``("BaseException", False)``, ``("bare except",
+    False)``."""
     if handler.type is None:
         return "a bare except", False
     types = _caught_types(handler)

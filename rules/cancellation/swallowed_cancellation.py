@@ -190,10 +190,10 @@ def _awaits_only_cancelled(body: cst.CSTNode, cancelled: Set[str]) -> bool:
 def _awaits_a_task_object(body: cst.CSTNode) -> bool:
     """The try body is one ``await <name or attribute>``: waiting for a task or future that already
     exists, whose own cancellation is what a handler there usually expects."""
-    statements = getattr(body, "body", ())
+    statements: Sequence[cst.CSTNode] = getattr(body, "body", ())
     if len(statements) != 1 or not isinstance(statements[0], cst.SimpleStatementLine):
         return False
-    (small,) = statements[0].body if len(statements[0].body) == 1 else (None,)
+    small = statements[0].body[0] if len(statements[0].body) == 1 else None
     value = small.value if isinstance(small, (cst.Expr, cst.Assign)) else None
     return isinstance(value, cst.Await) and isinstance(value.expression, (cst.Name, cst.Attribute))
 
@@ -248,14 +248,14 @@ class SwallowedCancellation(Rule):
     fix_summary = "re-raise at the end of the handler, or a re-raising handler before a broad one"
     message = "cancellation is caught and not re-raised, so the task cannot be cancelled"
     rationale = """
-        Cancelling a task (a timeout expiring, a TaskGroup or nursery shutting down, Ctrl-C, a server
-        stopping) raises asyncio.CancelledError, trio.Cancelled or anyio's cancellation class at
-        the task's current await. A handler that catches it and carries on makes the task
+        Cancelling a task (a timeout expiring, a TaskGroup or nursery shutting down, Ctrl-C, a
+        server stopping) raises asyncio.CancelledError, trio.Cancelled or anyio's cancellation class
+        at the task's current await. A handler that catches it and carries on makes the task
         uncancellable: timeouts do nothing, shutdowns hang, a TaskGroup waits forever. Flagged in a
-        coroutine, around code that awaits: `except CancelledError` (alone or in a tuple),
-        `except trio.Cancelled`, `except anyio.get_cancelled_exc_class()`, `except BaseException`
-        and a bare `except:` whose handler can finish without raising (falling through, return,
-        break, continue), and `contextlib.suppress()` of those classes around an await.
+        coroutine, around code that awaits: `except CancelledError` (alone or in a tuple), `except
+        trio.Cancelled`, `except anyio.get_cancelled_exc_class()`, `except BaseException` and a bare
+        `except:` whose handler can finish without raising (falling through, return, break,
+        continue), and `contextlib.suppress()` of those classes around an await.
 
         Raising another exception in place of the cancellation defeats it as well (a timeout or
         cancel scope never sees its own cancellation, a TaskGroup records a failure): flagged in a
@@ -358,7 +358,8 @@ class SwallowedCancellation(Rule):
                 if not cancelled_tasks:
                     self.report(
                         handler,
-                        f"{'a bare except' if handler.type is None else 'except ' + name} around an "
+                        f"{'a bare except' if handler.type is None else 'except ' + name} "
+                        "around an "
                         "await raises another exception in place of the cancellation: "
                         "cancel scopes and timeouts no longer see it",
                     )
@@ -440,7 +441,7 @@ class SwallowedCancellation(Rule):
         module = spelling.split(".")[0]
         text, imports = self.model.reference(module)
         expression = cst.parse_expression(text + spelling[len(module) :])
-        reraise = cst.ExceptHandler(
+        reraising = cst.ExceptHandler(
             body=cst.IndentedBlock(body=[cst.SimpleStatementLine(body=[cst.Raise()])]),
             type=expression,
             leading_lines=(),
@@ -448,7 +449,7 @@ class SwallowedCancellation(Rule):
         )
         handlers = list(node.handlers)
         index = handlers.index(handler)
-        handlers.insert(index, reraise)
+        handlers.insert(index, reraising)
         return Fix(
             node,
             node.with_changes(handlers=handlers),

@@ -16,7 +16,10 @@ class YieldInAsyncGeneratorContext(Rule):
         "`yield` inside any other `with`/`async with` block of an async generator, whose cleanup "
         "runs only when the generator is closed (not in context-manager or fixture generators)"
     )
-    message = "yield inside a with block of an async generator: its cleanup may run late, elsewhere, or never"
+    message = (
+        "yield inside a with block of an async generator: its cleanup may run late, "
+        "elsewhere, or never"
+    )
     rationale = """
         An async generator that yields inside `with`/`async with` leaves the block open while the
         consumer runs. If the consumer stops iterating early (a break, an exception, a timeout), the

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import List, Optional, Tuple
 
 import libcst as cst
 
@@ -15,7 +15,8 @@ from .protocols import LIBRARY_SUPPORT
 #: Frameworks that load plugin modules and await their module-level functions by name:
 #: root module -> prefix of those functions' names.
 FRAMEWORK_HOOK_PREFIXES = {
-    "homeassistant": "async_",  # integrations: async_setup_entry, async_get_config_entry_diagnostics...
+    # integrations: async_setup_entry, async_get_config_entry_diagnostics...
+    "homeassistant": "async_",
 }
 
 
@@ -29,9 +30,9 @@ class AsyncWithoutAwait(Rule):
     message = "async function never awaits; it could be a plain function"
     rationale = """
         An async def whose body never awaits, and has no 'async for' or 'async with', gains nothing
-        from being a coroutine: each call costs a coroutine object and a trip through the event loop,
-        every caller must await it, and a reader expects it to wait on something. Often it is a sign
-        that an 'await' was forgotten, or that the function should be a plain def.
+        from being a coroutine: each call costs a coroutine object and a trip through the event
+        loop, every caller must await it, and a reader expects it to wait on something. Often it is
+        a sign that an 'await' was forgotten, or that the function should be a plain def.
 
         Not flagged, because the async signature is required from outside: methods that override a
         method of a base class (or whose base classes are not all known), methods overridden in a
@@ -107,7 +108,7 @@ class AsyncWithoutAwait(Rule):
         scope = self.model.scope.parent  # the function's own scope is current; its owner is next
         if scope is None or scope.kind != ScopeKind.CLASS:
             return False
-        cls = ClassInfo(self.model, scope.node, scope)  # type: ignore[arg-type]
+        cls = ClassInfo(self.model, scope.node, scope)
         name = node.name.value
         if (id(scope.node), name) in self._overridden_methods():
             return True
@@ -146,7 +147,8 @@ class AsyncWithoutAwait(Rule):
         return False
 
     def _overridden_methods(self) -> set:
-        """(id of a module-level class, method name) for methods that a subclass in this file redefines."""
+        """(id of a module-level class, method name) for methods that a subclass in this file
+        redefines."""
         if self._overridden is None:
             self._overridden = set()
             classes = {
@@ -227,7 +229,7 @@ def _names_used_as_awaitables(module: cst.Module) -> set:
     the result on the spot (``return f()``, ``wait_for(f(), 1)``). Such a function must stay a
     coroutine function for whoever receives it. Matched by name, which errs towards silence."""
     used: set = set()
-    pending = [(module, None)]
+    pending: List[Tuple[cst.CSTNode, Optional[cst.CSTNode]]] = [(module, None)]
     while pending:
         node, parent = pending.pop()
         children: list = []

@@ -70,7 +70,10 @@ class CoroutineFunctionAsSyncCallback(Rule):
         "`run_in_executor`, `Thread(target=)`, `add_done_callback`, `signal`, `atexit`...), so "
         "its coroutine never runs"
     )
-    message = "a coroutine function is passed to an API that calls it synchronously: its coroutine never runs"
+    message = (
+        "a coroutine function is passed to an API that calls it synchronously: its "
+        "coroutine never runs"
+    )
     rationale = """
         loop.call_soon(), call_later(), call_at(), call_soon_threadsafe(), run_in_executor(),
         add_signal_handler(), add_reader()/add_writer(), add_done_callback(), asyncio.to_thread(),
@@ -88,9 +91,10 @@ class CoroutineFunctionAsSyncCallback(Rule):
         Sync functions, and lambdas that schedule the coroutine properly, such as
         lambda: asyncio.create_task(refresh()). The loop and future method names are matched on
         receivers of unknown type, but not on a class's own methods (self.call_later of a UI
-        framework may well await what it is given) nor on receivers of another known type. To run a coroutine from a callback, schedule it
-        with asyncio.create_task() (or asyncio.run_coroutine_threadsafe() from another thread); in
-        a thread, run it with asyncio.run().
+        framework may well await what it is given) nor on receivers of another known type. To run a
+        coroutine from a callback, schedule it with asyncio.create_task() (or
+        asyncio.run_coroutine_threadsafe() from another thread); in a thread, run it with
+        asyncio.run().
     """
     bad = """
         async def refresh():
@@ -133,7 +137,10 @@ class CoroutineFunctionAsSyncCallback(Rule):
         if called is None:
             return
         if isinstance(value, cst.Lambda):
-            message = f"{shown}() calls this lambda synchronously: the coroutine of {called}() is created and never runs"
+            message = (
+                f"{shown}() calls this lambda synchronously: the coroutine of {called}() "
+                "is created and never runs"
+            )
         else:
             message = (
                 f"{shown}() calls {called}() synchronously: the coroutine it creates never runs"
@@ -161,13 +168,15 @@ class CoroutineFunctionAsSyncCallback(Rule):
         self, receiver: cst.BaseExpression, receiver_type: Optional[str]
     ) -> bool:
         """Method names are matched on unknown receivers too, but not on a class's own methods
-        (``self.call_later`` of a UI framework may await what it is given) nor on other known types."""
+        (``self.call_later`` of a UI framework may await what it is given) nor on other known
+        types."""
         if receiver_type is not None:
             return receiver_type in LOOPS_AND_FUTURES
         return not (isinstance(receiver, cst.Name) and self.model.self_class(receiver) is not None)
 
     def _coroutine_function(self, expression: cst.BaseExpression) -> Optional[str]:
-        """The name of the coroutine function ``expression`` is (or a lambda just calls), else None."""
+        """The name of the coroutine function ``expression`` is (or a lambda just calls), else
+        None."""
         if (
             isinstance(expression, cst.Call)
             and self.model.qualified_name(expression.func) in PARTIALS

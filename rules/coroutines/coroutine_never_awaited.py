@@ -105,7 +105,10 @@ class CoroutineNeverAwaited(Rule):
         if usage is Usage.RETURNED:
             function = self.model.enclosing_function()
             if function is not None and function.is_async and not _is_generator(function.node):
-                return "is returned from a coroutine without 'await': the caller gets an unrun coroutine"
+                return (
+                    "is returned from a coroutine without 'await': the caller gets an unrun "
+                    "coroutine"
+                )
             return None
         if usage is Usage.ASSIGNED:
             return self._assigned_and_lost(node)

@@ -22,10 +22,10 @@ class GetEventLoopInCoroutine(Rule):
     message = "asyncio.get_event_loop() in a coroutine: use asyncio.get_running_loop()"
     rationale = """
         A coroutine always runs in a running event loop, and asyncio.get_running_loop() returns
-        exactly that loop. asyncio.get_event_loop() goes through the event loop policy instead: it is
-        deprecated outside a running loop since Python 3.10/3.12, its behaviour differs between
-        versions and policies, and it hides the intent. In a coroutine the two return the same
-        loop, so the replacement is safe.
+        exactly that loop. asyncio.get_event_loop() goes through the event loop policy instead: it
+        is deprecated outside a running loop since Python 3.10/3.12, its behaviour differs between
+        versions and policies, and it hides the intent. In a coroutine the two return the same loop,
+        so the replacement is safe.
 
         Only calls that run in the coroutine itself are flagged: not in a nested sync function or
         lambda (which may be called from a thread or before the loop starts), nor in sync

@@ -26,12 +26,12 @@ class SyncWithAsyncContextManager(Rule):
         is never taken and the session never opened.
 
         Recognised: asyncio locks, semaphores and conditions, asyncio.timeout(), TaskGroup, trio and
-        anyio locks, semaphores, capacity limiters, nurseries and task groups, aiohttp's ClientSession
-        and its request managers (session.get()...), httpx.AsyncClient, aiofiles.open(), redis.asyncio
-        clients, pipelines and locks, websockets' connect/serve and SQLAlchemy's async sessions and
-        engines; names and self. attributes bound from them or annotated with their types; classes
-        of the same file with __aenter__ and no __enter__ (through their bases in the file); and
-        functions decorated with @asynccontextmanager.
+        anyio locks, semaphores, capacity limiters, nurseries and task groups, aiohttp's
+        ClientSession and its request managers (session.get()...), httpx.AsyncClient,
+        aiofiles.open(), redis.asyncio clients, pipelines and locks, websockets' connect/serve and
+        SQLAlchemy's async sessions and engines; names and self. attributes bound from them or
+        annotated with their types; classes of the same file with __aenter__ and no __enter__
+        (through their bases in the file); and functions decorated with @asynccontextmanager.
 
         Inside a coroutine the fix turns the statement into 'async with' (when every item supports
         it). Elsewhere it is reported without a fix: the function itself has to become async.
@@ -83,5 +83,8 @@ class SyncWithAsyncContextManager(Rule):
                 "Use 'async with'",
                 FixKind.SAFE,
             )
-        message = f"{shown_object(offending[0])} is an async context manager: a plain 'with' fails; use 'async with'"
+        message = (
+            f"{shown_object(offending[0])} is an async context manager: a plain 'with' "
+            "fails; use 'async with'"
+        )
         self.report(offending[0], message, fix=fix)

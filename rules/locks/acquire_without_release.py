@@ -114,8 +114,8 @@ class AcquireWithoutRelease(Rule):
         self.report(node, message, fix=self._fix(node, statement, block, place, releases))
 
     def _releases_and_leaves(self, statement: cst.CSTNode, lock: cst.BaseExpression) -> bool:
-        """``if <plain test>: ...; lock.release(); raise/return/continue/break`` (no else): the early
-        exit releases the lock itself, and the test cannot fail."""
+        """``if <plain test>: ...; lock.release(); raise/return/continue/break`` (no else): the
+        early exit releases the lock itself, and the test cannot fail."""
         if (
             not isinstance(statement, cst.If)
             or statement.orelse is not None

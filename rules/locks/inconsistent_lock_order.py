@@ -196,7 +196,8 @@ class InconsistentLockOrder(Rule):
             self.report(
                 pair.site,
                 f"lock order: {how} while holding {pair.first.text}, but line {line} takes "
-                f"{other.second.text}{other_how} while holding {other.first.text}; two tasks (or threads) running both paths can deadlock",
+                f"{other.second.text}{other_how} while holding {other.first.text}; two tasks "
+                "(or threads) running both paths can deadlock",
             )
 
     def _taken_by(

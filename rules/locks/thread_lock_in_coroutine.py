@@ -178,7 +178,8 @@ class ThreadLockInCoroutine(Rule):
     def _message(self, lock_type: str, what: str) -> str:
         replacement = async_replacement(lock_type, self.model.framework)
         return (
-            f"{lock_type} in a coroutine: {what} across an await; another task (or a thread) waiting for it "
+            f"{lock_type} in a coroutine: {what} across an await; another task (or a thread) "
+            "waiting for it "
             f"then blocks the event loop, and the loop can deadlock; use {replacement}"
         )
 

@@ -54,7 +54,8 @@ class _QueueFacts:
             self.escape(rule, arg.value)
 
     def escape(self, rule: Rule, value: Optional[cst.BaseExpression]) -> None:
-        """``value`` is passed, stored, returned or yielded: code elsewhere may mark its items done."""
+        """``value`` is passed, stored, returned or yielded: code elsewhere may mark its items
+        done."""
         if (
             isinstance(value, (cst.Name, cst.Attribute))
             and rule.model.type_of(value) in JOINABLE_QUEUES

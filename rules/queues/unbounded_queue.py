@@ -88,7 +88,8 @@ class UnboundedQueue(Rule):
             if queue in self._fed_in_loop:
                 self.report(
                     call,
-                    f"{shown(call.func)}() has no maxsize and is filled in a loop: a producer faster "
+                    f"{shown(call.func)}() has no maxsize and is filled in a loop: a producer "
+                    "faster "
                     "than its consumers grows it without bound; give it a maxsize",
                 )
 

@@ -25,7 +25,10 @@ class DanglingTask(Rule):
         "garbage-collected mid-flight"
     )
     fix_summary = "keep it in a module-level set with `add_done_callback(set.discard)`"
-    message = "task is created and dropped; it can be garbage-collected mid-flight and its errors are lost"
+    message = (
+        "task is created and dropped; it can be garbage-collected mid-flight and its "
+        "errors are lost"
+    )
     rationale = """
         The event loop keeps only a weak reference to a task. A task whose creator drops the object
         returned by create_task() or ensure_future() can be garbage-collected before it finishes
@@ -69,7 +72,7 @@ class DanglingTask(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         usage = self.model.usage()
-        dropped = node
+        dropped: cst.BaseExpression = node
         if usage is Usage.AWAITED:
             parent = self.model.parent
             if not isinstance(parent, cst.Await) or self.model.usage(parent) is not Usage.DISCARDED:
@@ -198,7 +201,7 @@ def _name_counts(model, where: cst.CSTNode) -> Tuple[Dict[str, int], Dict[str, i
                 name = node.args[0].value.value
                 kept[name] = kept.get(name, 0) + 1
         counts = model.memo[key] = (uses, kept)
-    return counts  # type: ignore[return-value]
+    return counts
 
 
 def _targets_name(statement: Union[cst.Assign, cst.AnnAssign], name: str) -> bool:

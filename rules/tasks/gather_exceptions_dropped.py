@@ -88,8 +88,8 @@ class GatherExceptionsDropped(Rule):
                     )
 
     def _waits_for_cancelled_tasks(self, node: cst.Call) -> bool:
-        """``t.cancel()`` then ``await gather(t, ..., return_exceptions=True)``: the usual way to wait
-        until cancelled tasks have finished, where the CancelledErrors are expected."""
+        """``t.cancel()`` then ``await gather(t, ..., return_exceptions=True)``: the usual way to
+        wait until cancelled tasks have finished, where the CancelledErrors are expected."""
         function = self.model.enclosing_def()
         waited = [dotted_name(arg.value) for arg in node.args if arg.keyword is None]
         if function is None or not waited:

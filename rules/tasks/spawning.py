@@ -1,4 +1,5 @@
-"""Which calls start a task that nobody keeps, and where a task ends up: what the ASL4xx rules share."""
+"""Which calls start a task that nobody keeps, and where a task ends up: what the ASL4xx rules
+share."""
 
 from __future__ import annotations
 
@@ -55,7 +56,8 @@ def spawner_name(
 def indexed_spawner(index, qualname: str, depth: int = 0) -> Optional[str]:
     """The name of a project function in another file that returns the task it starts without
     keeping it (``return asyncio.create_task(c)``, or a call of another such function), from
-    the project index; None otherwise. Only the direct ``return <spawn>(...)`` form is known there."""
+    the project index; None otherwise. Only the direct ``return <spawn>(...)`` form is known
+    there."""
     if depth > 3 or not index.is_project(qualname):
         return None
     key = ("indexed-spawner", qualname)
@@ -71,12 +73,13 @@ def indexed_spawner(index, qualname: str, depth: int = 0) -> Optional[str]:
             ):
                 memo[key] = symbol.qualname.rsplit(".", 1)[-1] if symbol is not None else qualname
                 break
-    return memo[key]  # type: ignore[return-value]
+    return memo[key]
 
 
 def returns_unkept_task(model: SemanticModel, function: cst.FunctionDef, depth: int = 0) -> bool:
     """The function returns a task it started without keeping a reference to it anywhere:
-    ``return asyncio.create_task(c)``, or ``task = ...; return task`` with no other use of ``task``."""
+    ``return asyncio.create_task(c)``, or ``task = ...; return task`` with no other use of
+    ``task``."""
     key = ("returns_unkept_task", function)
     cached = model.memo.get(key)
     if cached is not None:
@@ -85,7 +88,7 @@ def returns_unkept_task(model: SemanticModel, function: cst.FunctionDef, depth: 
     answer = False
     if all(decorator_name(d) in ("staticmethod", "classmethod") for d in function.decorators):
         scope = _function_scope(model, function)
-        body = [n for n in walk(function.body, into_scopes=False)]
+        body = list(walk(function.body, into_scopes=False))
         for node in body:
             if not isinstance(node, cst.Return) or node.value is None:
                 continue

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import List, Optional
 
 import libcst as cst
 
@@ -109,7 +109,8 @@ class BusyWaitPolling(Rule):
             replacement = ASYNC_EVENT[self.model.framework]
             self.report(
                 node,
-                f"busy-wait: the loop polls {flag} and sleeps; let the code that sets it also set an "
+                f"busy-wait: the loop polls {flag} and sleeps; let the code that sets it also "
+                "set an "
                 f"Event ({replacement}) and await its wait() instead",
             )
 
@@ -143,7 +144,7 @@ class BusyWaitPolling(Rule):
 
     def _flag(self, condition: cst.BaseExpression) -> Optional[str]:
         """The shared flag the condition reads, when it reads only flags and constants."""
-        flags = []
+        flags: List[cst.BaseExpression] = []
         for node in _atoms(condition):
             if node is None:
                 return None

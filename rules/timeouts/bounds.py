@@ -5,10 +5,11 @@ as the other side takes. These rules find the awaits that no timeout bounds, the
 so that nothing ever times out, and the timeout scopes that cannot fire.
 
 What counts as a timeout is data (``TIMEOUT_SCOPES``, ``WAIT_FOR_TIMEOUT`` in rules/catalogue.py),
-so is what counts as a network operation (``NETWORK_FUNCTIONS``, ``NETWORK_METHODS``, extended by the ``timeout-calls``
-configuration table). An await is bounded when a timeout scope of the same coroutine encloses it
-(``async with asyncio.timeout(5)``, ``with trio.fail_after(5)``, any depth of nesting), when it is
-wrapped in ``asyncio.wait_for(..., finite)``, or when the call passes a timeout argument itself.
+so is what counts as a network operation (``NETWORK_FUNCTIONS``, ``NETWORK_METHODS``, extended by
+the ``timeout-calls`` configuration table). An await is bounded when a timeout scope of the same
+coroutine encloses it (``async with asyncio.timeout(5)``, ``with trio.fail_after(5)``, any depth of
+nesting), when it is wrapped in ``asyncio.wait_for(..., finite)``, or when the call passes a timeout
+argument itself.
 
 ASL300 and ASL303 also respect timeouts that callers impose: an await in a coroutine whose every
 known call site is bounded is not reported. The call sites come from the current file and, when the
@@ -101,7 +102,7 @@ class TimeoutRule(Rule):
             qualname = self.model.qualified_name(expression.func)
             where = TIMEOUT_SCOPES.get(qualname or "")
             if where is not None and gives_deadline(expression, where):
-                return qualname, expression  # type: ignore[return-value]
+                return qualname, expression
             return None
         if isinstance(expression, cst.Name):
             owner, bindings = self.model.lookup(expression.value)
@@ -138,9 +139,9 @@ class TimeoutRule(Rule):
         return argument_node is first
 
     def bounded_here(self, node: Optional[cst.CSTNode] = None) -> bool:
-        """A timeout of the enclosing coroutine bounds ``node`` (default: the current node): a timeout
-        scope around it, or an ``asyncio.wait_for(..., finite)`` that awaits it. A nested def or
-        lambda ends the search: its body runs when it is called."""
+        """A timeout of the enclosing coroutine bounds ``node`` (default: the current node): a
+        timeout scope around it, or an ``asyncio.wait_for(..., finite)`` that awaits it. A nested
+        def or lambda ends the search: its body runs when it is called."""
         function = self.model.enclosing_function()
         if function is None:
             return False
@@ -371,9 +372,9 @@ class CallerAwareRule(TimeoutRule):
                 and isinstance(stack[position - 2], cst.Call)
             ):
                 outer = stack[position - 2]
-                if self.wait_for_bounds(outer, parent):  # type: ignore[arg-type]
+                if self.wait_for_bounds(outer, parent):
                     return True, True
-                if self.model.qualified_name(outer.func) in AWAIT_THROUGH:  # type: ignore[attr-defined]
+                if self.model.qualified_name(outer.func) in AWAIT_THROUGH:
                     node, position = outer, position - 2
                     continue
             return False, False

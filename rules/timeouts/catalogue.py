@@ -41,7 +41,8 @@ class Operation:
 NO_TIMEOUT = Operation()
 
 #: Network coroutine functions, by qualified name. A connect that its library bounds by default
-#: (asyncpg.connect: 60 s, aiomysql.connect: 60 s, websockets.connect: 10 s, httpx: 5 s) is not here;
+#: (asyncpg.connect: 60 s, aiomysql.connect: 60 s, websockets.connect: 10 s, httpx: 5 s) is not
+#: here;
 #: ASL301 reports it when that default is switched off.
 NETWORK_FUNCTIONS: Dict[str, Operation] = {
     "asyncio.open_connection": NO_TIMEOUT,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Optional, Tuple
+from typing import ClassVar, Optional, Tuple
 
 import libcst as cst
 
@@ -52,8 +52,9 @@ class RequestWithoutTimeout(TimeoutRule):
         def fetch_report(url):
             return requests.get(url, timeout=(5, 30)).json()
     """
-    tokens = ("requests",)
-    #: Which findings this rule reports: omitted timeouts (False) or timeouts switched off with None.
+    tokens: ClassVar[Tuple[str, ...]] = ("requests",)
+    #: Which findings this rule reports: omitted timeouts (False) or timeouts switched off with
+    #: None.
     explicit_none = False
 
     def visit_Call(self, node: cst.Call) -> None:

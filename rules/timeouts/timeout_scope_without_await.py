@@ -96,7 +96,8 @@ class TimeoutScopeWithoutAwait(TimeoutRule):
         )
 
     def _mark(self) -> None:
-        """The current node awaits: every open scope whose body holds it (in the same function) awaits."""
+        """The current node awaits: every open scope whose body holds it (in the same function)
+        awaits."""
         stack = self.model.stack
         function = self.model.enclosing_function()
         for scope in self._open:
@@ -155,6 +156,8 @@ class TimeoutScopeWithoutAwait(TimeoutRule):
             return None  # a comment trailing the block would be lost
         statements = list(body.body)
         first = statements[0]
+        if not isinstance(first, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            return None
         header = []
         if body.header.comment is not None:  # a comment on the with line stays, on its own line
             header.append(cst.EmptyLine(indent=True, comment=body.header.comment))

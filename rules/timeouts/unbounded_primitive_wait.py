@@ -53,9 +53,8 @@ class UnboundedPrimitiveWait(CallerAwareRule):
         qualname = self.model.qualified_name(node.func)
         where = PRIMITIVE_FUNCTIONS.get(qualname or "")
         if where is not None:
-            if deadline_argument(node, where) is not None and not is_none(
-                deadline_argument(node, where).value
-            ):  # type: ignore[union-attr]
+            given = deadline_argument(node, where)
+            if given is not None and not is_none(given.value):
                 return
             if passes_star_kwargs(node):
                 return
@@ -86,6 +85,7 @@ class UnboundedPrimitiveWait(CallerAwareRule):
         if self.model.type_of(expression) in AWAITED_PRIMITIVES and not self.bounded_here():
             self.hold(
                 node,
-                f"awaiting the future '{dotted_name(expression) or ''}' with no timeout: if nothing "
+                f"awaiting the future '{dotted_name(expression) or ''}' with no timeout: if "
+                "nothing "
                 f"resolves it, this coroutine hangs; wrap it in '{self.scope_advice()}'",
             )
