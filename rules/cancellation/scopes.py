@@ -13,7 +13,7 @@ from ..catalogue import CANCEL_SCOPES, TASK_GROUP_TYPES
 from .catalogue import YIELD_SAFE_DECORATORS
 
 
-def _scope_name(model: SemanticModel, item: cst.BaseExpression) -> Optional[str]:
+def cancel_scope_name(model: SemanticModel, item: cst.BaseExpression) -> Optional[str]:
     if isinstance(item, cst.Call):
         qualname = model.qualified_name(item.func)
         if qualname in CANCEL_SCOPES:
@@ -24,10 +24,10 @@ def _scope_name(model: SemanticModel, item: cst.BaseExpression) -> Optional[str]
     return typed if typed in TASK_GROUP_TYPES else None
 
 
-_COMPREHENSION_SCOPES = (cst.GeneratorExp, cst.ListComp, cst.SetComp, cst.DictComp)
+COMPREHENSION_SCOPES = (cst.GeneratorExp, cst.ListComp, cst.SetComp, cst.DictComp)
 
 
-def _implements_context_manager(function: cst.FunctionDef) -> bool:
+def implements_context_manager(function: cst.FunctionDef) -> bool:
     for decorator in function.decorators:
         expression = (
             decorator.decorator.func

@@ -16,7 +16,7 @@ from .catalogue import (
     CLEANUP_SAFE_METHODS,
 )
 from .handlers import cancellation_caught
-from .scopes import _COMPREHENSION_SCOPES
+from .scopes import COMPREHENSION_SCOPES
 
 
 class UnshieldedCleanupAwait(Rule):
@@ -96,7 +96,7 @@ class UnshieldedCleanupAwait(Rule):
         framework = self.model.framework
         child = node
         for ancestor in self.model.ancestors():
-            if isinstance(ancestor, (*NESTED_SCOPES, *_COMPREHENSION_SCOPES)):
+            if isinstance(ancestor, (*NESTED_SCOPES, *COMPREHENSION_SCOPES)):
                 return
             if (
                 isinstance(ancestor, cst.With)

@@ -6,7 +6,7 @@ import libcst as cst
 
 from asynclint import Rule
 
-from .scopes import _COMPREHENSION_SCOPES, _implements_context_manager, _scope_name
+from .scopes import COMPREHENSION_SCOPES, cancel_scope_name, implements_context_manager
 
 
 class YieldInAsyncGeneratorContext(Rule):
@@ -53,13 +53,15 @@ class YieldInAsyncGeneratorContext(Rule):
         if scope is None or not scope.is_async or not isinstance(scope.node, cst.FunctionDef):
             return
         function = scope.node
-        if _implements_context_manager(function):
+        if implements_context_manager(function):
             return
         for ancestor in self.model.ancestors():
-            if ancestor is function or isinstance(ancestor, (cst.Lambda, *_COMPREHENSION_SCOPES)):
+            if ancestor is function or isinstance(ancestor, (cst.Lambda, *COMPREHENSION_SCOPES)):
                 return
             if isinstance(ancestor, cst.With):
-                if any(_scope_name(self.model, item.item) is not None for item in ancestor.items):
+                if any(
+                    cancel_scope_name(self.model, item.item) is not None for item in ancestor.items
+                ):
                     return  # ASL702's
                 self.report(node)
                 return

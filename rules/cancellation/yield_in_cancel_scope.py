@@ -7,7 +7,7 @@ import libcst as cst
 from asynclint import Rule
 
 from ..catalogue import TASK_GROUP_TYPES
-from .scopes import _COMPREHENSION_SCOPES, _implements_context_manager, _scope_name
+from .scopes import COMPREHENSION_SCOPES, cancel_scope_name, implements_context_manager
 
 
 class YieldInCancelScope(Rule):
@@ -61,16 +61,16 @@ class YieldInCancelScope(Rule):
         if scope is None or not isinstance(scope.node, cst.FunctionDef):
             return
         function = scope.node
-        if _implements_context_manager(function):
+        if implements_context_manager(function):
             return
         for ancestor in self.model.ancestors():
             if ancestor is function:
                 return
-            if isinstance(ancestor, (cst.Lambda, *_COMPREHENSION_SCOPES)):
+            if isinstance(ancestor, (cst.Lambda, *COMPREHENSION_SCOPES)):
                 return
             if isinstance(ancestor, cst.With):
                 for item in ancestor.items:
-                    scope_name = _scope_name(self.model, item.item)
+                    scope_name = cancel_scope_name(self.model, item.item)
                     if scope_name is not None:
                         shown = (
                             scope_name.rsplit(".", 1)[-1]

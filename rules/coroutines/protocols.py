@@ -319,7 +319,7 @@ def _contains(root: cst.CSTNode, kinds) -> bool:
 
 #: Tokens of files that can use an async object: coroutines and async generators ("async"), classes
 #: that define the async protocols, and the libraries whose async-only classes are catalogued.
-_ASYNC_OBJECT_TOKENS = (
+ASYNC_OBJECT_TOKENS = (
     "async",
     "Async",
     "__aenter__",

@@ -9,7 +9,7 @@ from asynclint.fixes import can_await_here
 from asynclint.model import ScopeKind
 from asynclint.syntax import shown_object
 
-from .protocols import _ASYNC_OBJECT_TOKENS, AsyncProtocols, async_only
+from .protocols import ASYNC_OBJECT_TOKENS, AsyncProtocols, async_only
 
 
 class SyncForAsyncIterable(Rule):
@@ -55,7 +55,7 @@ class SyncForAsyncIterable(Rule):
                 out.write(row)
     """
     fix_kind = FixKind.SAFE
-    tokens = _ASYNC_OBJECT_TOKENS
+    tokens = ASYNC_OBJECT_TOKENS
 
     def __init__(self, run) -> None:
         super().__init__(run)

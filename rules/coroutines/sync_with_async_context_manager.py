@@ -7,7 +7,7 @@ import libcst as cst
 from asynclint import Fix, FixKind, Rule
 from asynclint.syntax import shown_object
 
-from .protocols import _ASYNC_OBJECT_TOKENS, AsyncProtocols, async_only
+from .protocols import ASYNC_OBJECT_TOKENS, AsyncProtocols, async_only
 
 
 class SyncWithAsyncContextManager(Rule):
@@ -58,7 +58,7 @@ class SyncWithAsyncContextManager(Rule):
                     self._data = await load()
     """
     fix_kind = FixKind.SAFE
-    tokens = _ASYNC_OBJECT_TOKENS
+    tokens = ASYNC_OBJECT_TOKENS
 
     def __init__(self, run) -> None:
         super().__init__(run)

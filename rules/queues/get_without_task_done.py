@@ -8,7 +8,7 @@ from asynclint import Rule
 from asynclint.syntax import method_calls, shown
 
 from ..primitives import ASYNC_QUEUES
-from .queue_uses import _GETS, _TASK_DONE, _method_call
+from .queue_uses import GETS, TASK_DONE, method_call
 
 
 class GetWithoutTaskDone(Rule):
@@ -53,11 +53,11 @@ class GetWithoutTaskDone(Rule):
     tokens = ("get",)
 
     def visit_Call(self, node: cst.Call) -> None:
-        receiver = _method_call(node, _GETS)
+        receiver = method_call(node, GETS)
         if receiver is None or self.model.type_of(receiver) not in ASYNC_QUEUES:
             return
         function = self.model.enclosing_def()
-        if function is None or any(True for _ in method_calls(function, _TASK_DONE)):
+        if function is None or any(True for _ in method_calls(function, TASK_DONE)):
             return
         self.report(
             node,

@@ -10,7 +10,7 @@ from asynclint import Rule
 from asynclint.syntax import shown
 
 from ..primitives import JOINABLE_QUEUES, identity
-from .queue_uses import _method_call, _QueueFacts
+from .queue_uses import QueueFacts, method_call
 
 
 class JoinWithoutTaskDone(Rule):
@@ -78,12 +78,12 @@ class JoinWithoutTaskDone(Rule):
     tokens = ("join",)
 
     def visit_Module(self, node: cst.Module) -> None:
-        self._facts = _QueueFacts()
+        self._facts = QueueFacts()
         self._joins: List[Tuple[cst.Call, str, cst.BaseExpression]] = []
 
     def visit_Call(self, node: cst.Call) -> None:
         self._facts.record(self, node)
-        receiver = _method_call(node, frozenset({"join"}))
+        receiver = method_call(node, frozenset({"join"}))
         if receiver is not None and self.model.type_of(receiver) in JOINABLE_QUEUES:
             queue = identity(self.model, receiver)
             if queue is not None:

@@ -13,16 +13,16 @@ from ..primitives import (
     identity,
 )
 
-_GETS = frozenset({"get", "get_nowait"})
+GETS = frozenset({"get", "get_nowait"})
 
 
-_PUTS = frozenset({"put", "put_nowait"})
+PUTS = frozenset({"put", "put_nowait"})
 
 
-_TASK_DONE = frozenset({"task_done"})
+TASK_DONE = frozenset({"task_done"})
 
 
-def _method_call(node: cst.Call, methods: frozenset) -> Optional[cst.BaseExpression]:
+def method_call(node: cst.Call, methods: frozenset) -> Optional[cst.BaseExpression]:
     """The receiver of ``<receiver>.<method>(...)`` for one of ``methods``, else None."""
     func = node.func
     if isinstance(func, cst.Attribute) and func.attr.value in methods:
@@ -30,7 +30,7 @@ def _method_call(node: cst.Call, methods: frozenset) -> Optional[cst.BaseExpress
     return None
 
 
-class _QueueFacts:
+class QueueFacts:
     """What a file says about its queues, by identity (see primitives.identity)."""
 
     def __init__(self) -> None:
@@ -42,12 +42,12 @@ class _QueueFacts:
 
     def record(self, rule: Rule, node: cst.Call) -> None:
         model = rule.model
-        receiver = _method_call(node, frozenset({"join"}))
+        receiver = method_call(node, frozenset({"join"}))
         if receiver is not None and model.type_of(receiver) in JOINABLE_QUEUES:
             queue = identity(model, receiver)
             if queue is not None:
                 self.joined.add(queue)
-        receiver = _method_call(node, _TASK_DONE)
+        receiver = method_call(node, TASK_DONE)
         if receiver is not None:
             self.task_done.add(identity(model, receiver))
         for arg in node.args:

@@ -20,7 +20,7 @@ from asynclint.syntax import (
 )
 
 from ..primitives import JOINABLE_QUEUES, identity, same_object
-from .queue_uses import _GETS, _TASK_DONE, _method_call, _QueueFacts
+from .queue_uses import GETS, TASK_DONE, QueueFacts, method_call
 
 
 class TaskDoneSkipped(Rule):
@@ -89,12 +89,12 @@ class TaskDoneSkipped(Rule):
     tokens = ("task_done",)
 
     def visit_Module(self, node: cst.Module) -> None:
-        self._facts = _QueueFacts()
+        self._facts = QueueFacts()
         self._candidates: List[Tuple[cst.Call, str, cst.BaseExpression, Optional[Fix]]] = []
 
     def visit_Call(self, node: cst.Call) -> None:
         self._facts.record(self, node)
-        receiver = _method_call(node, _GETS)
+        receiver = method_call(node, GETS)
         if receiver is None or self.model.type_of(receiver) not in JOINABLE_QUEUES:
             return
         queue = identity(self.model, receiver)
@@ -103,7 +103,7 @@ class TaskDoneSkipped(Rule):
             return
         done = [
             call
-            for call, other in method_calls(function, _TASK_DONE)
+            for call, other in method_calls(function, TASK_DONE)
             if same_object(self.model, receiver, other)
         ]
         if not done or self._guaranteed(receiver):
@@ -167,7 +167,7 @@ class TaskDoneSkipped(Rule):
                 and isinstance(callee.node, cst.FunctionDef)
                 and any(
                     dotted_name(receiver) == text
-                    for _, receiver in method_calls(callee.node, _TASK_DONE)
+                    for _, receiver in method_calls(callee.node, TASK_DONE)
                 )
             ):
                 return True
@@ -176,7 +176,7 @@ class TaskDoneSkipped(Rule):
     def _marks_done(self, try_node: cst.Try, queue: cst.BaseExpression) -> bool:
         return try_node.finalbody is not None and any(
             same_object(self.model, queue, receiver)
-            for _, receiver in method_calls(try_node.finalbody, _TASK_DONE)
+            for _, receiver in method_calls(try_node.finalbody, TASK_DONE)
         )
 
     def _is_task_done(self, statement: cst.CSTNode, queue: cst.BaseExpression) -> bool:
@@ -185,7 +185,7 @@ class TaskDoneSkipped(Rule):
         small = statement.body[0]
         if not isinstance(small, cst.Expr) or not isinstance(small.value, cst.Call):
             return False
-        receiver = _method_call(small.value, _TASK_DONE)
+        receiver = method_call(small.value, TASK_DONE)
         return receiver is not None and same_object(self.model, queue, receiver)
 
     def _fix(self, queue: cst.BaseExpression, done: List[cst.Call]) -> Optional[Fix]:

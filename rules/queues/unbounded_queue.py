@@ -10,7 +10,7 @@ from asynclint import Rule, Usage
 from asynclint.syntax import in_loop, shown
 
 from ..primitives import ASYNC_QUEUES, identity
-from .queue_uses import _PUTS, _method_call
+from .queue_uses import PUTS, method_call
 
 
 class UnboundedQueue(Rule):
@@ -61,7 +61,7 @@ class UnboundedQueue(Rule):
         self._fed_in_loop: Set[str] = set()
 
     def visit_Call(self, node: cst.Call) -> None:
-        receiver = _method_call(node, _PUTS)
+        receiver = method_call(node, PUTS)
         if receiver is not None:
             if in_loop(self.model) and self.model.type_of(receiver) in ASYNC_QUEUES:
                 queue = identity(self.model, receiver)

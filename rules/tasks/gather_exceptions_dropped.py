@@ -9,7 +9,7 @@ from asynclint.syntax import argument, dotted_name, is_true
 
 from ..cancellation.handlers import cancelled_receivers
 from ..catalogue import GATHER
-from .spawning import _unused_local
+from .spawning import unused_local
 
 
 class GatherExceptionsDropped(Rule):
@@ -79,7 +79,7 @@ class GatherExceptionsDropped(Rule):
                 else [getattr(assignment, "target", None)]
             )
             if len(targets) == 1 and targets[0] is not None:
-                name = _unused_local(self.model, targets[0])
+                name = unused_local(self.model, targets[0])
                 if name is not None:
                     self.report(
                         node,

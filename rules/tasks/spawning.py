@@ -15,11 +15,11 @@ from ..catalogue import LOOP_TASK_SPAWNERS, TASK_SPAWNERS
 from .catalogue import TASK_METHODS_THAT_DO_NOT_KEEP
 
 
-def _names(node: cst.CSTNode) -> Set[str]:
+def names_in(node: cst.CSTNode) -> Set[str]:
     return {n.value for n in walk(node, into_scopes=True) if isinstance(n, cst.Name)}
 
 
-def _function_scope(model: SemanticModel, function: cst.FunctionDef) -> Scope:
+def function_scope(model: SemanticModel, function: cst.FunctionDef) -> Scope:
     return Scope(ScopeKind.FUNCTION, function, model.module_scope)
 
 
@@ -87,7 +87,7 @@ def returns_unkept_task(model: SemanticModel, function: cst.FunctionDef, depth: 
     model.memo[key] = False  # recursion guard
     answer = False
     if all(decorator_name(d) in ("staticmethod", "classmethod") for d in function.decorators):
-        scope = _function_scope(model, function)
+        scope = function_scope(model, function)
         body = list(walk(function.body, into_scopes=False))
         for node in body:
             if not isinstance(node, cst.Return) or node.value is None:
@@ -140,7 +140,7 @@ def _harmless_uses(body: cst.CSTNode, name: str) -> int:
     return count
 
 
-def _unused_local(model: SemanticModel, target: cst.BaseExpression) -> Optional[str]:
+def unused_local(model: SemanticModel, target: cst.BaseExpression) -> Optional[str]:
     """The name of a function-local ``target`` that is never read in the function, else None."""
     if not isinstance(target, cst.Name):
         return None
@@ -160,7 +160,7 @@ def _unused_local(model: SemanticModel, target: cst.BaseExpression) -> Optional[
     return target.value if len(uses) - harmless <= 1 else None
 
 
-_COLLECTIONS = (cst.List, cst.Set, cst.Tuple)
+COLLECTION_LITERALS = (cst.List, cst.Set, cst.Tuple)
 
 
-_COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp)
+SEQUENCE_COMPREHENSIONS = (cst.ListComp, cst.SetComp, cst.GeneratorExp)

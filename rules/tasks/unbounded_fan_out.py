@@ -12,7 +12,7 @@ from asynclint.syntax import NESTED_SCOPES, dotted_name, walk
 
 from ..catalogue import GATHER, TASK_GROUP_TYPES
 from .catalogue import LIMITER_WORDS, LIMITERS, TASK_OWNER_SPAWN_METHODS
-from .spawning import _COMPREHENSIONS, _function_scope, spawner_name
+from .spawning import SEQUENCE_COMPREHENSIONS, function_scope, spawner_name
 
 
 def _bounded_iterable(node: cst.BaseExpression) -> bool:
@@ -95,7 +95,7 @@ class UnboundedFanOut(Rule):
 
     def _gather(self, node: cst.Call) -> None:
         for arg in node.args:
-            if arg.star != "*" or not isinstance(arg.value, _COMPREHENSIONS):
+            if arg.star != "*" or not isinstance(arg.value, SEQUENCE_COMPREHENSIONS):
                 continue
             comprehension = arg.value
             if _bounded_iterable(comprehension.for_in.iter) or self._limited(comprehension.elt):
@@ -123,7 +123,7 @@ class UnboundedFanOut(Rule):
             if isinstance(ancestor, (cst.For, cst.While)):
                 loop = ancestor
                 break
-            if isinstance(ancestor, (*NESTED_SCOPES, *_COMPREHENSIONS)):
+            if isinstance(ancestor, (*NESTED_SCOPES, *SEQUENCE_COMPREHENSIONS)):
                 return
         if not isinstance(loop, cst.For) or _bounded_iterable(loop.iter):
             return
@@ -150,6 +150,6 @@ class UnboundedFanOut(Rule):
             callee = self.model.callee(spawned)
             if callee is not None and isinstance(callee.node, cst.FunctionDef):
                 return _mentions_limiter(
-                    self.model, callee.node, _function_scope(self.model, callee.node)
+                    self.model, callee.node, function_scope(self.model, callee.node)
                 )
         return False

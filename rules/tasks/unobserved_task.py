@@ -6,7 +6,7 @@ import libcst as cst
 
 from asynclint import Rule
 
-from .spawning import _unused_local, spawner_name
+from .spawning import spawner_name, unused_local
 
 
 class UnobservedTask(Rule):
@@ -60,7 +60,7 @@ class UnobservedTask(Rule):
         spawner = spawner_name(self.model, value)
         if spawner is None:
             return
-        name = _unused_local(self.model, target)
+        name = unused_local(self.model, target)
         if name is None:
             return
         callee = self.model.callee(value)

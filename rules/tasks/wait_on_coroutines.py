@@ -10,7 +10,7 @@ from asynclint import Fix, FixKind, Rule
 from asynclint.model import BindingKind
 
 from ..catalogue import LIBRARY_COROUTINES, WAIT
-from .spawning import _COLLECTIONS, _COMPREHENSIONS
+from .spawning import COLLECTION_LITERALS, SEQUENCE_COMPREHENSIONS
 
 
 class WaitOnCoroutines(Rule):
@@ -92,11 +92,11 @@ class WaitOnCoroutines(Rule):
                         )
 
     def _coroutine_elements(self, argument: cst.BaseExpression) -> List[cst.BaseExpression]:
-        if isinstance(argument, _COLLECTIONS):
+        if isinstance(argument, COLLECTION_LITERALS):
             candidates = [
                 e.value for e in argument.elements if not isinstance(e, cst.StarredElement)
             ]
-        elif isinstance(argument, _COMPREHENSIONS):
+        elif isinstance(argument, SEQUENCE_COMPREHENSIONS):
             candidates = [argument.elt]
         else:
             return []

@@ -10,7 +10,7 @@ from asynclint import Rule
 from asynclint.syntax import walk
 
 from ..tasks.catalogue import ACCUMULATORS
-from ..tasks.spawning import _names
+from ..tasks.spawning import names_in
 
 
 class SequentialAwaitsInLoop(Rule):
@@ -61,12 +61,12 @@ class SequentialAwaitsInLoop(Rule):
         ):
             return
         smalls = [s.body[0] for s in statements]  # type: ignore[attr-defined]
-        loop_names = _names(node.target)
+        loop_names = names_in(node.target)
         awaits = [n for n in walk(node.body, into_scopes=True) if isinstance(n, cst.Await)]
         if len(awaits) != 1 or not isinstance(awaits[0].expression, cst.Call):
             return
         call = awaits[0].expression
-        if not (_names(call) & loop_names):
+        if not (names_in(call) & loop_names):
             return
         if len(smalls) == 1:
             collection = self._stored(smalls[0], awaits[0])
@@ -80,7 +80,7 @@ class SequentialAwaitsInLoop(Rule):
             ):
                 return
             collection = self._stored(second, None, first.targets[0].target.value)
-        if collection is None or collection in _names(call) | loop_names | _names(node.iter):
+        if collection is None or collection in names_in(call) | loop_names | names_in(node.iter):
             return
         self.report(
             node,
