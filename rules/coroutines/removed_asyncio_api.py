@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, Optional
+from typing import Dict, Optional, Tuple
 
 import libcst as cst
 
@@ -126,9 +126,12 @@ class RemovedAsyncioApi(Rule):
         as a value.
     """
     not_flagged = """
-        asyncio.ensure_future(), run_coroutine_threadsafe() and Future(), which still take a
-        loop; another library's functions of the same names (trio, anyio, a method called
-        coroutine); a parameter or local named asyncio.
+        Code that runs only where the API still exists: in the body of `if sys.version_info <
+        (3, 14):` (up to the version that removes it), after `sys.version_info < (3, 14) and`,
+        in the else branch of `if sys.version_info >= (3, 14):`, or under `if hasattr(asyncio,
+        "coroutine"):`. asyncio.ensure_future(), run_coroutine_threadsafe() and Future(), which
+        still take a loop; another library's functions of the same names (trio, anyio, a method
+        called coroutine); a parameter or local named asyncio.
     """
     fix_safety = """
         Only asyncio.iscoroutinefunction() has a fix, inspect.iscoroutinefunction(), and it is
@@ -179,7 +182,7 @@ class RemovedAsyncioApi(Rule):
         if qualname not in LOOP_PARAMETER_REMOVED:
             return
         loop = argument(node, keyword="loop")
-        if loop is not None:
+        if loop is not None and not self._version_guarded("3.10", qualname):
             self.report(
                 loop,
                 f"the loop= argument of {qualname}(): deprecated in Python 3.8, removed in 3.10; "
@@ -189,7 +192,7 @@ class RemovedAsyncioApi(Rule):
     def _reference(self, node: cst.BaseExpression) -> None:
         qualname = self.model.qualified_name(node)
         removal = REMOVED.get(qualname or "")
-        if removal is None:
+        if removal is None or self._version_guarded(removal.removed, qualname):
             return
         self.report(
             node,
@@ -197,6 +200,82 @@ class RemovedAsyncioApi(Rule):
             f"{removal.removed}; {removal.instead}",
             fix=self._fix(node, qualname),
         )
+
+    def _version_guarded(self, removed: str, qualname: Optional[str]) -> bool:
+        """The current node runs only on Pythons that still have the API: in the body of
+        ``if sys.version_info < (3, 14):`` (or a conditional expression, or after ``and``), in
+        the ``else`` of ``if sys.version_info >= (3, 14):``, or under ``hasattr(asyncio, ...)``."""
+        limit = tuple(int(part) for part in removed.split("."))
+        stack = self.model.stack
+        for position in range(len(stack) - 1, 0, -1):
+            child, parent = stack[position], stack[position - 1]
+            if isinstance(parent, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+                break
+            if isinstance(parent, (cst.If, cst.IfExp)):
+                if child is parent.body and self._only_before(parent.test, limit, qualname):
+                    return True
+                if child is parent.orelse and self._only_from(parent.test, limit):
+                    return True
+            elif (
+                isinstance(parent, cst.BooleanOperation)
+                and isinstance(parent.operator, cst.And)
+                and child is parent.right
+                and self._only_before(parent.left, limit, qualname)
+            ):
+                return True
+        return False
+
+    def _only_before(
+        self, test: cst.BaseExpression, limit: Tuple[int, ...], qualname: Optional[str]
+    ) -> bool:
+        """``test`` holds only before Python ``limit`` (or only where the API exists)."""
+        if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
+            return self._only_before(test.left, limit, qualname) or self._only_before(
+                test.right, limit, qualname
+            )
+        if (
+            isinstance(test, cst.Call)
+            and self.model.qualified_name(test.func) == "builtins.hasattr"
+            and len(test.args) == 2
+            and isinstance(test.args[1].value, cst.SimpleString)
+            and qualname is not None
+            and qualname.endswith("." + test.args[1].value.evaluated_value)
+        ):
+            return True
+        version = self._version_test(test)
+        return version is not None and version[0] in ("<", "<=") and version[1] <= limit
+
+    def _only_from(self, test: cst.BaseExpression, limit: Tuple[int, ...]) -> bool:
+        """``test`` holds from some Python up, which is ``limit`` or older."""
+        version = self._version_test(test)
+        return version is not None and version[0] in (">=", ">") and version[1] <= limit
+
+    def _version_test(self, test: cst.BaseExpression) -> Optional[Tuple[str, Tuple[int, ...]]]:
+        """``("<", (3, 14))`` for ``sys.version_info < (3, 14)`` (also ``[:2]``), else None."""
+        if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+            return None
+        left = test.left
+        if isinstance(left, cst.Subscript):
+            left = left.value
+        if self.model.qualified_name(left) != "sys.version_info":
+            return None
+        target = test.comparisons[0]
+        operators = {
+            cst.LessThan: "<",
+            cst.LessThanEqual: "<=",
+            cst.GreaterThan: ">",
+            cst.GreaterThanEqual: ">=",
+        }
+        operator = operators.get(type(target.operator))
+        right = target.comparator
+        if operator is None or not isinstance(right, cst.Tuple):
+            return None
+        parts = []
+        for element in right.elements:
+            if not isinstance(element.value, cst.Integer):
+                return None
+            parts.append(int(element.value.value))
+        return operator, tuple(parts)
 
     def _fix(self, node: cst.BaseExpression, qualname: Optional[str]) -> Optional[Fix]:
         if qualname != "asyncio.iscoroutinefunction":
