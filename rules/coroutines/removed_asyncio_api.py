@@ -238,10 +238,9 @@ class RemovedAsyncioApi(Rule):
             and self.model.qualified_name(test.func) == "builtins.hasattr"
             and len(test.args) == 2
             and isinstance(test.args[1].value, cst.SimpleString)
-            and qualname is not None
-            and qualname.endswith("." + test.args[1].value.evaluated_value)
         ):
-            return True
+            attribute = test.args[1].value.evaluated_value
+            return isinstance(attribute, str) and (qualname or "").endswith("." + attribute)
         version = self._version_test(test)
         return version is not None and version[0] in ("<", "<=") and version[1] <= limit
 
