@@ -129,7 +129,8 @@ class RemovedAsyncioApi(Rule):
         Code that runs only where the API still exists: in the body of `if sys.version_info <
         (3, 14):` (up to the version that removes it), after `sys.version_info < (3, 14) and`,
         in the else branch of `if sys.version_info >= (3, 14):`, or under `if hasattr(asyncio,
-        "coroutine"):`. asyncio.ensure_future(), run_coroutine_threadsafe() and Future(), which
+        "coroutine"):`; annotations Python never evaluates (a local variable's, or any under
+        `from __future__ import annotations`). asyncio.ensure_future(), run_coroutine_threadsafe() and Future(), which
         still take a loop; another library's functions of the same names (trio, anyio, a method
         called coroutine); a parameter or local named asyncio.
     """
@@ -192,7 +193,11 @@ class RemovedAsyncioApi(Rule):
     def _reference(self, node: cst.BaseExpression) -> None:
         qualname = self.model.qualified_name(node)
         removal = REMOVED.get(qualname or "")
-        if removal is None or self._version_guarded(removal.removed, qualname):
+        if (
+            removal is None
+            or self._in_unevaluated_annotation()
+            or self._version_guarded(removal.removed, qualname)
+        ):
             return
         self.report(
             node,
@@ -200,6 +205,19 @@ class RemovedAsyncioApi(Rule):
             f"{removal.removed}; {removal.instead}",
             fix=self._fix(node, qualname),
         )
+
+    def _in_unevaluated_annotation(self) -> bool:
+        """The current node is in an annotation Python never evaluates: a local variable's, or
+        any under ``from __future__ import annotations``."""
+        stack = self.model.stack
+        for position in range(len(stack) - 1, 0, -1):
+            if isinstance(stack[position], cst.Annotation):
+                owner = stack[position - 1]
+                if isinstance(owner, cst.AnnAssign) and self.model.enclosing_def() is not None:
+                    return True
+                bindings = self.model.module_scope.bindings().get("annotations", ())
+                return any(b.qualname == "__future__.annotations" for b in bindings)
+        return False
 
     def _version_guarded(self, removed: str, qualname: Optional[str]) -> bool:
         """The current node runs only on Pythons that still have the API: in the body of
@@ -209,8 +227,10 @@ class RemovedAsyncioApi(Rule):
         stack = self.model.stack
         for position in range(len(stack) - 1, 0, -1):
             child, parent = stack[position], stack[position - 1]
-            if isinstance(parent, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-                break
+            if isinstance(parent, (cst.FunctionDef, cst.ClassDef, cst.Lambda)) and (
+                child is parent.body
+            ):
+                break  # the body runs later; decorators, bases and defaults run here
             if isinstance(parent, (cst.If, cst.IfExp)):
                 if child is parent.body and self._only_before(parent.test, limit, qualname):
                     return True
