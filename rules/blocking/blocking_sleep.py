@@ -1,4 +1,4 @@
-"""ASL1xx: calls that block the event loop."""
+"""ASL100 blocking-sleep."""
 
 from __future__ import annotations
 

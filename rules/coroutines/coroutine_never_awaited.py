@@ -1,4 +1,4 @@
-"""ASL2xx: coroutines that are created and never run."""
+"""ASL200 coroutine-never-awaited."""
 
 from __future__ import annotations
 

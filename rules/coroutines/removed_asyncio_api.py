@@ -130,9 +130,10 @@ class RemovedAsyncioApi(Rule):
         (3, 14):` (up to the version that removes it), after `sys.version_info < (3, 14) and`,
         in the else branch of `if sys.version_info >= (3, 14):`, or under `if hasattr(asyncio,
         "coroutine"):`; annotations Python never evaluates (a local variable's, or any under
-        `from __future__ import annotations`). asyncio.ensure_future(), run_coroutine_threadsafe() and Future(), which
-        still take a loop; another library's functions of the same names (trio, anyio, a method
-        called coroutine); a parameter or local named asyncio.
+        `from __future__ import annotations`). asyncio.ensure_future(),
+        run_coroutine_threadsafe() and Future(), which still take a loop; another library's
+        functions of the same names (trio, anyio, a method called coroutine); a parameter or
+        local named asyncio.
     """
     fix_safety = """
         Only asyncio.iscoroutinefunction() has a fix, inspect.iscoroutinefunction(), and it is
