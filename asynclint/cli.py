@@ -83,6 +83,12 @@ def main() -> None:
 @click.option(
     "--no-cache", is_flag=True, help="Neither read nor write the findings cache (.asynclint_cache)."
 )
+@click.option(
+    "--show-settings",
+    is_flag=True,
+    help="Print the settings, the cache and where each imported library's knowledge comes "
+    "from; lint nothing.",
+)
 def check(
     paths: Sequence[str],
     fix: bool,
@@ -99,6 +105,7 @@ def check(
     jobs: Optional[int],
     config_path: Optional[str],
     no_cache: bool,
+    show_settings: bool,
 ) -> None:
     """Lint PATHS (files or directories; '-' reads standard input; default: the current
     directory)."""
@@ -117,6 +124,8 @@ def check(
     reading_stdin = list(paths) == ["-"] or (not paths and stdin_filename is not None)
     if "-" in paths and not reading_stdin:
         raise _fail("'-' (standard input) cannot be combined with other paths") from None
+    if reading_stdin and show_settings:
+        raise _fail("--show-settings describes a run over paths, not standard input") from None
     anchor = stdin_filename if reading_stdin and stdin_filename else (paths[0] if paths else ".")
     try:
         found = config_path or configuration.find_config_file(anchor)
@@ -160,6 +169,9 @@ def check(
             from .cache import FindingsCache
 
             cache = FindingsCache(config.root, rules)
+        if show_settings:
+            _show_settings(files, settings, options, cache, no_cache)
+            return _exit(EXIT_CLEAN)
         results = lint_files(files, settings, options, cache=cache)
         for problem in unreadable:
             if "ASL003" not in settings.ignored_diagnostics:
@@ -203,6 +215,53 @@ def check(
     if output_format == "text":
         _summary(findings, fixed, unsafe_fixes, err=True)
     return _exit(EXIT_FINDINGS if findings and not exit_zero else EXIT_CLEAN)
+
+
+def _show_settings(files, settings, options, cache, no_cache: bool) -> None:
+    """What a run would use: configuration, rules, cache, and the source of library knowledge."""
+    from .runner import project_index
+    from .storage import KEY_NAME, user_cache_home
+
+    config = settings.config
+    echo = click.echo
+    echo(f"configuration: {config.path or '(none: defaults)'}")
+    echo(f"root: {config.root}")
+    echo(f"framework: {config.framework or '(detected per file)'}")
+    echo(f"rules ({len(settings.enabled)}): {', '.join(rule.code for rule in settings.enabled)}")
+    echo(f"files: {len(files)}")
+    if cache is None:
+        reason = "--no-cache" if no_cache else "ASYNCLINT_NO_CACHE is set"
+        echo(f"cache: off ({reason})")
+    elif not cache.store.usable:
+        echo(f"cache: off ({cache.directory} cannot be used; see the warning above)")
+    else:
+        echo(
+            f"cache: {cache.directory} (authenticated with "
+            f"{os.path.join(user_cache_home(), KEY_NAME)})"
+        )
+    tasks = [(path, settings.for_path(path), options) for path in files]
+    from .index import OutlineIndex
+
+    index = project_index(tasks, cache, options.jobs)
+    libraries = getattr(index, "libraries", None)
+    if libraries is None or not isinstance(index, OutlineIndex):
+        return
+    echo("libraries the project imports (an installed package wins over a shipped outline):")
+    groups: dict = {}
+    for top in index.imported_libraries():
+        kind, description = libraries.source(top)
+        if kind in ("stdlib", "compiled", "missing"):
+            groups.setdefault(kind, []).append(top)
+        else:
+            echo(f"  {top}: {kind} {description}")
+    if groups.get("stdlib"):
+        from .index import sysconfig_stdlib
+
+        echo(f"  standard library ({sysconfig_stdlib()}): {', '.join(groups['stdlib'])}")
+    if groups.get("compiled"):
+        echo(f"  built in or compiled (no source to read): {', '.join(groups['compiled'])}")
+    if groups.get("missing"):
+        echo(f"  unknown (not installed, not shipped): {', '.join(groups['missing'])}")
 
 
 def _exit(code: int) -> None:
@@ -272,6 +331,30 @@ def _summary(findings, fixed: int, unsafe_fixes: bool, err: bool) -> None:
     elif not fixed:
         parts.append("All checks passed.")
     click.echo(" ".join(parts), err=err)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(readable=False))
+def clean(paths: Sequence[str]) -> None:
+    """Remove the cache (.asynclint_cache) that checking PATHS would use (default: the current
+    directory's)."""
+    from . import config as configuration
+    from .cache import CACHE_DIR
+    from .storage import remove_tree
+
+    roots = []
+    for path in paths or ["."]:
+        found = configuration.find_config_file(path)
+        root = os.path.dirname(os.path.abspath(found)) if found else os.getcwd()
+        if root not in roots:
+            roots.append(root)
+    for root in roots:
+        directory = os.path.join(root, CACHE_DIR)
+        try:
+            removed = remove_tree(directory)
+        except OSError as error:
+            raise _fail(f"cannot remove {directory}: {error.strerror or error}") from None
+        click.echo(f"Removed {directory}" if removed else f"No cache at {directory}")
 
 
 @main.command()

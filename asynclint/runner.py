@@ -127,7 +127,7 @@ def project_index(
     jobs: int,
 ) -> ProjectIndex:
     """The index of every linted file, outlines reused from the cache next to the findings cache."""
-    directory = cache.directory if cache is not None else None
+    directory = cache.store if cache is not None else None
     outlines = OutlineCache(directory)
     libraries = LibraryIndex(directory, library_search_path())
     index = build_index(

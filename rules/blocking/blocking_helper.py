@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Optional, Tuple
+from typing import List, Optional, Tuple
 
 import libcst as cst
 
 from asynclint import ProjectIndex
-from asynclint.index import CallSite
+from asynclint.index import CallSite, nearest_goal
 from asynclint.syntax import last_name
 
 from ..catalogue import BLOCKING_SLEEPS
@@ -76,40 +76,40 @@ def _blocks_directly(target: str, configured: dict) -> bool:
     return target in BLOCKING_SLEEPS or target in configured
 
 
-def blocking_chain(
-    index: ProjectIndex,
-    qualname: str,
-    configured: dict,
-    _depth: int = 0,
-    _visiting: Optional[set] = None,
-) -> Optional[Chain]:
-    """The first way the sync project function ``qualname`` blocks, or None. Memoised per run."""
-    key = ("blocking-chain", qualname)
+def blocking_chain(index: ProjectIndex, qualname: str, configured: dict) -> Optional[Chain]:
+    """The shortest way the sync project function ``qualname`` blocks (at most MAX_CHAIN calls
+    deep), or None. Memoised per run; the same answer whichever function was asked first."""
+    key = ("blocking-chain", qualname, tuple(sorted(configured)))
+    memo = index.memo
+    if key not in memo:
+        found = nearest_goal(
+            qualname, lambda name: _blocking_step(index, name, configured), MAX_CHAIN
+        )
+        memo[key] = None if found is None else Chain(found[0], found[1].target, found[1])
+    return memo[key]
+
+
+def _blocking_step(
+    index: ProjectIndex, qualname: str, configured: dict
+) -> Tuple[Optional[CallSite], Tuple[str, ...]]:
+    """What one sync project function does: its first blocking call, and the sync project
+    functions it calls (in order). A fact about the function alone, memoised per run."""
+    key = ("blocking-step", qualname, tuple(sorted(configured)))
     memo = index.memo
     if key in memo:
         return memo[key]
-    visiting = _visiting if _visiting is not None else set()
-    if _depth > MAX_CHAIN or qualname in visiting:
-        return None  # a cycle or a deep chain: say nothing rather than something uncertain
-    visiting.add(qualname)
-    found: Optional[Chain] = None
+    step: Tuple[Optional[CallSite], Tuple[str, ...]] = (None, ())
     symbol = index.lookup(qualname)
-    if symbol is not None and any(
+    if symbol is None or not any(
         d.rsplit(".", 1)[-1] in CACHING_DECORATORS for d in symbol.decorators
     ):
-        memo[key] = None
-        visiting.discard(qualname)
-        return None
-    sites = index.calls(qualname)
-    if any(site.target.endswith(".setblocking") for site in sites):
-        sites = tuple(
-            site for site in sites if not site.target.startswith("socket.")
-        )  # a non-blocking socket
-    for site in sites:
-        if _blocks_directly(site.target, configured):
-            found = Chain((qualname,), site.target, site)
-            break
-    if found is None:
+        sites = index.calls(qualname)
+        if any(site.target.endswith(".setblocking") for site in sites):
+            sites = tuple(
+                site for site in sites if not site.target.startswith("socket.")
+            )  # a non-blocking socket
+        blocking = next((s for s in sites if _blocks_directly(s.target, configured)), None)
+        callees: List[str] = []
         for site in sites:
             callee = index.lookup(site.target)
             if (
@@ -117,17 +117,14 @@ def blocking_chain(
                 or callee.kind == "class"
                 or callee.is_async
                 or callee.async_generator
+                or not index.is_project(callee.qualname)
             ):
                 continue
-            if not index.is_project(callee.qualname):
-                continue
-            deeper = blocking_chain(index, callee.qualname, configured, _depth + 1, visiting)
-            if deeper is not None:
-                found = Chain((qualname, *deeper.functions), deeper.blocking, deeper.site)
-                break
-    visiting.discard(qualname)
-    memo[key] = found
-    return found
+            if callee.qualname not in callees:
+                callees.append(callee.qualname)
+        step = (blocking, tuple(callees))
+    memo[key] = step
+    return step
 
 
 class BlockingHelper(BlockingCall):

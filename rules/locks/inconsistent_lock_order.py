@@ -162,7 +162,7 @@ class InconsistentLockOrder(Rule):
             for function, call, held, order in info.calls:
                 if not held:
                     continue
-                for lock, acquisition in self._taken_by(function, taken_by, set()).items():
+                for lock, acquisition in self._taken_by(function, taken_by).items():
                     for holding in held:
                         if holding.lock != lock:
                             self._pairs.append(
@@ -204,22 +204,28 @@ class InconsistentLockOrder(Rule):
         self,
         function: cst.FunctionDef,
         memo: Dict[cst.FunctionDef, Dict[str, _Acquisition]],
-        visiting: Set[cst.FunctionDef],
     ) -> Dict[str, _Acquisition]:
-        """Every lock ``function`` takes, directly or through calls of this file."""
+        """Every lock ``function`` takes, directly or through calls of this file (at most eight
+        calls deep; for each lock, the nearest acquisition). Memoised per function, each answer
+        worked out from that function alone (breadth first), so that it does not depend on which
+        function was asked about first."""
         if function in memo:
             return memo[function]
-        if function in visiting or len(visiting) > 8:
-            return {}
-        visiting.add(function)
-        info = self._functions.get(function)
         taken: Dict[str, _Acquisition] = {}
-        if info is not None:
-            for acquisition in info.acquisitions:
-                taken.setdefault(acquisition.lock, acquisition)
-            for callee, _, _, _ in info.calls:
-                for lock, acquisition in self._taken_by(callee, memo, visiting).items():
-                    taken.setdefault(lock, acquisition)
-        visiting.discard(function)
+        seen = {function}
+        frontier = [function]
+        for depth in range(9):
+            following = []
+            for current in frontier:
+                info = self._functions.get(current)
+                if info is None:
+                    continue
+                for acquisition in info.acquisitions:
+                    taken.setdefault(acquisition.lock, acquisition)
+                for callee, _, _, _ in info.calls:
+                    if callee not in seen and depth < 8:
+                        seen.add(callee)
+                        following.append(callee)
+            frontier = following
         memo[function] = taken
         return taken

@@ -3,10 +3,11 @@ share."""
 
 from __future__ import annotations
 
-from typing import Optional, Set
+from typing import Optional, Set, Tuple, cast
 
 import libcst as cst
 
+from asynclint.index import nearest_goal
 from asynclint.knowledge import EVENT_LOOP
 from asynclint.model import BindingKind, Scope, ScopeKind, SemanticModel, decorator_name
 from asynclint.syntax import walk
@@ -53,56 +54,76 @@ def spawner_name(
     return None
 
 
-def indexed_spawner(index, qualname: str, depth: int = 0) -> Optional[str]:
+def indexed_spawner(index, qualname: str) -> Optional[str]:
     """The name of a project function in another file that returns the task it starts without
-    keeping it (``return asyncio.create_task(c)``, or a call of another such function), from
-    the project index; None otherwise. Only the direct ``return <spawn>(...)`` form is known
-    there."""
-    if depth > 3 or not index.is_project(qualname):
-        return None
+    keeping it (``return asyncio.create_task(c)``, or a call of another such function, at most
+    three deep), from the project index; None otherwise. Only the direct ``return <spawn>(...)``
+    form is known there. Memoised per run, the same answer whichever function was asked first."""
     key = ("indexed-spawner", qualname)
     memo = index.memo
     if key not in memo:
-        memo[key] = None  # a recursion guard until the answer is known
-        symbol = index.lookup(qualname)
-        for site in index.calls(qualname):
-            if (
-                site.returned
-                and not site.awaited
-                and (site.target in TASK_SPAWNERS or indexed_spawner(index, site.target, depth + 1))
-            ):
-                memo[key] = symbol.qualname.rsplit(".", 1)[-1] if symbol is not None else qualname
-                break
+        memo[key] = None
+        if index.is_project(qualname) and nearest_goal(
+            qualname, lambda name: _spawner_step(index, name), 3
+        ):
+            symbol = index.lookup(qualname)
+            memo[key] = symbol.qualname.rsplit(".", 1)[-1] if symbol is not None else qualname
     return memo[key]
+
+
+def _spawner_step(index, qualname: str) -> Tuple[Optional[bool], Tuple[str, ...]]:
+    """Whether a project function returns a task spawner's result directly, and which project
+    functions' results it returns."""
+    returned = [site.target for site in index.calls(qualname) if site.returned and not site.awaited]
+    if any(target in TASK_SPAWNERS for target in returned):
+        return True, ()
+    return None, tuple(target for target in returned if index.is_project(target))
 
 
 def returns_unkept_task(model: SemanticModel, function: cst.FunctionDef, depth: int = 0) -> bool:
     """The function returns a task it started without keeping a reference to it anywhere:
     ``return asyncio.create_task(c)``, or ``task = ...; return task`` with no other use of
-    ``task``."""
+    ``task``.
+
+    Only answers to a question asked from outside (``depth`` 0 or 1) are memoised and reused:
+    inside another question a function has less depth left and may meet the cycle guard, so
+    its answer there is not a fact, and findings would depend on the order of the questions."""
+    outermost = depth <= 1
     key = ("returns_unkept_task", function)
-    cached = model.memo.get(key)
-    if cached is not None:
-        return cached  # type: ignore[return-value]
-    model.memo[key] = False  # recursion guard
-    answer = False
+    if outermost:
+        cached = model.memo.get(key)
+        if isinstance(cached, bool):
+            return cached
+    # the functions whose answer is being worked out (a cycle guard)
+    asking = cast(
+        Set[cst.FunctionDef], model.memo.setdefault(("returns_unkept_task", "asking"), set())
+    )
+    if function in asking:
+        return False  # a cycle: nothing more to find this way
+    asking.add(function)
+    try:
+        answer = _returns_unkept_task(model, function, depth)
+    finally:
+        asking.discard(function)
+    if outermost:
+        model.memo[key] = answer
+    return answer
+
+
+def _returns_unkept_task(model: SemanticModel, function: cst.FunctionDef, depth: int) -> bool:
     if all(decorator_name(d) in ("staticmethod", "classmethod") for d in function.decorators):
         scope = function_scope(model, function)
-        body = list(walk(function.body, into_scopes=False))
-        for node in body:
+        for node in walk(function.body, into_scopes=False):
             if not isinstance(node, cst.Return) or node.value is None:
                 continue
             value = node.value
             if isinstance(value, cst.Call) and spawner_name(model, value, scope, depth) is not None:
-                answer = True
-                break
+                return True
             if isinstance(value, cst.Name) and _local_task_unkept(
                 model, function, value.value, scope, depth
             ):
-                answer = True
-                break
-    model.memo[key] = answer
-    return answer
+                return True
+    return False
 
 
 def _local_task_unkept(
