@@ -6,7 +6,7 @@ import sys
 if not getattr(sys.flags, "safe_path", False) and sys.path and sys.path[0] in ("", os.getcwd()):
     del sys.path[0]
 
-from asynclint.cli import main  # noqa: E402
+from asynclint.cli import main
 
 if __name__ == "__main__":
     main(prog_name="asynclint")

@@ -13,11 +13,12 @@ from __future__ import annotations
 import hashlib
 import inspect
 import os
-from typing import Dict, Iterable, List, Optional, Tuple, Type
+from typing import Dict, Iterable, List, Optional, Set, Type
 
 from . import __version__
 from .engine import FileSettings
-from .rule import Finding, Rule
+from .findings import Finding
+from .rule import Rule
 from .storage import (
     CacheDirectory,
     Malformed,
@@ -34,7 +35,7 @@ _FORMAT = 2
 
 def _code_fingerprint(rules: Iterable[Type[Rule]]) -> str:
     """Version plus size and mtime of every module that defines behaviour (engine and rules)."""
-    modules = set()
+    modules: Set[str] = set()
     for (
         rule
     ) in rules:  # every module of a rule's package: catalogues and helpers decide findings too
@@ -78,7 +79,7 @@ class FindingsCache:
     def _key(path: str) -> str:
         return os.path.abspath(path)
 
-    def _stamp(self, path: str, settings: FileSettings) -> Optional[Tuple]:
+    def _stamp(self, path: str, settings: FileSettings) -> Optional[List[object]]:
         try:
             info = os.stat(path)
         except OSError:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import difflib
 import os
 import sys
-import textwrap
-from typing import List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence
 
 import click
 
@@ -15,7 +14,7 @@ from . import __version__
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
-def _fail(message: str) -> "click.exceptions.Exit":
+def _fail(message: str) -> click.exceptions.Exit:
     click.echo(f"asynclint: error: {message}", err=True)
     return click.exceptions.Exit(EXIT_ERROR)
 
@@ -105,7 +104,8 @@ def main() -> None:
 @click.option(
     "--show-settings",
     is_flag=True,
-    help="Print the settings, the cache and where each imported library's knowledge comes from; lint nothing.",
+    help="Print the settings, the cache and where each imported library's knowledge comes "
+    "from; lint nothing.",
 )
 def check(
     paths: Sequence[str],
@@ -128,10 +128,9 @@ def check(
     color: str,
     show_settings: bool,
 ) -> None:
-    """Lint PATHS (files or directories; '-' reads standard input; default: the current directory).
-
-    A file or directory named here is linted even when excluded or git-ignored, unless
-    --force-exclude."""
+    """Lint PATHS (files or directories; '-' reads standard input; default: the current
+    directory). A file or directory named here is linted even when excluded or git-ignored,
+    unless --force-exclude."""
     from . import config as configuration
     from . import report
     from .registry import RulePackError, load_rules
@@ -201,7 +200,7 @@ def check(
     else:
         from .discovery import discover
         from .engine import FileResult
-        from .rule import ENGINE_DIAGNOSTICS, Finding
+        from .findings import ENGINE_DIAGNOSTICS, Finding
 
         discovered = discover(list(paths) or ["."], config.excludes, config.root, force_exclude)
         files, unreadable = discovered.files, discovered.unreadable
@@ -311,7 +310,7 @@ class _Progress:
         self.shown_at: Optional[float] = None
 
     @classmethod
-    def for_terminal(cls, stream) -> "Optional[_Progress]":
+    def for_terminal(cls, stream) -> Optional[_Progress]:
         if not _is_terminal(stream) or os.environ.get("CI"):
             return None
         return cls(stream)
@@ -397,7 +396,8 @@ def _show_settings(files, settings, options, cache, no_cache: bool) -> None:
         echo(f"cache: off ({cache.directory} cannot be used; see the warning above)")
     else:
         echo(
-            f"cache: {cache.directory} (authenticated with {os.path.join(user_cache_home(), KEY_NAME)})"
+            f"cache: {cache.directory} (authenticated with "
+            f"{os.path.join(user_cache_home(), KEY_NAME)})"
         )
     tasks = [(path, settings.for_path(path), options) for path in files]
     from .index import OutlineIndex
@@ -431,7 +431,7 @@ def _exit(code: int) -> None:
 
 def _lint_stdin(path: str, settings, options, edits: bool = False, skip: bool = False):
     from .engine import FileResult, Linter
-    from .rule import ENGINE_DIAGNOSTICS, Finding
+    from .findings import ENGINE_DIAGNOSTICS, Finding
     from .source import SourceError, decode
 
     data = sys.stdin.buffer.read()
@@ -569,32 +569,53 @@ def server(stdio: bool) -> None:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json", "markdown"]),
     default="text",
     show_default=True,
+    help="markdown: the README's rule table.",
 )
 @click.option(
     "--all", "show_all", is_flag=True, help="Include the engine's own diagnostics (ASL0xx)."
 )
-def rules_command(output_format: str, show_all: bool) -> None:
+@click.option(
+    "--pages",
+    "pages_directory",
+    type=click.Path(file_okay=False, path_type=str),
+    help="With --format markdown: write a page per rule (ASLnnn.md) and an index into this "
+    "directory.",
+)
+def rules_command(output_format: str, show_all: bool, pages_directory: Optional[str]) -> None:
     """List the rules: code, name, default state, fix kind, frameworks."""
     import json
 
     from .config import peer_table
+    from .findings import ENGINE_DIAGNOSTICS
     from .registry import RulePackError, load_rules
     from .report import documentation_url
-    from .rule import ENGINE_DIAGNOSTICS
 
     try:
         rules = load_rules()
     except RulePackError as error:
         raise _fail(str(error)) from None
+    if output_format == "markdown":
+        from . import docs
+
+        if pages_directory is None:
+            click.echo(docs.rules_table(rules))
+            return
+        os.makedirs(pages_directory, exist_ok=True)
+        for name, content in docs.rule_pages(rules):
+            with open(os.path.join(pages_directory, name), "w", encoding="utf-8") as page:
+                page.write(content)
+        return
+    if pages_directory is not None:
+        raise _fail("--pages needs --format markdown")
     peers = peer_table()
 
     def peer_codes(code: str) -> List[str]:
         return sorted(peer for peer, codes in peers.items() if code in codes)
 
-    rows = [
+    rows: List[Dict[str, Any]] = [
         {
             "code": r.code,
             "name": r.name,
@@ -602,6 +623,7 @@ def rules_command(output_format: str, show_all: bool) -> None:
             "default": r.default,
             "fix": r.fix_kind.value,
             "frameworks": sorted(r.frameworks),
+            "module": r.__module__,
             "severity": r.severity,
             "url": documentation_url(r.code, rules),
             "peer_codes": peer_codes(r.code),
@@ -617,6 +639,7 @@ def rules_command(output_format: str, show_all: bool) -> None:
                 "default": d.default,
                 "fix": "none",
                 "frameworks": ["anyio", "asyncio", "trio"],
+                "module": "asynclint.engine",
                 "severity": d.severity,
                 "url": None,
                 "peer_codes": [],
@@ -638,16 +661,18 @@ def rules_command(output_format: str, show_all: bool) -> None:
 @main.command()
 @click.argument("code")
 def explain(code: str) -> None:
-    """Explain a rule, by code or name: why it matters, a bad and a good example, its fix."""
+    """Explain a rule, by code or name: why it matters, what it leaves alone, its fix, its
+    options, examples."""
+    from .docs import as_text, explain_text
+    from .findings import ENGINE_DIAGNOSTICS
     from .registry import RulePackError, load_rules
-    from .rule import ENGINE_DIAGNOSTICS
 
     wanted = code.strip()
     for diagnostic in ENGINE_DIAGNOSTICS.values():
         if wanted.upper() == diagnostic.code or wanted.lower() == diagnostic.name:
             click.echo(
                 f"{diagnostic.code} {diagnostic.name}: {diagnostic.message}\n\n"
-                f"{_wrap(diagnostic.rationale)}"
+                f"{as_text(diagnostic.rationale)}"
             )
             return
     try:
@@ -657,48 +682,7 @@ def explain(code: str) -> None:
     rule = next((r for r in rules if wanted.upper() == r.code or wanted.lower() == r.name), None)
     if rule is None:
         raise _fail(f"unknown rule code or name {code!r}; 'asynclint rules' lists them") from None
-    click.echo(explain_text(rule, rules))
-
-
-def _wrap(text: str) -> str:
-    paragraphs = textwrap.dedent(text).strip().split("\n\n")
-    return "\n\n".join(textwrap.fill(" ".join(p.split()), 88) for p in paragraphs)
-
-
-def explain_text(rule, rules=()) -> str:
-    fix = {
-        "none": "No automatic fix.",
-        "safe": "Safe fix: applied by --fix.",
-        "unsafe": "Unsafe fix: applied by --fix --unsafe-fixes (review the change).",
-    }[rule.fix_kind.value]
-    frameworks = ", ".join(sorted(rule.frameworks))
-    state = (
-        "on by default"
-        if rule.default
-        else "off by default (enable with --extend-select " + rule.code + ")"
-    )
-    indent = lambda code: textwrap.indent(textwrap.dedent(code).strip("\n"), "    ")  # noqa: E731
-    return (
-        f"{rule.code} {rule.name}: {rule.message}\n\n"
-        f"{_wrap(rule.rationale)}\n\n"
-        f"Flagged:\n\n{indent(rule.bad)}\n\nInstead:\n\n{indent(rule.good)}\n\n"
-        f"{fix}\nFrameworks: {frameworks}. {state[0].upper() + state[1:]}.\n"
-        f"Silence one line with '# noqa: {rule.code}'.{_peers_and_page(rule, rules)}"
-    )
-
-
-def _peers_and_page(rule, rules) -> str:
-    from .config import peer_table
-    from .report import documentation_url
-
-    peers = sorted(peer for peer, codes in peer_table().items() if rule.code in codes)
-    text = (
-        f"\nPeers' codes for it: {', '.join(peers)} (noqa comments and ignores naming them count)."
-        if peers
-        else ""
-    )
-    url = documentation_url(rule.code, rules or (rule,))
-    return text + (f"\nDocumentation: {url}" if url else "")
+    click.echo(explain_text(rule))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,4 +1,5 @@
-"""Configuration: ``[tool.asynclint]`` in ``pyproject.toml`` or a top-level table in ``asynclint.toml``.
+"""Configuration: ``[tool.asynclint]`` in ``pyproject.toml`` or a top-level table in
+``asynclint.toml``.
 
 Every key is validated: an unknown key, an unknown rule code or a value of the wrong type is a
 ConfigError that names the key and the file (the CLI exits 2 with it).
@@ -14,7 +15,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Type
 
-from .rule import ENGINE_DIAGNOSTICS, FRAMEWORKS, Rule
+from .findings import ENGINE_DIAGNOSTICS
+from .rule import FRAMEWORKS, Rule
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -46,7 +48,7 @@ DEFAULT_EXCLUDES = (
 
 _LIST_KEYS = ("select", "extend-select", "ignore", "exclude", "extend-exclude")
 #: Tables that teach rules a team's own APIs: ``"qualified.name" = "note"`` (what to use instead,
-#: or why it matters). Rules read them through ``model.setting(key)``.
+#: or why it matters). Rules read them through ``model.configured_catalogue(key)``.
 CATALOGUE_KEYS = ("blocking-calls", "coroutine-functions", "timeout-calls")
 KNOWN_KEYS = (*_LIST_KEYS, "per-file-ignores", "framework", *CATALOGUE_KEYS)
 _QUALNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
@@ -75,7 +77,8 @@ class Config:
 
 
 def find_config_file(start: str) -> Optional[str]:
-    """The nearest ``asynclint.toml``, or ``pyproject.toml`` with a ``[tool.asynclint]`` table, at or above ``start``."""
+    """The nearest ``asynclint.toml``, or ``pyproject.toml`` with a ``[tool.asynclint]`` table, at
+    or above ``start``."""
     directory = os.path.abspath(start if os.path.isdir(start) else os.path.dirname(start) or ".")
     while True:
         candidate = os.path.join(directory, "asynclint.toml")
@@ -163,7 +166,8 @@ def from_table(
         value = table["framework"]
         if value not in FRAMEWORKS:
             raise ConfigError(
-                f"{where}'{prefix}framework' must be one of {', '.join(sorted(FRAMEWORKS))}, not {value!r}"
+                f"{where}'{prefix}framework' must be one of {', '.join(sorted(FRAMEWORKS))}, "
+                f"not {value!r}"
             )
         config.framework = value
     for key in CATALOGUE_KEYS:

@@ -1,4 +1,5 @@
-"""Finding the files to lint: ``*.py`` under the given paths, minus excludes and ``.gitignore``d paths."""
+"""Finding the files to lint: ``*.py`` under the given paths, minus excludes and ``.gitignore``d
+paths."""
 
 from __future__ import annotations
 
@@ -233,7 +234,8 @@ def _package_parts(directory: str) -> Tuple[str, ...]:
 
 
 def module_name(path: str) -> str:
-    """The dotted module name of a file, from the packages (directories with ``__init__.py``) around it."""
+    """The dotted module name of a file, from the packages (directories with ``__init__.py``)
+    around it."""
     absolute = os.path.abspath(path)
     stem = os.path.splitext(os.path.basename(absolute))[0]
     parts = _package_parts(os.path.dirname(absolute))

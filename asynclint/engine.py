@@ -1,9 +1,10 @@
 """The engine: one parse, one semantic model and one traversal per file, for every enabled rule.
 
-Rules never walk the tree themselves. The engine walks it once with its own iterative walker (libcst's
-visitor rebuilds every node as it goes, which costs more than the parse), keeps the model's stack in
-step, and calls each rule's ``visit_<Node>``/``leave_<Node>`` hooks. Positions are computed only for
-files that have findings, in one code-generation pass, and fixes are applied only when asked for.
+Rules never walk the tree themselves. The engine walks it once with its own iterative walker
+(libcst's visitor rebuilds every node as it goes, which costs more than the parse), keeps the
+model's stack in step, and calls each rule's ``visit_<Node>``/``leave_<Node>`` hooks. Positions are
+computed only for files that have findings, in one code-generation pass, and fixes are applied only
+when asked for.
 """
 
 from __future__ import annotations
@@ -15,14 +16,14 @@ from dataclasses import dataclass, field
 from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Tuple, Type
 
 import libcst as cst
-from libcst.metadata.position_provider import PositionProvidingCodegenState
 
 from . import fixer, noqa
+from .findings import ENGINE_DIAGNOSTICS, Finding
 from .index import EMPTY_INDEX, ProjectIndex, overlay
 from .model import SemanticModel
-from .tree import child_fields
-from .rule import ENGINE_DIAGNOSTICS, Finding, Fix, FixKind, Rule
+from .rule import Fix, FixKind, Rule
 from .source import Source, SourceError, read, write_atomically
+from .syntax import child_fields, positions
 
 #: Fix passes per file: a fix can enable another (a nested call), but never forever.
 MAX_FIX_PASSES = 10
@@ -166,22 +167,6 @@ class FileRun:
         self.reports.append(_Report(rule, node, message, fix))
 
 
-class _PositionSink:
-    """Stands in for libcst's PositionProvider during a position-recording code generation."""
-
-    def __init__(self) -> None:
-        self._computed: Dict[cst.CSTNode, object] = {}
-
-
-def positions(module: cst.Module) -> Dict[cst.CSTNode, object]:
-    sink = _PositionSink()
-    state = PositionProvidingCodegenState(
-        default_indent=module.default_indent, default_newline=module.default_newline, provider=sink
-    )
-    module._codegen(state)
-    return sink._computed
-
-
 @dataclass
 class FileResult:
     path: str
@@ -317,7 +302,8 @@ class Linter:
                     result,
                     settings,
                     "ASL005",
-                    f"a fix produced code that does not parse ({error.message}); file left unchanged",
+                    f"a fix produced code that does not parse ({error.message}); file left "
+                    "unchanged",
                 )
                 break
             text = new_text
@@ -330,7 +316,8 @@ class Linter:
     # -- internals ------------------------------------------------------------------------------
 
     def _relevant_rules(self, text: str, settings: FileSettings) -> Tuple[Type[Rule], ...]:
-        """The pre-filter: rules none of whose tokens occur in the file cannot fire, so are dropped."""
+        """The pre-filter: rules none of whose tokens occur in the file cannot fire, so are
+        dropped."""
         return tuple(
             rule
             for rule in settings.rules
@@ -374,7 +361,7 @@ class Linter:
         findings = []
         for report in run.reports:
             span = spans[report.node]
-            line, column = span.start.line, span.start.column + 1  # type: ignore[attr-defined]
+            line, column = span.start.line, span.start.column + 1
             fix = report.fix
             findings.append(
                 Finding(
@@ -382,7 +369,7 @@ class Linter:
                     line,
                     column,
                     span.end.line,
-                    span.end.column + 1,  # type: ignore[attr-defined]
+                    span.end.column + 1,
                     report.rule.code,
                     report.rule.name,
                     report.message,

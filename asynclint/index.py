@@ -26,6 +26,7 @@ import stat
 from dataclasses import dataclass, field
 from typing import (
     TYPE_CHECKING,
+    Any,
     Callable,
     Dict,
     Iterable,
@@ -33,13 +34,14 @@ from typing import (
     Optional,
     Sequence,
     Tuple,
+    Type,
     TypeVar,
     Union,
 )
 
 import libcst as cst
 
-from .knowledge import COROUTINE_PRESERVING_DECORATORS, FACTORY_TYPES
+from .knowledge import COROUTINE_PRESERVING_DECORATORS, FACTORY_TYPES, public_name
 from .storage import (
     Malformed,
     check_number,
@@ -232,7 +234,8 @@ def outline(source: bytes, path: str, module: str) -> Optional[ModuleOutline]:
         text = source.decode("utf-8-sig")
         built.digest = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
     except UnicodeDecodeError:
-        pass  # another declared encoding: an overlay will outline the file again, which is only slower
+        # another declared encoding: an overlay will outline the file again, which is only slower
+        pass
     return built
 
 
@@ -309,11 +312,11 @@ class _Outliner:
                 )
                 for target in targets:
                     if isinstance(target, ast.Name):
-                        value = statement.value
-                        alias = _dotted(value) if value is not None else None
-                        if alias is not None and target.id not in self.names:
+                        assigned = statement.value
+                        aliased = _dotted(assigned) if assigned is not None else None
+                        if aliased is not None and target.id not in self.names:
                             self.names[target.id] = (
-                                alias  # resolved below, once every name is known
+                                aliased  # resolved below, once every name is known
                             )
                             self.aliases.append(target.id)
                         else:
@@ -321,8 +324,7 @@ class _Outliner:
         for (
             name
         ) in self.aliases:  # ``Client = _impl.Client``: resolve through the module's own names
-            value = self.names[name]
-            root, _, rest = value.partition(".")
+            root, _, rest = self.names[name].partition(".")
             if root != name and root in self.names:
                 base = self.names[root]
                 self.names[name] = f"{base}.{rest}" if rest else base
@@ -395,7 +397,7 @@ class _Outliner:
             isinstance(annotation, ast.Subscript)
             and self.resolve(_dotted(annotation.value), {}) == "typing.Optional"
         ):
-            return self._annotation_type(annotation.slice)  # type: ignore[arg-type]
+            return self._annotation_type(annotation.slice)
         if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
             sides = [
                 s
@@ -412,9 +414,7 @@ class _Outliner:
             callee = self.resolve(_dotted(value.func), local)
             if callee is None:
                 return None
-            return FACTORY_TYPES.get(
-                callee, callee
-            )  # a class constructs itself; resolved at lookup
+            return _factory_type(callee)
         return None
 
     def _function(self, node, cls: Optional[ClassOutline]) -> List[Tuple[str, Optional[str]]]:
@@ -456,13 +456,21 @@ def _flatten(body: Sequence[ast.stmt]) -> Iterable[ast.stmt]:
 
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
-_CHILD_FIELDS: Dict[type, Tuple[str, ...]] = {}
+_CHILD_FIELDS: Dict[Type[ast.AST], Tuple[str, ...]] = {}
 _SKIPPED_FIELDS = frozenset(
     {"ctx", "type_comment", "kind", "op", "is_async", "level", "conversion"}
 )
 
 
-def _child_fields(node_type: type) -> Tuple[str, ...]:
+def _factory_type(callee: str) -> Optional[str]:
+    """The type of what calling ``callee`` gives: a catalogued factory's, else the callee itself
+    (a class constructs itself; whether it is one is checked at lookup). A factory of a tuple
+    (``trio.open_memory_channel``) gives no one type."""
+    found = FACTORY_TYPES.get(public_name(callee), callee)
+    return found if isinstance(found, str) else None
+
+
+def _child_fields(node_type: Type[ast.AST]) -> Tuple[str, ...]:
     fields = _CHILD_FIELDS.get(node_type)
     if fields is None:
         fields = _CHILD_FIELDS[node_type] = tuple(
@@ -486,7 +494,7 @@ class _BodyWalker:
             Tuple
         ] = []  # (dotted, line, column, awaited, manager dotteds, wrapper dotted, returned)
         self.kinds: Dict[str, set] = {}  # local name -> the types of its bindings (None: unknown)
-        self.raw_attributes: List[Tuple[str, object]] = []
+        self.raw_attributes: List[Tuple[str, Union[str, ast.expr, None]]] = []
         arguments = node.args
         params = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
         self.receiver = None
@@ -538,9 +546,7 @@ class _BodyWalker:
         if isinstance(value, ast.Call):
             callee = self.outliner.resolve(_dotted(value.func), self.local)
             if callee is not None:
-                return FACTORY_TYPES.get(
-                    callee, callee
-                )  # a class constructs itself: checked at lookup
+                return _factory_type(callee)
         return None
 
     # -- bindings -------------------------------------------------------------------------------
@@ -550,13 +556,14 @@ class _BodyWalker:
             kind = None
             if isinstance(value, ast.Call):
                 dotted = _dotted(value.func)
-                # Resolved against module names only: a local constructor is rare and unknowable here.
+                # Resolved against module names only: a local constructor is rare and unknowable
+                # here.
                 callee = (
                     self.outliner.resolve(dotted, {})
                     if dotted and dotted.split(".")[0] not in self.local
                     else None
                 )
-                kind = FACTORY_TYPES.get(callee, callee) if callee else None
+                kind = _factory_type(callee) if callee else None
             self.kinds.setdefault(target.id, set()).add(kind)
         elif isinstance(target, (ast.Tuple, ast.List)):
             for element in target.elts:
@@ -574,26 +581,27 @@ class _BodyWalker:
     # -- the walk -------------------------------------------------------------------------------
 
     def _visit(
-        self, node: ast.AST, managers: Tuple, wrapper: Optional[str], awaited: bool, returned: bool
+        self, node: Any, managers: Tuple, wrapper: Optional[str], awaited: bool, returned: bool
     ) -> None:
+        # ``node`` is Any: its fields are read after an exact type check (faster than isinstance).
         node_type = type(node)
         if node_type in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
-            self.kinds.setdefault(node.name, set()).add(None)  # type: ignore[attr-defined]
-            for decorator in node.decorator_list:  # type: ignore[attr-defined]
+            self.kinds.setdefault(node.name, set()).add(None)
+            for decorator in node.decorator_list:
                 self._visit(decorator, managers, None, False, False)
             return
         if node_type is ast.Lambda:
             return
         if node_type is ast.Call:
-            dotted = _dotted(node.func)  # type: ignore[attr-defined]
+            dotted = _dotted(node.func)
             self.raw_calls.append(
                 (dotted, node.lineno, node.col_offset + 1, awaited, managers, wrapper, returned)
-            )  # type: ignore[attr-defined]
-            self._visit(node.func, managers, None, False, False)  # type: ignore[attr-defined]
+            )
+            self._visit(node.func, managers, None, False, False)
             own = dotted or (
                 f"?.{node.func.attr}" if isinstance(node.func, ast.Attribute) else None
-            )  # type: ignore[attr-defined]
-            for argument in node.args:  # type: ignore[attr-defined]
+            )
+            for argument in node.args:
                 self._visit(
                     argument.value if type(argument) is ast.Starred else argument,
                     managers,
@@ -601,19 +609,19 @@ class _BodyWalker:
                     False,
                     False,
                 )
-            for keyword in node.keywords:  # type: ignore[attr-defined]
+            for keyword in node.keywords:
                 self._visit(keyword.value, managers, own, False, False)
             return
         if node_type is ast.Await:
-            self._visit(node.value, managers, wrapper, True, returned)  # type: ignore[attr-defined]
+            self._visit(node.value, managers, wrapper, True, returned)
             return
         if node_type is ast.Return:
-            if node.value is not None:  # type: ignore[attr-defined]
-                self._visit(node.value, managers, None, False, True)  # type: ignore[attr-defined]
+            if node.value is not None:
+                self._visit(node.value, managers, None, False, True)
             return
         if node_type in (ast.With, ast.AsyncWith):
             inner = managers
-            for item in node.items:  # type: ignore[attr-defined]
+            for item in node.items:
                 expression = item.context_expr
                 self._visit(expression, inner, None, False, False)
                 if item.optional_vars is not None:
@@ -622,15 +630,15 @@ class _BodyWalker:
                     *inner,
                     _dotted(expression.func if isinstance(expression, ast.Call) else expression),
                 )
-            for statement in node.body:  # type: ignore[attr-defined]
+            for statement in node.body:
                 self._visit(statement, inner, None, False, False)
             return
         if node_type is ast.Assign:
-            for target in node.targets:  # type: ignore[attr-defined]
-                self._bind(target, node.value)  # type: ignore[attr-defined]
+            for target in node.targets:
+                self._bind(target, node.value)
         elif node_type is ast.AnnAssign:
-            annotated = self.outliner._annotation_type(node.annotation)  # type: ignore[attr-defined]
-            target = node.target  # type: ignore[attr-defined]
+            annotated = self.outliner._annotation_type(node.annotation)
+            target = node.target
             if isinstance(target, ast.Name):
                 self.kinds.setdefault(target.id, set()).add(annotated)
             else:
@@ -638,14 +646,14 @@ class _BodyWalker:
                 if self.raw_attributes and self.raw_attributes[-1][0] == getattr(
                     target, "attr", None
                 ):
-                    self.raw_attributes[-1] = (target.attr, annotated)  # type: ignore[attr-defined]
+                    self.raw_attributes[-1] = (target.attr, annotated)
         elif node_type in (ast.AugAssign, ast.For, ast.AsyncFor, ast.comprehension, ast.NamedExpr):
-            self._bind(node.target, node.value if node_type is ast.NamedExpr else None)  # type: ignore[attr-defined]
+            self._bind(node.target, node.value if node_type is ast.NamedExpr else None)
         elif node_type in (ast.Import, ast.ImportFrom):
-            for alias in node.names:  # type: ignore[attr-defined]
+            for alias in node.names:
                 self.kinds.setdefault((alias.asname or alias.name).split(".")[0], set()).add(None)
-        elif node_type is ast.ExceptHandler and node.name:  # type: ignore[attr-defined]
-            self.kinds.setdefault(node.name, set()).add(None)  # type: ignore[attr-defined]
+        elif node_type is ast.ExceptHandler and node.name:
+            self.kinds.setdefault(node.name, set()).add(None)
         elif node_type in (ast.Yield, ast.YieldFrom):
             self.yields = True
         for name in _child_fields(node_type):
@@ -665,7 +673,7 @@ class OutlineIndex(ProjectIndex):
     """The project index: lookups over the outlines of every linted file."""
 
     def __init__(
-        self, outlines: Iterable[ModuleOutline], libraries: Optional["LibraryIndex"] = None
+        self, outlines: Iterable[ModuleOutline], libraries: Optional[LibraryIndex] = None
     ) -> None:
         self.libraries = libraries
         self.modules: Dict[str, ModuleOutline] = {}
@@ -807,7 +815,8 @@ class OutlineIndex(ProjectIndex):
         return found[0], found[0].classes[found[1]]
 
     def mro(self, class_qualname: str) -> List[Tuple[ModuleOutline, ClassOutline]]:
-        """The project classes ``class_qualname`` is built from, itself first (depth-first bases)."""
+        """The project classes ``class_qualname`` is built from, itself first (depth-first
+        bases)."""
         order: List[Tuple[ModuleOutline, ClassOutline]] = []
         pending = [class_qualname]
         seen = set()
@@ -825,7 +834,8 @@ class OutlineIndex(ProjectIndex):
         return order
 
     def bases(self, class_qualname: str) -> Tuple[str, ...]:
-        """Every base class name of a project class, through its project bases (library bases included)."""
+        """Every base class name of a project class, through its project bases (library bases
+        included)."""
         names: List[str] = []
         for _, cls in self.mro(class_qualname):
             names.extend(cls.bases)
@@ -908,15 +918,15 @@ class OutlineIndex(ProjectIndex):
     @staticmethod
     def _site(module: ModuleOutline, function: FunctionOutline, call: Tuple) -> CallSite:
         target, line, column, awaited, managers, wrapper, returned = call
-        return CallSite(
-            target,
+        return CallSite(  # library names in their public spelling, as the model gives them
+            public_name(target),
             f"{module.name}.{function.qualname}",
             module.path,
             line,
             column,
             awaited,
-            managers,
-            wrapper,
+            tuple(public_name(manager) for manager in managers),
+            public_name(wrapper) if wrapper is not None else None,
             returned,
         )
 
@@ -1085,7 +1095,7 @@ def _optional_data(module: Optional[ModuleOutline]) -> Optional[list]:
     return None if module is None else outline_to_data(module)
 
 
-def cache_directory(directory: Union[None, str, "CacheDirectory"]) -> Optional["CacheDirectory"]:
+def cache_directory(directory: Union[str, CacheDirectory, None]) -> Optional[CacheDirectory]:
     """The trusted cache directory at ``directory`` (None: no cache)."""
     if directory is None or not isinstance(directory, str):
         return directory
@@ -1101,7 +1111,7 @@ class OutlineCache:
     """Outlines by (content hash, path, module name), kept in ``<cache dir>/outlines-v<N>.json``
     (a sealed file: see ``asynclint.storage``)."""
 
-    def __init__(self, directory: Union[None, str, "CacheDirectory"]) -> None:
+    def __init__(self, directory: Union[str, CacheDirectory, None]) -> None:
         self.store = cache_directory(directory)
         self.name = f"outlines-v{OUTLINE_VERSION}.json"
         self.entries: Dict[Tuple[str, str, str], Optional[ModuleOutline]] = {}
@@ -1146,7 +1156,7 @@ def build_index(
     files: Sequence[Tuple[str, str]],
     cache: Optional[OutlineCache] = None,
     jobs: int = 1,
-    libraries: Optional["LibraryIndex"] = None,
+    libraries: Optional[LibraryIndex] = None,
 ) -> OutlineIndex:
     """The index of ``files`` (path, module name), reusing cached outlines of unchanged contents."""
     cache = cache or OutlineCache(None)
@@ -1191,7 +1201,8 @@ def _map(function, tasks, jobs: int):
 # -- installed libraries ------------------------------------------------------------------------
 
 
-#: Library modules larger than this are not outlined (the largest in the standard library is ~250 KB).
+#: Library modules larger than this are not outlined (the largest in the standard library is ~250
+#: KB).
 _MAX_LIBRARY_FILE = 8 * 1024 * 1024
 
 
@@ -1216,9 +1227,9 @@ class LibraryIndex:
 
     def __init__(
         self,
-        directory: Union[None, str, "CacheDirectory"],
+        directory: Union[str, CacheDirectory, None],
         search_path: Optional[Sequence[str]] = None,
-        shipped: Optional["ShippedOutlines"] = None,
+        shipped: Optional[ShippedOutlines] = None,
     ) -> None:
         root = cache_directory(directory)
         self.store = root.subdirectory(f"libraries-v{OUTLINE_VERSION}") if root else None
@@ -1351,7 +1362,7 @@ def _distribution_version(top: str) -> str:
     try:
         from importlib import metadata
 
-        names = metadata.packages_distributions().get(top, [])  # type: ignore[attr-defined]
+        names = metadata.packages_distributions().get(top, [])
         if names:
             return f"{names[0]} {metadata.version(names[0])}"
     except Exception:  # Python 3.9 has no packages_distributions; broken metadata says nothing

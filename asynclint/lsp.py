@@ -1,4 +1,5 @@
-"""The language server: ``asynclint server`` speaks the Language Server Protocol over stdio (pygls 2).
+"""The language server: ``asynclint server`` speaks the Language Server Protocol over stdio
+(pygls 2).
 
 What it does
     Diagnostics are published when a document is opened, changed (full or incremental sync) and
@@ -58,7 +59,8 @@ Work model
     All engine work runs, one job at a time, on one dedicated thread (the engine is not meant to
     be used from several threads at once), so the protocol loop stays responsive. A change
     cancels the pending lint of the same document; results for a text that has changed since
-    are never published. A buffer over the CLI's size limit (8 MiB) gets ``ASL004`` instead of a lint.
+    are never published. A buffer over the CLI's size limit (8 MiB) gets ``ASL004`` instead of a
+    lint.
 """
 
 from __future__ import annotations
@@ -94,7 +96,7 @@ except ImportError as _error:  # pygls 1.x has no pygls.lsp.server
 from . import __version__
 from . import config as configuration
 from .engine import FileResult, FileSettings, Linter
-from .rule import ENGINE_DIAGNOSTICS, Finding
+from .findings import ENGINE_DIAGNOSTICS, Finding
 
 logger = logging.getLogger(__name__)
 
@@ -104,7 +106,8 @@ SETTINGS_SECTION = "asynclint"
 CONFIG_FILE_NAMES = ("pyproject.toml", "asynclint.toml")
 PYTHON_SUFFIXES = (".py", ".pyi")
 
-#: Engine work can recurse deeply (code generation on deeply nested expressions): give its thread room.
+#: Engine work can recurse deeply (code generation on deeply nested expressions): give its thread
+#: room.
 _ENGINE_STACK_BYTES = 64 * 1024 * 1024
 
 
@@ -167,7 +170,7 @@ class TextIndex:
         return self.lsp_range(finding.line, finding.column, finding.end_line, finding.end_column)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _engine_edits_split_like_splitlines() -> bool:
     """How ``fixer.text_edits`` numbers lines: as ``str.splitlines`` does (which also breaks at
     form feeds, ``\\x1c``-``\\x1e``, ``\\x85``, ``\\u2028``...) or at LSP's line breaks only.
@@ -289,14 +292,14 @@ def layer_settings(*layers: Dict[str, Tuple[str, ...]]) -> EditorSettings:
 
 
 class _EngineThread:
-    """One daemon thread that runs engine jobs in order. A job cancelled before it starts is skipped;
-    being a daemon, the thread never holds up the process's exit."""
+    """One daemon thread that runs engine jobs in order. A job cancelled before it starts is
+    skipped; being a daemon, the thread never holds up the process's exit."""
 
     def __init__(self) -> None:
-        self._jobs: "queue.SimpleQueue[Tuple[concurrent.futures.Future, Callable, tuple]]" = (
+        self._jobs: queue.SimpleQueue[Tuple[concurrent.futures.Future, Callable, tuple]] = (
             queue.SimpleQueue()
         )
-        previous = threading.stack_size()
+        previous: Optional[int] = threading.stack_size()
         try:
             threading.stack_size(_ENGINE_STACK_BYTES)
         except (ValueError, RuntimeError):  # pragma: no cover - platform without the option
@@ -330,7 +333,7 @@ class Outcome:
 
     findings: List[Finding] = dataclasses.field(default_factory=list)
     fixed_text: Optional[str] = None
-    problems: List[Tuple[int, str]] = dataclasses.field(
+    problems: List[Tuple[types.MessageType, str]] = dataclasses.field(
         default_factory=list
     )  # (MessageType, message)
 
@@ -370,11 +373,11 @@ class Workbench:
 
     def file_settings(
         self, path: str, editor: EditorSettings
-    ) -> Tuple[Optional[FileSettings], List[Tuple[int, str]]]:
+    ) -> Tuple[Optional[FileSettings], List[Tuple[types.MessageType, str]]]:
         from .registry import RulePackError, load_rules
         from .runner import Settings
 
-        problems: List[Tuple[int, str]] = []
+        problems: List[Tuple[types.MessageType, str]] = []
         try:
             rules = load_rules()
         except RulePackError as error:
@@ -432,7 +435,7 @@ class Workbench:
         selectors: Sequence[str],
         codes: Sequence[str],
         key: str,
-        problems: List[Tuple[int, str]],
+        problems: List[Tuple[types.MessageType, str]],
         peers: bool = False,
     ) -> List[str]:
         known, unknown = [], []
@@ -487,7 +490,8 @@ class Workbench:
                 problems=[
                     (
                         types.MessageType.Error,
-                        f"asynclint: internal error on {target.path}: {type(error).__name__}: {error}",
+                        f"asynclint: internal error on {target.path}: {type(error).__name__}: "
+                        f"{error}",
                     )
                 ]
             )
@@ -502,7 +506,8 @@ class Workbench:
             if mode != DIAGNOSTICS or "ASL004" in settings.ignored_diagnostics:
                 return Outcome()
             message = (
-                f"file is {size / 1048576:.1f} MiB, over the {MAX_FILE_BYTES // 1048576} MiB limit; "
+                f"file is {size / 1048576:.1f} MiB, over the {MAX_FILE_BYTES // 1048576} MiB "
+                "limit; "
                 "skipped"
             )
             return Outcome(
@@ -583,7 +588,8 @@ class AsynclintServer(LanguageServer):
         return await asyncio.wrap_future(self.engine.submit(function, *args))
 
     def target(self, uri: str) -> Optional[Tuple[Target, Optional[int]]]:
-        """The open document at ``uri`` (text, version), or None when it is not open or not Python."""
+        """The open document at ``uri`` (text, version), or None when it is not open or not
+        Python."""
         if unquote(uri) not in self.workspace.text_documents:
             return None
         document = self.workspace.get_text_document(uri)
@@ -602,7 +608,7 @@ class AsynclintServer(LanguageServer):
 
     # messages
 
-    def tell(self, problems: Iterable[Tuple[int, str]]) -> None:
+    def tell(self, problems: Iterable[Tuple[types.MessageType, str]]) -> None:
         """Show each problem once (until the settings or configuration change) and log it."""
         for kind, message in problems:
             if message in self.shown:
@@ -615,7 +621,7 @@ class AsynclintServer(LanguageServer):
             except Exception:  # pragma: no cover - the client is gone
                 logger.exception("could not send a message to the client")
 
-    def log(self, message: str, kind: int = types.MessageType.Log) -> None:
+    def log(self, message: str, kind: types.MessageType = types.MessageType.Log) -> None:
         try:
             self.window_log_message(types.LogMessageParams(type=kind, message=message))
         except Exception:  # pragma: no cover

@@ -73,7 +73,7 @@ class Directive:
         return None
 
 
-def _directive(match: "re.Match[str]", line: int, offset: int, file_level: bool) -> Directive:
+def _directive(match: re.Match[str], line: int, offset: int, file_level: bool) -> Directive:
     codes = match.group("codes")
     return Directive(
         line=line,
@@ -369,9 +369,9 @@ def _compiles(text: str) -> bool:
 
 
 __all__ = [
-    "Directive",
     "FILE_DIRECTIVE",
     "LINE_DIRECTIVE",
+    "Directive",
     "Marked",
     "Suppressions",
     "add_codes",

@@ -37,7 +37,7 @@ PEER_CODES: Dict[str, Tuple[str, ...]] = {
 
 def asynclint_codes(peer_code: str) -> Tuple[str, ...]:
     """asynclint's codes for another linter's code (``ASYNC251`` -> ``("ASL100",)``)."""
-    return tuple(code for code, peers in PEER_CODES.items() if peer_code.upper() in peers)
+    return by_peer().get(peer_code.upper(), ())
 
 
 #: flake8-async's codes for problems no asynclint rule looks for. Accepted wherever asynclint
@@ -74,7 +74,7 @@ WITHOUT_EQUIVALENT: Tuple[str, ...] = (
 def by_peer() -> Dict[str, Tuple[str, ...]]:
     """Every peer code known here and the asynclint codes it stands for, sorted by peer code
     (none for those in WITHOUT_EQUIVALENT): what ``noqa`` comments and ignores read."""
-    table: Dict[str, Tuple[str, ...]] = {peer: () for peer in WITHOUT_EQUIVALENT}
+    table: Dict[str, Tuple[str, ...]] = dict.fromkeys(WITHOUT_EQUIVALENT, ())
     for code, peers in PEER_CODES.items():
         for peer in peers:
             table[peer] = (*table.get(peer, ()), code)

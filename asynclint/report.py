@@ -7,9 +7,23 @@ import os
 import textwrap
 from collections import Counter
 from functools import lru_cache
-from typing import Callable, Dict, Iterable, List, Optional, Sequence, TextIO
+from typing import (
+    TYPE_CHECKING,
+    Callable,
+    Dict,
+    Iterable,
+    List,
+    Optional,
+    Sequence,
+    TextIO,
+    Type,
+    Union,
+)
 
-from .rule import ENGINE_DIAGNOSTICS, Finding
+from .findings import ENGINE_DIAGNOSTICS, Diagnostic, Finding
+
+if TYPE_CHECKING:
+    from .rule import Rule
 
 # -- what every format says the same way -----------------------------------------------------------
 
@@ -120,8 +134,8 @@ def _read_lines(path: str) -> List[str]:
         return []
 
 
-def as_dict(finding: Finding, rules: Iterable[type] = ()) -> dict:
-    fix = None
+def as_dict(finding: Finding, rules: Iterable[object] = ()) -> dict:
+    fix: Optional[Dict[str, object]] = None
     if finding.fix_applicability is not None:
         fix = {"applicability": finding.fix_applicability, "message": finding.fix_message}
         if finding.edits is not None:
@@ -169,7 +183,8 @@ def _is_engine_code(code: str) -> bool:
 
 
 def _report_path(path: str) -> str:
-    """The path as given, with '/' separators and without a leading './' (CI tools want repo-relative paths)."""
+    """The path as given, with '/' separators and without a leading './' (CI tools want
+    repo-relative paths)."""
     if os.sep != "/":
         path = path.replace(os.sep, "/")
     while path.startswith("./") and len(path) > 2:
@@ -182,66 +197,52 @@ def _folded(text: str) -> str:
     return " ".join(text.split())
 
 
-def _paragraphs(text: str) -> List[str]:
-    """The paragraphs of a (possibly indented) docstring-like text, each folded onto one line."""
-    return [_folded(part) for part in textwrap.dedent(text).strip().split("\n\n") if part.strip()]
-
-
-def _example(code: str) -> str:
-    return textwrap.dedent(code).strip("\n")
-
-
 # SARIF 2.1.0 -------------------------------------------------------------------------------------
 
 
-def _sarif_descriptor(meta: object) -> dict:
-    """A reportingDescriptor for a rule class or an engine Diagnostic (both have code/name/message/rationale)."""
-    code = getattr(meta, "code")
-    name = getattr(meta, "name")
-    message = getattr(meta, "message")
-    rationale = getattr(meta, "rationale", "") or message
-    engine = _is_engine_code(code)
-    paragraphs = _paragraphs(rationale)
-    bad = _example(getattr(meta, "bad", "") or "")
-    good = _example(getattr(meta, "good", "") or "")
+def _sarif_descriptor(meta: Union[Type[Rule], Diagnostic]) -> dict:
+    """A reportingDescriptor for a rule class or an engine Diagnostic."""
+    from . import docs
 
-    text_parts = [f"{code} {name}: {message}", *paragraphs]
-    markdown_parts = [f"**{code} `{name}`**: {message}", *paragraphs]
-    if bad:
+    code, name, message = meta.code, meta.name, meta.message
+    rationale = meta.rationale or message
+    engine = _is_engine_code(code)
+    text_parts = [f"{code} {name}: {message}"]
+    markdown_parts = [f"**{code} `{name}`**: {message}"]
+    properties: dict
+    if isinstance(meta, Diagnostic):  # an engine diagnostic, or a rule known by its findings only
+        text_parts.append(docs.as_text(rationale))
+        markdown_parts.append(docs.as_markdown(rationale))
+        properties = (
+            {"tags": ["asynclint", "engine"], "fixKind": "none"}
+            if engine
+            else {"tags": ["asynclint", "async"], "fixKind": "none", "enabledByDefault": True}
+        )
+    else:
+        for heading, text in docs.sections(meta):
+            text_parts.append(f"{heading}:\n\n{docs.as_text(text)}")
+            markdown_parts.append(f"**{heading}**\n\n{docs.as_markdown(text)}")
+        bad, good = docs.example(meta.bad), docs.example(meta.good)
         text_parts.append("Flagged:\n\n" + textwrap.indent(bad, "    "))
         markdown_parts.append(f"Flagged:\n\n```python\n{bad}\n```")
-    if good:
         text_parts.append("Instead:\n\n" + textwrap.indent(good, "    "))
         markdown_parts.append(f"Instead:\n\n```python\n{good}\n```")
-    properties: dict
-    if engine:
-        properties = {"tags": ["asynclint", "engine"], "fixKind": "none"}
-    else:
-        fix_kind = getattr(meta, "fix_kind", None)
-        frameworks = sorted(getattr(meta, "frameworks", ()) or ())
         properties = {
-            "tags": ["asynclint", "async", *frameworks],
-            "fixKind": getattr(fix_kind, "value", fix_kind) or "none",
-            "enabledByDefault": bool(getattr(meta, "default", True)),
+            "tags": ["asynclint", "async", *sorted(meta.frameworks)],
+            "fixKind": meta.fix_kind.value,
+            "enabledByDefault": bool(meta.default),
         }
-        fix_note = {
-            "safe": "Safe fix: applied by `asynclint check --fix`.",
-            "unsafe": "Unsafe fix: applied by `asynclint check --fix --unsafe-fixes` (review the change).",
-        }
-        if properties["fixKind"] in fix_note:
-            text_parts.append(fix_note[properties["fixKind"]].replace("`", "'"))
-            markdown_parts.append(fix_note[properties["fixKind"]])
-    suppress = f"Silence one line with '# noqa: {code}'." if not engine else ""
-    if suppress:
-        text_parts.append(suppress)
-        markdown_parts.append(f"Silence one line with `# noqa: {code}`.")
+    # A rule known by its findings only (described as a Diagnostic) warns, as every rule does.
+    level = meta.severity if engine or not isinstance(meta, Diagnostic) else "warning"
     descriptor = {
         "id": code,
         "name": name,
         "shortDescription": {"text": message},
-        "fullDescription": {"text": _folded(rationale)},
+        "fullDescription": {
+            "text": " ".join(str(text) for kind, text in docs.blocks(rationale) if kind == "prose")
+        },
         "help": {"text": "\n\n".join(text_parts), "markdown": "\n\n".join(markdown_parts)},
-        "defaultConfiguration": {"level": getattr(meta, "severity", "warning")},
+        "defaultConfiguration": {"level": level},
         "properties": properties,
     }
     url = documentation_url(code, [meta]) if not engine else None
@@ -251,7 +252,8 @@ def _sarif_descriptor(meta: object) -> dict:
 
 
 def _sarif_artifact_location(path: str) -> dict:
-    """A URI for the path: a file: URI when absolute, else a relative reference against %SRCROOT%."""
+    """A URI for the path: a file: URI when absolute, else a relative reference against
+    %SRCROOT%."""
     from pathlib import Path
     from urllib.parse import quote
 
@@ -266,22 +268,27 @@ def _sarif_artifact_location(path: str) -> dict:
 
 
 def sarif(
-    findings: Sequence[Finding], out: TextIO, *, rules: Sequence[type] = (), **_: object
+    findings: Sequence[Finding],
+    out: TextIO,
+    *,
+    rules: Sequence[Type[Rule]] = (),
+    **_: object,
 ) -> None:
     """A SARIF 2.1.0 log with one run, for GitHub code scanning and other SARIF viewers.
 
     ``tool.driver.rules`` describes every engine diagnostic and every registered rule, enabled or
     not, at the level of its severity, with its rationale and examples as help and its page as
-    ``helpUri``, so that a viewer can show the rule's documentation next to a result. Columns are 1-based Unicode code
-    points, end exclusive, which is SARIF's own convention. Fixes are not included.
+    ``helpUri``, so that a viewer can show the rule's documentation next to a result. Columns are
+    1-based Unicode code points, end exclusive, which is SARIF's own convention. Fixes are not
+    included.
     """
     from . import __version__
 
     descriptors: List[dict] = []
     index_of: Dict[str, int] = {}
 
-    def describe(meta: object) -> None:
-        code = getattr(meta, "code")
+    def describe(meta: Union[Type[Rule], Diagnostic]) -> None:
+        code = meta.code
         if code not in index_of:
             index_of[code] = len(descriptors)
             descriptors.append(_sarif_descriptor(meta))
@@ -296,7 +303,7 @@ def sarif(
         if (
             finding.code not in index_of
         ):  # a rule not passed in `rules`: describe it from the finding
-            describe(_FindingMeta(finding.code, finding.name, finding.message, ""))
+            describe(Diagnostic(finding.code, finding.name, finding.message, ""))
         descriptor = descriptors[index_of[finding.code]]
         result: dict = {
             "ruleId": finding.code,
@@ -343,13 +350,6 @@ def sarif(
     }
     json.dump(log, out, indent=2)
     out.write("\n")
-
-
-class _FindingMeta:
-    """Metadata for a code that reached a report without its rule class (never for the built-ins)."""
-
-    def __init__(self, code: str, name: str, message: str, rationale: str) -> None:
-        self.code, self.name, self.message, self.rationale = code, name, message, rationale
 
 
 # GitHub Actions workflow commands ----------------------------------------------------------------
@@ -406,9 +406,10 @@ def gitlab(
     """A GitLab Code Quality report (a Code Climate issue list) as a JSON array.
 
     Severity follows the finding's: ``critical`` for errors (engine diagnostics: the file could
-    not be linted at all), ``major`` for warnings (rules), ``minor`` for notes. The fingerprint is the SHA-256 of path, code, message and the
-    number of earlier identical (path, code, message) findings in the file, so it survives edits that
-    only move the code, and GitLab can tell new findings from old ones in merge requests.
+    not be linted at all), ``major`` for warnings (rules), ``minor`` for notes. The fingerprint is
+    the SHA-256 of path, code, message and the number of earlier identical (path, code, message)
+    findings in the file, so it survives edits that only move the code, and GitLab can tell new
+    findings from old ones in merge requests.
     """
     import hashlib
 
@@ -420,7 +421,7 @@ def gitlab(
         occurrence = seen[key]
         seen[key] += 1
         fingerprint = hashlib.sha256(
-            f"{path}:{finding.code}:{finding.message}:{occurrence}".encode("utf-8")
+            f"{path}:{finding.code}:{finding.message}:{occurrence}".encode()
         )
         issues.append(
             {

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Callable, Iterator, List, Optional, Sequence, 
 from . import config as configuration
 from .discovery import module_name
 from .engine import FileResult, FileSettings, Linter
+from .findings import ENGINE_DIAGNOSTICS
 from .index import LibraryIndex, OutlineCache, ProjectIndex, build_index, library_search_path
-from .rule import ENGINE_DIAGNOSTICS, Rule
+from .rule import Rule
 from .source import Source
 
 if TYPE_CHECKING:
@@ -97,7 +98,7 @@ def lint_files(
     settings: Settings,
     options: RunOptions,
     linter: Optional[Linter] = None,
-    cache: Optional["FindingsCache"] = None,
+    cache: Optional[FindingsCache] = None,
     progress: Optional[Callable[[int, int], None]] = None,
 ) -> List[FileResult]:
     """Lint ``files``, in worker processes when there are enough of them; results in input order.
@@ -131,7 +132,7 @@ def lint_files(
 
 def project_index(
     tasks: Sequence[Tuple[str, FileSettings, RunOptions]],
-    cache: Optional["FindingsCache"],
+    cache: Optional[FindingsCache],
     jobs: int,
 ) -> ProjectIndex:
     """The index of every linted file, outlines reused from the cache next to the findings cache."""
@@ -158,7 +159,8 @@ def _has_engine_failure(result: FileResult) -> bool:
 def _run_tasks(
     tasks: List[Tuple[str, FileSettings, RunOptions]], options: RunOptions, linter: Linter
 ) -> Iterator[FileResult]:
-    """Each task's result, in order, as it is done (consume them all: the pool closes at the end)."""
+    """Each task's result, in order, as it is done (consume them all: the pool closes at the
+    end)."""
     jobs = max(1, min(options.jobs, len(tasks) // _MIN_FILES_PER_WORKER))
     if jobs == 1:
         _init_worker(linter)
@@ -183,6 +185,6 @@ def _run_tasks(
 
 def default_jobs() -> int:
     try:
-        return max(1, len(os.sched_getaffinity(0)))  # type: ignore[attr-defined]
+        return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not Linux
         return os.cpu_count() or 1

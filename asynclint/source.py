@@ -43,7 +43,8 @@ class Source:
 
 
 def decode(data: bytes, path: str) -> Source:
-    """Decode ``data`` by its BOM or PEP 263 cookie; raise SourceError (ASL002) if it is not text."""
+    """Decode ``data`` by its BOM or PEP 263 cookie; raise SourceError (ASL002) if it is not
+    text."""
     if b"\x00" in data:
         raise SourceError("ASL002", "file contains NUL bytes; it looks binary, not Python source")
     try:
@@ -79,7 +80,8 @@ def read(path: str) -> Source:
         if size > MAX_FILE_BYTES:
             raise SourceError(
                 "ASL004",
-                f"file is {size / 1048576:.1f} MiB, over the {MAX_FILE_BYTES // 1048576} MiB limit; skipped",
+                f"file is {size / 1048576:.1f} MiB, over the {MAX_FILE_BYTES // 1048576} MiB "
+                "limit; skipped",
             )
         with open(path, "rb") as handle:
             data = handle.read()
@@ -120,4 +122,4 @@ def write_atomically(path: str, data: bytes) -> None:
         raise
 
 
-__all__ = ["Source", "SourceError", "decode", "read", "write_atomically", "MAX_FILE_BYTES"]
+__all__ = ["MAX_FILE_BYTES", "Source", "SourceError", "decode", "read", "write_atomically"]

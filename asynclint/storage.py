@@ -234,7 +234,7 @@ class CacheDirectory:
     """A directory of sealed cache files. Checked once when made (in the main process, so one
     warning at most), and again, silently, by every read and write."""
 
-    def __init__(self, path: str, parent: Optional["CacheDirectory"] = None) -> None:
+    def __init__(self, path: str, parent: Optional[CacheDirectory] = None) -> None:
         self.path = path
         self.parent = parent
         self.key = machine_key()
@@ -245,7 +245,7 @@ class CacheDirectory:
                 self.usable = False
                 warn_once(f"not using the cache directory {path}: {problem}")
 
-    def subdirectory(self, name: str) -> "CacheDirectory":
+    def subdirectory(self, name: str) -> CacheDirectory:
         return CacheDirectory(os.path.join(self.path, name), self)
 
     def _problem(self) -> Optional[str]:

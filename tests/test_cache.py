@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import os
 
+from cli_helpers import read_sealed, write_sealed
 from click.testing import CliRunner
 
 from asynclint.cache import CACHE_DIR
 from asynclint.cli import main
-
-from cli_helpers import read_sealed, write_sealed
 
 BLOCKING = "import time\n\nasync def f():\n    time.sleep(1)\n"
 

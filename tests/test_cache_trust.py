@@ -9,11 +9,11 @@ import stat
 import sys
 
 import pytest
+from cli_helpers import finding_lines, read_sealed, run, write, write_sealed
 
 from asynclint import storage
 from asynclint.cache import CACHE_DIR
 from asynclint.storage import machine_key, seal, seal_payload
-from cli_helpers import finding_lines, read_sealed, run, write, write_sealed
 
 HELPER = "def read_settings(path):\n    with open(path) as handle:\n        return handle.read()\n"
 APP = """import asyncio
@@ -137,7 +137,8 @@ MALFORMED = {
     "huge number": b'[["d", "helpers.py", "helpers", ["helpers", "helpers.py", {}, [["f", 0, '
     + str(10**40).encode()
     + b', 0, [], []]], [], [], ""]]]',
-    "lone surrogate": b'[["d", "helpers.py", "helpers", ["\\ud800", "helpers.py", {}, [], [], [], ""]]]',
+    "lone surrogate": b'[["d", "helpers.py", "helpers", ["\\ud800", "helpers.py", {}, [], [], '
+    b'[], ""]]]',
     "long text": b'[["' + b"x" * 100_000 + b'", "p", "m", null]]',
     "not JSON": b"\xff\xfe{{{",
 }

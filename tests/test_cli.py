@@ -15,11 +15,11 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
+from cli_helpers import CLEAN, MIXED, finding_lines, run, write
+from cli_helpers import FINDING_LINE as LINE
 
 import asynclint
-from cli_helpers import CLEAN, MIXED, FINDING_LINE as LINE, finding_lines, run, write
 from asynclint.registry import load_rules
-
 
 #: ASL100 at 6:5 (safe fix); `import asyncio` is present, so the fix adds no import.
 BLOCKING = "import asyncio\nimport time\n\n\nasync def f():\n    time.sleep(1)\n"
@@ -28,7 +28,10 @@ BLOCKING_FIXED = "import asyncio\nimport time\n\n\nasync def f():\n    await asy
 NEVER_AWAITED = "async def g():\n    pass\n\n\nasync def f():\n    g()\n"
 NEVER_AWAITED_FIXED = "async def g():\n    pass\n\n\nasync def f():\n    await g()\n"
 #: ASL400 at 9:5 (no fix).
-DANGLING = "import asyncio\n\n\nasync def work():\n    pass\n\n\nasync def f():\n    asyncio.create_task(work())\n"
+DANGLING = (
+    "import asyncio\n\n\nasync def work():\n    pass\n\n\nasync def f():\n    "
+    "asyncio.create_task(work())\n"
+)
 
 
 pytestmark = pytest.mark.usefixtures("isolated_cli")
@@ -103,7 +106,8 @@ def test_output_order_does_not_depend_on_argument_order(tmp_path):
 
 
 def test_output_is_identical_with_one_and_two_jobs(tmp_path):
-    # 12 files: the runner uses workers only with >= 4 files per worker, so --jobs 2 engages the pool.
+    # 12 files: the runner uses workers only with >= 4 files per worker, so --jobs 2 engages the
+    # pool.
     _make_many_files(tmp_path / "pkg")
     one = run("check", "--jobs", "1", "pkg")
     two = run("check", "--jobs", "2", "pkg")
@@ -361,7 +365,7 @@ def test_diff_prints_a_unified_diff_and_leaves_the_file_untouched(tmp_path):
     expected = "".join(
         difflib.unified_diff(BLOCKING.splitlines(True), BLOCKING_FIXED.splitlines(True), "x", "x")
     )
-    body = lambda text: [l for l in text.splitlines() if not l.startswith(("---", "+++"))]  # noqa: E731
+    body = lambda text: [x for x in text.splitlines() if not x.startswith(("---", "+++"))]  # noqa: E731
     assert body(result.stdout) == body(expected)
 
 
@@ -602,7 +606,8 @@ def test_non_python_files_are_not_linted_when_walking(tmp_path):
 def test_per_file_ignores(tmp_path):
     write(
         tmp_path / "pyproject.toml",
-        '[tool.asynclint]\nper-file-ignores = { "tests/*" = ["ASL100"], "legacy_*.py" = ["ASL1", "ASL4"] }\n',
+        "[tool.asynclint]\nper-file-ignores = "
+        '{ "tests/*" = ["ASL100"], "legacy_*.py" = ["ASL1", "ASL4"] }\n',
     )
     write(tmp_path / "tests" / "test_app.py", MIXED)
     write(tmp_path / "src" / "legacy_io.py", MIXED)

@@ -8,9 +8,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from cli_helpers import CLEAN, MIXED, finding_lines, run, write
-
 
 #: time.sleep in a coroutine, in a file that imports no async framework.
 BARE_SLEEP = "import time\n\n\nasync def f():\n    time.sleep(1)\n"

@@ -13,12 +13,12 @@ import random
 import textwrap
 
 import pytest
+from cli_helpers import run, write
 
 from asynclint import config as configuration
 from asynclint.discovery import discover
 from asynclint.registry import load_rules
 from asynclint.runner import RunOptions, Settings, lint_files
-from cli_helpers import run, write
 
 SELECT = "ASL110,ASL200,ASL400"
 CHAIN, ALIASES, SPAWNERS = 10, 11, 6
@@ -50,7 +50,7 @@ def targets():
     calls += ["cycle.a()", "cycle.b()", "cycle.e()", "star_a.fetch()", "star_b.helper()"]
     calls += [f"alias_{k}.thing()" for k in range(ALIASES)]
     calls += [f"spawn.s{k}(work())" for k in range(SPAWNERS)]
-    return calls + ["wrap_a(work(), 1)", "wrap_b(work(), 1)"]
+    return [*calls, "wrap_a(work(), 1)", "wrap_b(work(), 1)"]
 
 
 def helpers():
@@ -172,13 +172,13 @@ def test_findings_do_not_depend_on_workers_order_company_or_definition_order(pro
     # The questions at the limits are answered, each the same way wherever it is asked.
     flagged = {(code, calls(path, line)) for path, line, code, _ in expected}
     reported = {
-        *((("ASL110", f"chain.c{i}()") for i in range(3, CHAIN))),  # at most 7 functions deep
+        *(("ASL110", f"chain.c{i}()") for i in range(3, CHAIN)),  # at most 7 functions deep
         ("ASL110", "cycle.a()"),
         ("ASL110", "cycle.b()"),  # b -> a -> d, through the cycle
         ("ASL110", "star_b.helper()"),  # through star imports that import each other
         ("ASL200", "star_a.fetch()"),
-        *((("ASL200", f"alias_{k}.thing()") for k in range(2, ALIASES))),  # 8 re-exports at most
-        *((("ASL400", f"spawn.s{k}(work())") for k in range(2, SPAWNERS))),  # 3 wrappers at most
+        *(("ASL200", f"alias_{k}.thing()") for k in range(2, ALIASES)),  # 8 re-exports at most
+        *(("ASL400", f"spawn.s{k}(work())") for k in range(2, SPAWNERS)),  # 3 wrappers at most
         ("ASL400", "wrap_a(work(), 1)"),
         ("ASL400", "wrap_b(work(), 1)"),
     }
@@ -205,7 +205,7 @@ def test_findings_do_not_depend_on_workers_order_company_or_definition_order(pro
     path = project / "proj" / "use_3.py"
     text = path.read_text()
     head, *jobs = text.split("\n\n\nasync def job_")
-    first = [number for number, job in enumerate(jobs) if "wrap_" in job][0]
+    first = next(number for number, job in enumerate(jobs) if "wrap_" in job)
     later = len(jobs) - 2 if first != len(jobs) - 2 else len(jobs) - 3
     jobs[first], jobs[later] = jobs[later], jobs[first]  # the first to ask about a wrapper moves
     path.write_text("\n\n\nasync def job_".join([head, *jobs]))

@@ -126,7 +126,8 @@ NOQA = textwrap.dedent(
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A small project. Its empty ``[tool.asynclint]`` keeps any configuration above tmp_path out."""
+    """A small project. Its empty ``[tool.asynclint]`` keeps any configuration above tmp_path
+    out."""
     (tmp_path / "pyproject.toml").write_text("[tool.asynclint]\n")
     (tmp_path / "blocking.py").write_text(BLOCKING)
     (tmp_path / "coros.py").write_text(NEVER_AWAITED)
@@ -218,9 +219,11 @@ def test_exact_positions_and_messages(project: Path) -> None:
     lines = flake8(project, "pkg/mixed.py", "noqa.py")
     assert lines == [
         "noqa.py:9:5: ASL100 time.sleep() blocks the event loop; use 'await asyncio.sleep(...)'",
-        "pkg/mixed.py:10:25: ASL100 time.sleep() blocks the event loop; use 'await asyncio.sleep(...)'",
+        "pkg/mixed.py:10:25: ASL100 time.sleep() blocks the event loop; use 'await "
+        "asyncio.sleep(...)'",
         "pkg/mixed.py:11:2: ASL200 work() is never awaited: it never runs",
-        "pkg/mixed.py:12:2: ASL400 task returned by create_task() is dropped; keep a reference until it is done",
+        "pkg/mixed.py:12:2: ASL400 task returned by create_task() is dropped; keep a reference "
+        "until it is done",
     ]
 
 
@@ -249,7 +252,8 @@ def test_noqa(project: Path) -> None:
 
 def test_peers_codes_prefixes_and_file_directives_read_as_the_cli_reads_them(project: Path) -> None:
     """The plugin's findings pass through asynclint's one noqa reading before flake8's own: a
-    peer's code (flake8-async's ASYNC251) and a file directive silence what they silence in the CLI."""
+    peer's code (flake8-async's ASYNC251) and a file directive silence what they silence in the
+    CLI."""
     (project / "noqa.py").write_text(
         NOQA.replace("  # noqa: ASL400", "  # noqa: ASYNC251").replace(
             "  # noqa: ASL100", "  # noqa:ASL1"
@@ -350,7 +354,8 @@ def test_registered_with_flake8() -> None:
 
 
 def test_importing_the_plugin_is_cheap() -> None:
-    """flake8 imports every plugin at start: the parser and the rules wait until files are checked."""
+    """flake8 imports every plugin at start: the parser and the rules wait until files are
+    checked."""
     code = (
         "import sys, asynclint.flake8_plugin\n"
         "print(sorted(m for m in ('libcst', 'asynclint.engine') if m in sys.modules))"
@@ -361,7 +366,8 @@ def test_importing_the_plugin_is_cheap() -> None:
     assert result.stdout.strip() == "[]", result.stderr
 
 
-# -- in process: what flake8 hands the plugin, and what it does with it ---------------------------------
+# -- in process: what flake8 hands the plugin, and what it does with it
+# ---------------------------------
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""The CI output formats (SARIF, GitHub workflow commands, GitLab Code Quality), run through the real CLI."""
+"""The CI output formats (SARIF, GitHub workflow commands, GitLab Code Quality), run through the
+real CLI."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ from click.testing import CliRunner
 
 from asynclint import __version__
 from asynclint.cli import main
+from asynclint.findings import ENGINE_DIAGNOSTICS, Finding
 from asynclint.registry import load_rules
 from asynclint.report import escape_workflow_data, escape_workflow_property, github
-from asynclint.rule import ENGINE_DIAGNOSTICS, Finding
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "data" / "sarif-schema-2.1.0.json"
 
@@ -30,14 +31,16 @@ def run(fmt: str, *paths: str, expect: int = 1) -> str:
 
 @pytest.fixture
 def project(tmp_path, monkeypatch):
-    """A directory with one file with two findings, as the current directory (paths stay relative)."""
+    """A directory with one file with two findings, as the current directory (paths stay
+    relative)."""
     (tmp_path / "app.py").write_text(SOURCE, encoding="utf-8")
     (tmp_path / "ok.py").write_text(CLEAN, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
 
-# SARIF ---------------------------------------------------------------------------------------------
+# SARIF
+# ---------------------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -141,7 +144,8 @@ def test_the_schema_rejects_a_broken_log(project, sarif_validator):
         sarif_validator.validate(log)
 
 
-# GitHub workflow commands --------------------------------------------------------------------------
+# GitHub workflow commands
+# --------------------------------------------------------------------------
 
 
 def test_github_lines(project):
@@ -190,12 +194,14 @@ def test_github_escapes_paths_and_messages():
     out = StringIO()
     github([finding], out)
     assert out.getvalue() == (
-        "::warning file=dir%2Cx/a%3Ab%25.py,line=2,col=1,endLine=2,endColumn=4,title=ASL100 blocking-sleep"
+        "::warning file=dir%2Cx/a%3Ab%25.py,line=2,col=1,endLine=2,endColumn=4,title=ASL100 "
+        "blocking-sleep"
         "::50%25 of%0Ait: a, b\n"
     )
 
 
-# GitLab Code Quality -------------------------------------------------------------------------------
+# GitLab Code Quality
+# -------------------------------------------------------------------------------
 
 
 def test_gitlab_report(project):

@@ -6,10 +6,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from cli_helpers import finding_lines, run, write
 
 from asynclint.discovery import module_name
 from asynclint.index import OutlineCache, build_index
-from cli_helpers import finding_lines, run, write
 
 pytestmark = pytest.mark.usefixtures("isolated_cli")
 
@@ -202,7 +202,8 @@ def test_installed_libraries_are_indexed_lazily_and_cached_by_source_file(tmp_pa
     )
     write(
         site / "fakehttp" / "client.pyi",
-        "class ClientSession:\n    async def close(self) -> None: ...\n    def request(self, url: str) -> str: ...\n",
+        "class ClientSession:\n    async def close(self) -> None: ...\n    def request(self, "
+        "url: str) -> str: ...\n",
     )
     code = textwrap.dedent("""
         import fakehttp

@@ -15,6 +15,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from cli_helpers import run, write
 
 from asynclint import config as configuration
 from asynclint.discovery import module_name
@@ -30,7 +31,6 @@ from asynclint.index import (
 )
 from asynclint.registry import load_rules
 from asynclint.runner import RunOptions, Settings, lint_files
-from cli_helpers import run, write
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"

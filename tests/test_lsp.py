@@ -1,5 +1,6 @@
-"""The language server (``asynclint server``), driven as an editor drives it: the real process, JSON-RPC
-with Content-Length framing over its stdin/stdout. Plus the position helpers, in process."""
+"""The language server (``asynclint server``), driven as an editor drives it: the real process,
+JSON-RPC with Content-Length framing over its stdin/stdout. Plus the position helpers, in
+process."""
 
 from __future__ import annotations
 
@@ -17,9 +18,9 @@ import pytest
 
 pytest.importorskip("pygls.lsp.server", reason="the language server needs pygls >= 2")
 
-from lsprotocol import types  # noqa: E402
+from lsprotocol import types
 
-from asynclint import lsp  # noqa: E402
+from asynclint import lsp
 
 TIMEOUT = 30.0
 
@@ -27,7 +28,8 @@ SOURCE = "import asyncio, time\n\nasync def f():\n    time.sleep(1)\n    asyncio
 
 
 class LspClient:
-    """A minimal LSP client: requests with ids, notifications, and answers to the server's requests."""
+    """A minimal LSP client: requests with ids, notifications, and answers to the server's
+    requests."""
 
     def __init__(self, cwd: Path, log: Path) -> None:
         self._log = open(log, "wb")
@@ -40,8 +42,8 @@ class LspClient:
         )
         self._next_id = 0
         self._write_lock = threading.Lock()
-        self._responses: Dict[int, "queue.Queue[dict]"] = {}
-        self.notifications: "queue.Queue[dict]" = queue.Queue()
+        self._responses: Dict[int, queue.Queue[dict]] = {}
+        self.notifications: queue.Queue[dict] = queue.Queue()
         self.backlog: List[dict] = []  # notifications received and not yet taken by wait_for
         self.server_requests: List[dict] = []
         #: How to answer the server's requests, by method; anything else is answered with null.
@@ -350,8 +352,8 @@ def test_server_session(start, tmp_path):
 
 def test_positions_config_file_and_errors(start, tmp_path):
     """UTF-16 ranges after non-BMP characters, syntax errors, the project config file layered under
-    the editor's settings, a broken config file and unknown codes reported without killing the server,
-    and lazily resolved code actions."""
+    the editor's settings, a broken config file and unknown codes reported without killing the
+    server, and lazily resolved code actions."""
     (tmp_path / "pyproject.toml").write_text('[tool.asynclint]\nignore = ["ASL400"]\n')
     client = start()
     initialize(
@@ -366,7 +368,10 @@ def test_positions_config_file_and_errors(start, tmp_path):
     (tmp_path / "a dir é").mkdir()
     uri = (tmp_path / "a dir é" / "emoji.py").as_uri()  # percent-encoded
     assert "%20" in uri
-    text = "import asyncio, time\n\nasync def f():\n    s = '😀'; time.sleep(1)\n    asyncio.create_task(f())\n"
+    text = (
+        "import asyncio, time\n\nasync def f():\n    s = '😀'; time.sleep(1)\n    "
+        "asyncio.create_task(f())\n"
+    )
     client.notify(
         "textDocument/didOpen",
         {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}},
@@ -375,7 +380,8 @@ def test_positions_config_file_and_errors(start, tmp_path):
     assert codes(diagnostics) == ["ASL100"]  # ASL400 ignored by pyproject.toml
     message = client.wait_for("window/showMessage")
     assert "ASL999" in message["message"] and message["type"] == types.MessageType.Warning
-    # 'time' starts at code point 13 of the line (0-based); the emoji before it is 2 UTF-16 code units.
+    # 'time' starts at code point 13 of the line (0-based); the emoji before it is 2 UTF-16 code
+    # units.
     assert diagnostics[0]["range"] == {
         "start": {"line": 3, "character": 14},
         "end": {"line": 3, "character": 27},
@@ -456,7 +462,8 @@ def test_positions_config_file_and_errors(start, tmp_path):
 def test_ignore_this_finding_noqa_comments_and_rule_pages(start, tmp_path):
     """The "ignore" quick fix writes the finding's code into the line's noqa comment (or a new one)
     and the result silences it; noqa comments are read as the CLI reads them (a prefix, a peer's
-    code); each diagnostic links to its rule's page; unused noqa codes are reported when selected."""
+    code); each diagnostic links to its rule's page; unused noqa codes are reported when
+    selected."""
     client = start()
     initialize(client, tmp_path, {"asynclint": {"extendSelect": ["ASL006"], "ignore": ["RUF006"]}})
     uri = (tmp_path / "svc.py").as_uri()
@@ -518,7 +525,8 @@ def test_ignore_this_finding_noqa_comments_and_rule_pages(start, tmp_path):
 
 
 def test_pulled_settings_and_watched_config_files(start, tmp_path):
-    """A client of the pull model is asked for the settings; the server watches configuration files."""
+    """A client of the pull model is asked for the settings; the server watches configuration
+    files."""
     client = start()
     client.answers["workspace/configuration"] = lambda params: [{"ignore": ["ASL400"]}]
     initialize(

@@ -9,9 +9,9 @@ import ast
 import textwrap
 
 import pytest
+from cli_helpers import finding_lines, run, write
 
 from asynclint import noqa
-from cli_helpers import finding_lines, run, write
 
 pytestmark = pytest.mark.usefixtures("isolated_cli")
 
@@ -245,7 +245,10 @@ def test_add_noqa_marks_every_finding_and_the_result_is_clean(tmp_path):
 
 
 def test_add_noqa_keeps_newlines_and_encoding_and_marks_only_what_is_selected(tmp_path):
-    source = "# -*- coding: latin-1 -*-\r\nimport time\r\n\r\nasync def f():\r\n    s = 'é'; time.sleep(1)\r\n    f()\r\n"
+    source = (
+        "# -*- coding: latin-1 -*-\r\nimport time\r\n\r\n"
+        "async def f():\r\n    s = 'é'; time.sleep(1)\r\n    f()\r\n"
+    )
     (tmp_path / "app.py").write_bytes(source.encode("latin-1"))
     run("check", "--add-noqa", "--select", "ASL200", "app.py")
     expected = source.replace("    f()\r\n", "    f()  # noqa: ASL200\r\n")

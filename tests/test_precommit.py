@@ -2,10 +2,11 @@
 
 try-repo clones this repository at HEAD; when tracked files have uncommitted changes it commits them
 (staged files and ``git add -u``, never untracked files) into a temporary shadow clone, so the hooks
-run from the working tree's state of the tracked files. It installs the hook environment (``pip install``
-of this checkout, from PyPI: hence the ``network`` marker) into a temporary store of its own on every
-call, whatever PRE_COMMIT_HOME says; PRE_COMMIT_HOME still points at a temporary directory so that the
-user's pre-commit cache is never touched. Deselect offline with ``-m 'not network'``.
+run from the working tree's state of the tracked files. It installs the hook environment (``pip
+install`` of this checkout, from PyPI: hence the ``network`` marker) into a temporary store of its
+own on every call, whatever PRE_COMMIT_HOME says; PRE_COMMIT_HOME still points at a temporary
+directory so that the user's pre-commit cache is never touched. Deselect offline with ``-m 'not
+network'``.
 """
 
 from __future__ import annotations
@@ -41,13 +42,17 @@ SOURCE = textwrap.dedent(
     """
 )
 ASL100 = "app.py:10:5: ASL100 time.sleep() blocks the event loop; use 'await asyncio.sleep(...)'"
-ASL400 = "app.py:11:5: ASL400 task returned by create_task() is dropped; keep a reference until it is done"
+ASL400 = (
+    "app.py:11:5: ASL400 task returned by create_task() is dropped; keep a reference "
+    "until it is done"
+)
 
 
 @pytest.fixture(scope="module")
 def environment(tmp_path_factory) -> Dict[str, str]:
-    """The environment for git and pre-commit: a throwaway PRE_COMMIT_HOME shared by the module's tests,
-    and no GIT_* variables from an enclosing git hook (they would point git at another repository)."""
+    """The environment for git and pre-commit: a throwaway PRE_COMMIT_HOME shared by the module's
+    tests, and no GIT_* variables from an enclosing git hook (they would point git at another
+    repository)."""
     env = {name: value for name, value in os.environ.items() if not name.startswith("GIT_")}
     env["PRE_COMMIT_HOME"] = str(tmp_path_factory.mktemp("pre-commit-home"))
     env["PRE_COMMIT_COLOR"] = "never"

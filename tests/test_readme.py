@@ -8,8 +8,8 @@ from pathlib import Path
 import libcst as cst
 
 from asynclint.engine import FileSettings, Linter
+from asynclint.findings import ENGINE_DIAGNOSTICS
 from asynclint.registry import load_rules
-from asynclint.rule import ENGINE_DIAGNOSTICS
 from asynclint.source import decode
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
