@@ -7,14 +7,14 @@ that ``asynclint --version`` does not pay for loading the parser.
 __version__ = "0.1.0"
 
 __all__ = [
-    "Rule",
+    "Finding",
     "Fix",
     "FixKind",
-    "Finding",
-    "Usage",
+    "ProjectIndex",
+    "Rule",
     "SemanticModel",
     "Symbol",
-    "ProjectIndex",
+    "Usage",
     "__version__",
 ]
 
@@ -22,7 +22,7 @@ _LAZY = {
     "Rule": "rule",
     "Fix": "rule",
     "FixKind": "rule",
-    "Finding": "rule",
+    "Finding": "findings",
     "Usage": "model",
     "SemanticModel": "model",
     "Symbol": "index",

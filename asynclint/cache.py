@@ -1,7 +1,8 @@
 """The findings cache: a file whose size, modification time and settings are unchanged since the
 last run is not linted again.
 
-One JSON file per project root (``.asynclint_cache/``, which ignores itself for git). An entry
+One sealed JSON file per project root (``.asynclint_cache/``, which ignores itself for git; see
+``asynclint.storage`` for why a cache that arrived with the repository is not believed). An entry
 records the file's size and modification time, and a fingerprint of everything else that decides
 its findings: the tool's version, the source of the engine and rule modules (so an edited rule
 invalidates), the file's enabled rules, framework and module name.
@@ -11,23 +12,30 @@ from __future__ import annotations
 
 import hashlib
 import inspect
-import json
 import os
-import tempfile
-from typing import Dict, Iterable, List, Optional, Tuple, Type
+from typing import Dict, Iterable, List, Optional, Set, Type
 
 from . import __version__
 from .engine import FileSettings
-from .index import ensure_cache_directory
-from .rule import Finding, Rule
+from .findings import Finding
+from .rule import Rule
+from .storage import (
+    CacheDirectory,
+    Malformed,
+    check_number,
+    check_optional_text,
+    check_rows,
+    check_text,
+    check_time,
+)
 
 CACHE_DIR = ".asynclint_cache"
-_FORMAT = 1
+_FORMAT = 2
 
 
 def _code_fingerprint(rules: Iterable[Type[Rule]]) -> str:
     """Version plus size and mtime of every module that defines behaviour (engine and rules)."""
-    modules = set()
+    modules: Set[str] = set()
     for (
         rule
     ) in rules:  # every module of a rule's package: catalogues and helpers decide findings too
@@ -56,25 +64,22 @@ def _code_fingerprint(rules: Iterable[Type[Rule]]) -> str:
 class FindingsCache:
     def __init__(self, root: str, rules: Iterable[Type[Rule]]) -> None:
         self.directory = os.path.join(root, CACHE_DIR)
-        self.path = os.path.join(self.directory, f"findings-v{_FORMAT}.json")
+        self.store = CacheDirectory(self.directory)
+        self.name = f"findings-v{_FORMAT}.json"
         self.code = _code_fingerprint(rules)
         self.entries: Dict[str, list] = {}
         self.dirty = False
         #: What else the findings depend on (the project index's fingerprint), set by the runner.
         self.context = ""
-        try:
-            with open(self.path, encoding="utf-8") as handle:
-                stored = json.load(handle)
-            if stored.get("code") == self.code:
-                self.entries = stored.get("files", {})
-        except (OSError, ValueError, AttributeError, RecursionError):
-            self.entries = {}  # missing, damaged or crafted (nested past the parser's depth)
+        stored = self.store.read(self.name, "findings")
+        if type(stored) is dict and stored.get("code") == self.code:
+            self.entries = _entries(stored.get("files"))
 
     @staticmethod
     def _key(path: str) -> str:
         return os.path.abspath(path)
 
-    def _stamp(self, path: str, settings: FileSettings) -> Optional[Tuple]:
+    def _stamp(self, path: str, settings: FileSettings) -> Optional[List[object]]:
         try:
             info = os.stat(path)
         except OSError:
@@ -99,7 +104,7 @@ class FindingsCache:
         stamp = self._stamp(path, settings)
         if entry is None or stamp is None or entry[0] != stamp:
             return None
-        return [Finding(path, *fields) for fields in entry[1]]
+        return [Finding(path, *fields) for fields in entry[1]]  # checked when read
 
     def put(self, path: str, settings: FileSettings, findings: List[Finding]) -> None:
         stamp = self._stamp(path, settings)
@@ -124,13 +129,28 @@ class FindingsCache:
 
     def save(self) -> None:
         """Write the cache atomically; a cache that cannot be written is silently skipped."""
-        if not self.dirty:
-            return
-        try:
-            ensure_cache_directory(self.directory)
-            fd, temp = tempfile.mkstemp(prefix=".findings-", dir=self.directory)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump({"code": self.code, "files": self.entries}, handle, separators=(",", ":"))
-            os.replace(temp, self.path)
-        except OSError:
-            pass
+        if self.dirty:
+            self.store.write(self.name, "findings", {"code": self.code, "files": self.entries})
+
+
+def _entries(files: object) -> Dict[str, list]:
+    """The stored entries, each checked; nothing when any is not one asynclint wrote."""
+    if type(files) is not dict:
+        return {}
+    try:
+        for path, entry in files.items():
+            check_text(path)
+            ((stamp, rows),) = check_rows([entry], 2)
+            ((size, mtime, settings, context),) = check_rows([stamp], 4)
+            check_number(size), check_time(mtime), check_text(settings), check_text(context)
+            for row in check_rows(rows, 9):
+                for number in row[:4]:
+                    check_number(number)
+                for text in row[4:7]:
+                    check_text(text)
+                if row[7] not in (None, "safe", "unsafe"):
+                    raise Malformed("fix applicability expected")
+                check_optional_text(row[8])
+    except Malformed:
+        return {}
+    return files

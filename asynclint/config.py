@@ -1,4 +1,5 @@
-"""Configuration: ``[tool.asynclint]`` in ``pyproject.toml`` or a top-level table in ``asynclint.toml``.
+"""Configuration: ``[tool.asynclint]`` in ``pyproject.toml`` or a top-level table in
+``asynclint.toml``.
 
 Every key is validated: an unknown key, an unknown rule code or a value of the wrong type is a
 ConfigError that names the key and the file (the CLI exits 2 with it).
@@ -11,9 +12,11 @@ import os
 import re
 import sys
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Type
+from functools import lru_cache
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Type
 
-from .rule import ENGINE_DIAGNOSTICS, FRAMEWORKS, Rule
+from .findings import ENGINE_DIAGNOSTICS
+from .rule import FRAMEWORKS, Rule
 from .source import SourceError, read_regular
 
 if sys.version_info >= (3, 11):
@@ -46,7 +49,7 @@ DEFAULT_EXCLUDES = (
 
 _LIST_KEYS = ("select", "extend-select", "ignore", "exclude", "extend-exclude")
 #: Tables that teach rules a team's own APIs: ``"qualified.name" = "note"`` (what to use instead,
-#: or why it matters). Rules read them through ``model.setting(key)``.
+#: or why it matters). Rules read them through ``model.configured_catalogue(key)``.
 CATALOGUE_KEYS = ("blocking-calls", "coroutine-functions", "timeout-calls")
 KNOWN_KEYS = (*_LIST_KEYS, "per-file-ignores", "framework", *CATALOGUE_KEYS)
 _QUALNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
@@ -79,10 +82,9 @@ MAX_CONFIG_BYTES = 1024 * 1024
 
 
 def find_config_file(start: str) -> Optional[str]:
-    """The nearest ``asynclint.toml``, or ``pyproject.toml`` with a ``[tool.asynclint]`` table, at or above ``start``.
-
-    A pyproject.toml that cannot be read or parsed is chosen when it seems to configure asynclint,
-    so that loading it reports the problem instead of silently using the defaults."""
+    """The nearest ``asynclint.toml``, or ``pyproject.toml`` with a ``[tool.asynclint]`` table, at
+    or above ``start``. A pyproject.toml that cannot be read or parsed is chosen when it seems to
+    configure asynclint, so that loading it reports the problem instead of using the defaults."""
     directory = os.path.abspath(start if os.path.isdir(start) else os.path.dirname(start) or ".")
     while True:
         candidate = os.path.join(directory, "asynclint.toml")
@@ -169,7 +171,7 @@ def from_table(
                 f"{where}'{prefix}{key}' must be a list of strings, not {_describe(value)}"
             )
         if key in ("select", "extend-select", "ignore"):
-            check_codes(value, codes, f"{where}'{prefix}{key}'")
+            check_codes(value, codes, f"{where}'{prefix}{key}'", peers=key == "ignore")
         setattr(config, key.replace("-", "_"), list(value))
     if "per-file-ignores" in table:
         value = table["per-file-ignores"]
@@ -183,13 +185,16 @@ def from_table(
                     f"{where}'{prefix}per-file-ignores.\"{pattern}\"' must be a list of codes, "
                     f"not {_describe(ignored)}"
                 )
-            check_codes(ignored, codes, f"{where}'{prefix}per-file-ignores.\"{pattern}\"'")
+            check_codes(
+                ignored, codes, f"{where}'{prefix}per-file-ignores.\"{pattern}\"'", peers=True
+            )
         config.per_file_ignores = {pattern: list(ignored) for pattern, ignored in value.items()}
     if "framework" in table:
         value = table["framework"]
         if not isinstance(value, str) or value not in FRAMEWORKS:
             raise ConfigError(
-                f"{where}'{prefix}framework' must be one of {', '.join(sorted(FRAMEWORKS))}, not {value!r}"
+                f"{where}'{prefix}framework' must be one of {', '.join(sorted(FRAMEWORKS))}, "
+                f"not {value!r}"
             )
         config.framework = value
     for key in CATALOGUE_KEYS:
@@ -221,21 +226,66 @@ def known_codes(rules: Iterable[Type[Rule]]) -> Tuple[str, ...]:
     return tuple(sorted(ENGINE_DIAGNOSTICS)) + tuple(rule.code for rule in rules)
 
 
-def check_codes(selectors: Iterable[str], codes: Sequence[str], where: str) -> None:
-    """Every selector must be a code or a code prefix (``ASL1``, ``ASL``) that matches a known code."""
+def peer_table() -> Mapping[str, Tuple[str, ...]]:
+    """The peers' codes (flake8-async's and ruff's ``ASYNCxxx``, ruff's ``RUF006``, ``S113``...) and
+    the asynclint codes each one stands for (none: a known code with no equivalent here), from the
+    one published mapping (``peers.py``): ``noqa`` comments and ``ignore``/``per-file-ignores``
+    read it through here."""
+    from .peers import by_peer
+
+    return by_peer()
+
+
+@lru_cache(maxsize=1024)
+def meanings(selector: str) -> Tuple[str, ...]:
+    """The asynclint codes or prefixes a selector stands for: itself (a code or prefix such as
+    ``ASL1``), plus what every peer code it names or prefixes (``ASYNC251``, ``ASYNC2``) maps to."""
+    wanted = selector.upper()
+    found = [wanted]
+    for peer, codes in peer_table().items():
+        if peer.startswith(wanted):
+            found.extend(codes)
+    return tuple(dict.fromkeys(found))
+
+
+def check_codes(
+    selectors: Iterable[str], codes: Sequence[str], where: str, peers: bool = False
+) -> None:
+    """Every selector must be a code or a code prefix (``ASL1``, ``ASL``) that matches a known code;
+    with ``peers``, a peer's code or prefix from the published mapping is accepted too."""
     for selector in selectors:
-        if selector.upper() == "ALL":
+        wanted = selector.upper()
+        if wanted == "ALL" or any(code.startswith(wanted) for code in codes):
             continue
-        if not any(code.startswith(selector.upper()) for code in codes):
-            raise ConfigError(f"{where}: unknown rule code or prefix {selector!r}")
+        named = [peer for peer in peer_table() if peer.startswith(wanted)]
+        if named and peers:
+            continue
+        if named:
+            ours = [code for code in meanings(wanted)[1:] if code in codes]
+            raise ConfigError(
+                f"{where}: {selector!r} is another tool's code; "
+                + (
+                    f"asynclint's equivalent is {', '.join(ours)}"
+                    if ours
+                    else "asynclint has no equivalent rule"
+                )
+            )
+        raise ConfigError(f"{where}: unknown rule code or prefix {selector!r}")
 
 
 def matches(code: str, selectors: Iterable[str]) -> bool:
-    return any(s.upper() == "ALL" or code.startswith(s.upper()) for s in selectors)
+    """A selector matches the codes it prefixes, and those its peer codes stand for; ``ALL`` all."""
+    for selector in selectors:
+        if selector.upper() == "ALL":
+            return True
+        if any(code.startswith(meaning) for meaning in meanings(selector)):
+            return True
+    return False
 
 
-def explicitly_selected(rule: Type[Rule], config: Config) -> bool:
-    """Chosen by ``select`` or ``extend-select`` rather than by being on by default."""
+def explicitly_selected(rule: Any, config: Config) -> bool:
+    """Chosen by ``select`` or ``extend-select`` rather than by being on by default (a rule class
+    or an engine diagnostic: anything with a ``code``)."""
     return (config.select is not None and matches(rule.code, config.select)) or matches(
         rule.code, config.extend_select
     )

@@ -1,4 +1,5 @@
-"""Finding the files to lint: ``*.py`` under the given paths, minus excludes and ``.gitignore``d paths."""
+"""Finding the files to lint: ``*.py`` under the given paths, minus excludes and ``.gitignore``d
+paths."""
 
 from __future__ import annotations
 
@@ -20,10 +21,9 @@ class Unreadable:
     reason: str  # the whole message: "cannot read: Permission denied", "not a regular file..."
 
 
-def excluded(path: str, patterns: Sequence[str], root: str) -> bool:
-    """A pattern without a slash excludes any path with a component that matches it (``build``,
-    ``*.egg-info``); a pattern with one matches the path relative to ``root`` (the configuration's
-    directory), or any trailing part of a path outside it."""
+def _relative(path: str, root: str) -> Tuple[bool, str, List[str]]:
+    """Whether ``path`` is inside ``root``, its '/'-separated path relative to it (absolute when
+    outside) and that path's components."""
     absolute = os.path.abspath(path)
     inside = absolute == root or absolute.startswith(root.rstrip(os.sep) + os.sep)
     relative = (
@@ -31,19 +31,41 @@ def excluded(path: str, patterns: Sequence[str], root: str) -> bool:
         if inside
         else absolute.replace(os.sep, "/")
     )
-    parts = [part for part in relative.split("/") if part not in ("", ".")]
+    return inside, relative, [part for part in relative.split("/") if part not in ("", ".")]
+
+
+def excluded(path: str, patterns: Sequence[str], root: str, below: Optional[str] = None) -> bool:
+    """A pattern without a slash excludes any path with a component that matches it (``build``,
+    ``*.egg-info``); a pattern with one matches the path relative to ``root`` (the configuration's
+    directory), or any trailing part of a path outside it.
+
+    ``below``: a directory named on the command line, which is linted even when excluded: only
+    the components of ``path`` below it are matched."""
+    inside, relative, parts = _relative(path, root)
+    first = len(_relative(below, root)[2]) if below is not None else 0
     for pattern in patterns:
         stripped = pattern.strip("/")
         if "/" in stripped:
-            if fnmatch.fnmatch(relative, stripped) or (
-                not inside and fnmatch.fnmatch(relative, "*/" + stripped)
+            if len(parts) > first and (
+                fnmatch.fnmatch(relative, stripped)
+                or (not inside and fnmatch.fnmatch(relative, "*/" + stripped))
             ):
                 return True
-            if any(fnmatch.fnmatch("/".join(parts[:n]), stripped) for n in range(1, len(parts))):
+            if any(
+                fnmatch.fnmatch("/".join(parts[:n]), stripped) for n in range(first + 1, len(parts))
+            ):
                 return True  # a directory matched: everything below it is excluded
-        elif any(fnmatch.fnmatch(part, stripped) for part in parts):
+        elif any(fnmatch.fnmatch(part, stripped) for part in parts[first:]):
             return True
     return False
+
+
+def display_path(path: str) -> str:
+    """A path as the user reads it: without leading './' (as ruff and flake8 print paths)."""
+    prefixes = tuple(os.curdir + sep for sep in (os.sep, os.altsep) if sep)
+    while path.startswith(prefixes) and len(path) > 2:
+        path = path[2:]
+    return path
 
 
 #: A ``.gitignore`` larger than this is not read (git's own files are a few KB).
@@ -95,20 +117,46 @@ class _GitIgnore:
         return False
 
 
+@dataclass
+class Discovered:
+    """What the paths given hold: files to lint (sorted, unique, shown without './'), the paths that
+    cannot be read, and how many named paths ``force_exclude`` left out."""
+
+    files: List[str]
+    unreadable: List[Unreadable]
+    excluded: int = 0
+
+    def __iter__(self) -> Iterator:
+        """Unpacks as ``files, unreadable``."""
+        return iter((self.files, self.unreadable))
+
+
 def discover(
     paths: Sequence[str],
     excludes: Sequence[str],
     root: str = ".",
+    force_exclude: bool = False,
     warn: Optional[Callable[[str], None]] = None,
-) -> Tuple[List[str], List[Unreadable]]:
-    """Files to lint, sorted and unique, and the paths that cannot be read (or are not followed).
-    ``warn`` hears about what is skipped without being a finding (a bad .gitignore line)."""
+) -> Discovered:
+    """The ``*.py`` files under ``paths``, less excludes and what ``.gitignore`` files ignore.
+
+    A path named here is linted even when excluded or git-ignored (a directory's contents are still
+    filtered), as ruff does, unless ``force_exclude``: then excludes and ``.gitignore`` apply to the
+    named paths too (what a pre-commit hook, which names every file, wants). ``warn`` hears about
+    what is skipped without being a finding (a bad .gitignore line)."""
     files: List[str] = []
     problems: List[Unreadable] = []
     gitignore = _GitIgnore(warn or (lambda message: None))
     root = os.path.abspath(root)
+    skipped = 0
     for path in paths:
-        if excluded(path, excludes, root):
+        if force_exclude and (
+            excluded(path, excludes, root)
+            or gitignore.ignored(
+                path, os.path.isdir(path), _repository_ignores(path, gitignore, root)
+            )
+        ):
+            skipped += 1
             continue
         if os.path.isdir(path):
             files.extend(_walk(path, excludes, root, gitignore, problems))
@@ -122,29 +170,41 @@ def discover(
         key = os.path.normpath(file)
         if key not in seen:
             seen.add(key)
-            unique.append(file)
-    return sorted(unique), problems
+            unique.append(display_path(file))
+    shown = [Unreadable(display_path(problem.path), problem.reason) for problem in problems]
+    return Discovered(sorted(unique), shown, skipped)
 
 
-def _repository_ignores(start: str, gitignore: _GitIgnore) -> Tuple[str, ...]:
-    """Directories above ``start``, up to its git repository's top, whose .gitignore applies to it."""
+def _repository_ignores(
+    start: str, gitignore: _GitIgnore, root: Optional[str] = None
+) -> Tuple[str, ...]:
+    """Directories above ``start``, up to its git repository's top, whose .gitignore applies to it.
+
+    Outside a repository only a walked tree's own .gitignore files count: none above ``start``,
+    or, given the ``root`` a named path is resolved against, those from ``root`` down to it."""
     owners: List[str] = []
+    outside: Tuple[str, ...] = ()
     directory = os.path.dirname(os.path.abspath(start))
     while True:
         if gitignore.spec(directory) is not None:
             owners.append(directory)
+        if directory == root:
+            outside = tuple(reversed(owners))
         if os.path.exists(os.path.join(directory, ".git")):
             return tuple(reversed(owners))
         parent = os.path.dirname(directory)
         if parent == directory:
-            return ()  # not in a repository: only the walked tree's own .gitignore files count
+            return outside
         directory = parent
 
 
 def _walk(
     top: str, excludes: Sequence[str], root: str, gitignore: _GitIgnore, problems: List[Unreadable]
 ) -> Iterator[str]:
-    owners_by_dir = {os.path.dirname(top): _repository_ignores(top, gitignore)}
+    above = _repository_ignores(top, gitignore)
+    if gitignore.ignored(top, True, above):
+        above = ()  # named, so linted: only the .gitignore files inside it apply
+    owners_by_dir = {os.path.dirname(top): above}
     tree = os.path.realpath(top)
 
     def unreadable(error: OSError) -> None:
@@ -163,7 +223,7 @@ def _walk(
         kept = []
         for sub in sorted(subdirs):
             full = os.path.join(directory, sub)
-            if excluded(full, excludes, root) or gitignore.ignored(full, True, owners):
+            if excluded(full, excludes, root, top) or gitignore.ignored(full, True, owners):
                 continue
             if os.path.islink(full):
                 continue  # never follow directory links: they can loop
@@ -173,7 +233,7 @@ def _walk(
             if not name.endswith(".py"):
                 continue
             full = os.path.join(directory, name)
-            if excluded(full, excludes, root) or gitignore.ignored(full, False, owners):
+            if excluded(full, excludes, root, top) or gitignore.ignored(full, False, owners):
                 continue
             if os.path.islink(full):
                 target = os.path.realpath(full)
@@ -218,7 +278,8 @@ def _package_parts(directory: str) -> Tuple[str, ...]:
 
 
 def module_name(path: str) -> str:
-    """The dotted module name of a file, from the packages (directories with ``__init__.py``) around it."""
+    """The dotted module name of a file, from the packages (directories with ``__init__.py``)
+    around it."""
     absolute = os.path.abspath(path)
     stem = os.path.splitext(os.path.basename(absolute))[0]
     parts = _package_parts(os.path.dirname(absolute))

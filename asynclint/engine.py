@@ -1,32 +1,31 @@
 """The engine: one parse, one semantic model and one traversal per file, for every enabled rule.
 
-Rules never walk the tree themselves. The engine walks it once with its own iterative walker (libcst's
-visitor rebuilds every node as it goes, which costs more than the parse), keeps the model's stack in
-step, and calls each rule's ``visit_<Node>``/``leave_<Node>`` hooks. Positions are computed only for
-files that have findings, in one code-generation pass, and fixes are applied only when asked for.
+Rules never walk the tree themselves. The engine walks it once with its own iterative walker
+(libcst's visitor rebuilds every node as it goes, which costs more than the parse), keeps the
+model's stack in step, and calls each rule's ``visit_<Node>``/``leave_<Node>`` hooks. Positions are
+computed only for files that have findings, in one code-generation pass, and fixes are applied only
+when asked for.
 """
 
 from __future__ import annotations
 
 import ast
-import io
 import os
 import sys
 import threading
-import re
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Optional, Sequence, Tuple, Type
+from typing import Callable, Dict, FrozenSet, List, Optional, Sequence, Tuple, Type
 
 import libcst as cst
-from libcst.metadata.position_provider import PositionProvidingCodegenState
 
-from . import fixer
+from . import fixer, noqa
+from .findings import ENGINE_DIAGNOSTICS, Finding
 from .index import EMPTY_INDEX, ProjectIndex, overlay
 from .model import SemanticModel
-from .tree import child_fields
-from .rule import ENGINE_DIAGNOSTICS, Finding, Fix, FixKind, Rule
+from .rule import Fix, FixKind, Rule
 from .screen import compiles, screen
 from .source import Source, SourceError, read, write_fixed
+from .syntax import child_fields, positions
 from .workers import OverBudget, deadline
 
 #: Fix passes per file: a fix can enable another (a nested call), but never forever.
@@ -171,38 +170,6 @@ class FileRun:
         self.reports.append(_Report(rule, node, message, fix))
 
 
-class _PositionSink:
-    """Stands in for libcst's PositionProvider during a position-recording code generation."""
-
-    def __init__(self) -> None:
-        self._computed: Dict[cst.CSTNode, object] = {}
-
-
-def positions(module: cst.Module) -> Dict[cst.CSTNode, object]:
-    sink = _PositionSink()
-    state = PositionProvidingCodegenState(
-        default_indent=module.default_indent, default_newline=module.default_newline, provider=sink
-    )
-    module._codegen(state)
-    return sink._computed
-
-
-_NOQA = re.compile(
-    r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE
-)
-
-
-def suppressed(line_text: str, code: str) -> bool:
-    """``# noqa`` silences every code on its line; ``# noqa: ASL100, ASL400`` only those."""
-    for match in _NOQA.finditer(line_text):
-        codes = match.group("codes")
-        if codes is None:
-            return True
-        if code.upper() in {c.upper() for c in re.split(r"[,\s]+", codes) if c}:
-            return True
-    return False
-
-
 @dataclass
 class FileResult:
     path: str
@@ -292,8 +259,11 @@ class Linter:
         to a fixed point; ``edits`` describes each finding's fix as text edits instead."""
         result = FileResult(source.path, source=source)
         _ensure_recursion_room()
+        if noqa.file_silenced(source.text):
+            return result  # '# asynclint: noqa' in the header: the file is not linted
         rules = self._relevant_rules(source.text, settings)
-        if not rules:
+        judge_noqa = UNUSED_NOQA not in settings.ignored_diagnostics
+        if not rules and not (judge_noqa and noqa.mentions_noqa(source.text)):
             # Nothing to analyse, but a file that does not compile is still worth saying so.
             if settings.rules and "ASL001" not in settings.ignored_diagnostics:
                 error = _syntax_error(source.text, source.path)
@@ -325,7 +295,8 @@ class Linter:
                 )
                 return result
             try:
-                findings = self._run_rules(module, source.path, text, settings, rules)
+                findings, ran = self._run_rules(module, source.path, text, settings, rules)
+                findings = _suppress(findings, text, source.path, ran, judge_noqa)
             except Exception as error:  # a crash on one file must not end the run
                 self._add_diagnostic(
                     result, settings, "ASL000", f"internal error: {type(error).__name__}: {error}"
@@ -367,7 +338,8 @@ class Linter:
     # -- internals ------------------------------------------------------------------------------
 
     def _relevant_rules(self, text: str, settings: FileSettings) -> Tuple[Type[Rule], ...]:
-        """The pre-filter: rules none of whose tokens occur in the file cannot fire, so are dropped."""
+        """The pre-filter: rules none of whose tokens occur in the file cannot fire, so are
+        dropped."""
         return tuple(
             rule
             for rule in settings.rules
@@ -381,7 +353,10 @@ class Linter:
         text: str,
         settings: FileSettings,
         rule_types: Sequence[Type[Rule]],
-    ) -> List[Finding]:
+    ) -> Tuple[List[Finding], FrozenSet[str]]:
+        """The rules' findings, before noqa comments, and the codes of the file's rules that ran:
+        every rule enabled for the file that applies to its framework (those the pre-filter left
+        out ran too, in effect: they could not fire)."""
         index = overlay(self.index, text, path, settings.module_name)
         model = SemanticModel(
             module,
@@ -393,23 +368,22 @@ class Linter:
         )
         run = FileRun(model)
         framework = model.framework
-        rules = [
-            rule_type(run)
-            for rule_type in rule_types
+        ran = frozenset(
+            rule_type.code
+            for rule_type in settings.rules
             if rule_type.applies_to(framework)
             and (framework in rule_type.default_frameworks or rule_type.code in settings.explicit)
-        ]
-        walk(module, model, _Hooks(rules))
+        )
+        rules = [rule_type(run) for rule_type in rule_types if rule_type.code in ran]
+        if rules:
+            walk(module, model, _Hooks(rules))
         if not run.reports:
-            return []
+            return [], ran
         spans = positions(module)
-        lines = [line.rstrip("\r\n") for line in io.StringIO(text, newline="").readlines()]
         findings = []
         for report in run.reports:
             span = spans[report.node]
-            line, column = span.start.line, span.start.column + 1  # type: ignore[attr-defined]
-            if 0 < line <= len(lines) and suppressed(lines[line - 1], report.rule.code):
-                continue
+            line, column = span.start.line, span.start.column + 1
             fix = report.fix
             findings.append(
                 Finding(
@@ -417,7 +391,7 @@ class Linter:
                     line,
                     column,
                     span.end.line,
-                    span.end.column + 1,  # type: ignore[attr-defined]
+                    span.end.column + 1,
                     report.rule.code,
                     report.rule.name,
                     report.message,
@@ -427,7 +401,7 @@ class Linter:
                 )
             )
         findings.sort(key=lambda f: f.sort_key)
-        return findings
+        return findings, ran
 
     def _diagnostic(self, path: str, error: SourceError, settings: FileSettings) -> FileResult:
         result = FileResult(path)
@@ -489,6 +463,43 @@ RECURSION_LIMIT = 10_000
 def _ensure_recursion_room() -> None:
     if sys.getrecursionlimit() < RECURSION_LIMIT:
         sys.setrecursionlimit(RECURSION_LIMIT)
+
+
+#: The engine diagnostic for noqa comments that silence nothing; off unless selected.
+UNUSED_NOQA = "ASL006"
+
+
+def _suppress(
+    findings: List[Finding], text: str, path: str, ran: FrozenSet[str], judge: bool
+) -> List[Finding]:
+    """The findings that no noqa comment silences; with ``judge``, plus an ASL006 finding for each
+    noqa comment that silences nothing it could (see ``noqa.Suppressions.unused``)."""
+    if not (findings or judge) or not noqa.mentions_noqa(text):
+        return findings
+    suppressions = noqa.Suppressions(text)
+    kept = [f for f in findings if suppressions.suppressing(f.line, f.code) is None]
+    if not judge:
+        return kept
+    from .registry import all_codes
+
+    name = ENGINE_DIAGNOSTICS[UNUSED_NOQA].name
+    for directive, message in suppressions.unused(ran, all_codes()):
+        if suppressions.suppressing(directive.line, UNUSED_NOQA, mark=False) is None:
+            line = directive.line
+            kept.append(
+                Finding(
+                    path,
+                    line,
+                    directive.column,
+                    line,
+                    directive.end_column,
+                    UNUSED_NOQA,
+                    name,
+                    message,
+                )
+            )
+    kept.sort(key=lambda f: f.sort_key)
+    return kept
 
 
 def _syntax_error(text: str, path: str) -> Optional[Tuple[str, int, int]]:

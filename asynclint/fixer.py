@@ -1,13 +1,17 @@
-"""Applying fixes to a module: node replacements by identity, then the imports they need."""
+"""Applying fixes to a module: node replacements by identity, then the imports and module-level
+definitions they need."""
 
 from __future__ import annotations
 
 import io
-from typing import Dict, List, Sequence, Set, Tuple, Union
+from typing import Any, Dict, List, Sequence, Set, Tuple, TypeVar, Union, cast
 
 import libcst as cst
 
 from .rule import Fix
+from .syntax import dotted_name, is_header, walk
+
+_NodeT = TypeVar("_NodeT", bound=cst.CSTNode)
 
 
 class _Replacer(cst.CSTTransformer):
@@ -27,8 +31,8 @@ class _Replacer(cst.CSTTransformer):
         return super().on_visit(node)
 
     def on_leave(
-        self, original: cst.CSTNode, updated: cst.CSTNode
-    ) -> Union[cst.CSTNode, cst.RemovalSentinel]:
+        self, original: _NodeT, updated: _NodeT
+    ) -> Union[_NodeT, cst.RemovalSentinel, cst.FlattenSentinel[_NodeT]]:
         fix = self.targets.get(id(original))
         if fix is None:
             return super().on_leave(original, updated)
@@ -36,18 +40,91 @@ class _Replacer(cst.CSTTransformer):
         if self.inside:
             return updated  # nested in another target: the next pass applies it
         self.applied.append(fix)
-        return fix.replacement
+        # A fix may put a node of another type in place (libcst accepts it; its types cannot say).
+        return cast(Any, fix.replacement)
 
 
 def apply(module: cst.Module, fixes: Sequence[Fix]) -> Tuple[str, int]:
+    """The module's code with ``fixes`` applied, and how many were (a fix nested in another waits
+    for the next pass; a fix whose definitions clash with the module is refused)."""
+    states: Dict[Tuple[str, str], str] = {}
+    for fix in fixes:
+        for name, value in fix.definitions:
+            if (name, value) not in states:
+                states[(name, value)] = _definition_state(module, name, value)
+    fixes = [
+        fix
+        for fix in fixes
+        if all(states[definition] != "conflict" for definition in fix.definitions)
+    ]
     replacer = _Replacer(fixes)
     fixed = module.visit(replacer)
     needed: List[str] = []
+    definitions: List[Tuple[str, str]] = []
     for fix in replacer.applied:
         needed.extend(m for m in fix.imports if m not in needed)
+        definitions.extend(
+            d for d in fix.definitions if d not in definitions and states[d] == "absent"
+        )
     if needed:
         fixed = add_imports(fixed, needed)
+    if definitions:
+        fixed = add_definitions(fixed, definitions)
     return fixed.code, len(replacer.applied)
+
+
+def _definition_state(module: cst.Module, name: str, value: str) -> str:
+    """present: the module binds ``name = value`` at its top level; absent: the name occurs
+    nowhere; conflict: it means something else somewhere."""
+    if not any(isinstance(n, cst.Name) and n.value == name for n in walk(module, into_scopes=True)):
+        return "absent"
+    for statement in module.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if (
+                    isinstance(small, (cst.Assign, cst.AnnAssign))
+                    and small.value is not None
+                    and _binds(small, name)
+                    and module.code_for_node(small.value) == value
+                ):
+                    return "present"
+    return "conflict"
+
+
+def _binds(statement: Union[cst.Assign, cst.AnnAssign], name: str) -> bool:
+    targets = (
+        [t.target for t in statement.targets]
+        if isinstance(statement, cst.Assign)
+        else [statement.target]
+    )
+    return any(dotted_name(target) == name for target in targets)
+
+
+def add_definitions(module: cst.Module, definitions: Sequence[Tuple[str, str]]) -> cst.Module:
+    """Add ``name = value`` for each definition after the module's header (docstring and
+    imports), separated from what follows as PEP 8 wants."""
+    body = list(module.body)
+    position = 0
+    while position < len(body) and is_header(body[position], position):
+        position += 1
+    statements = [cst.parse_statement(f"{name} = {value}\n") for name, value in definitions]
+    if position < len(body):
+        following = body[position]
+        leading = list(following.leading_lines)
+        blank = 0
+        while blank < len(leading) and leading[blank].comment is None:
+            blank += 1
+        statements[0] = statements[0].with_changes(
+            leading_lines=leading[:blank] or [cst.EmptyLine()]
+        )
+        separation = (
+            [cst.EmptyLine(), cst.EmptyLine()]
+            if isinstance(following, (cst.FunctionDef, cst.ClassDef))
+            else [cst.EmptyLine()]
+        )
+        body[position] = following.with_changes(leading_lines=[*separation, *leading[blank:]])
+    body[position:position] = statements
+    return module.with_changes(body=body)
 
 
 def text_edits(before: str, after: str) -> List[dict]:
@@ -107,23 +184,6 @@ def _imported_modules(module: cst.Module) -> Set[str]:
                         if alias.asname is None:
                             bound.add(cst.Module([]).code_for_node(alias.name).split(".")[0])
     return bound
-
-
-def is_header(statement: cst.BaseStatement, position: int) -> bool:
-    """Docstring (first statement only), ``from __future__`` and other imports."""
-    if not isinstance(statement, cst.SimpleStatementLine):
-        return False
-    for small in statement.body:
-        if isinstance(small, (cst.Import, cst.ImportFrom)):
-            continue
-        if (
-            position == 0
-            and isinstance(small, cst.Expr)
-            and isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString))
-        ):
-            continue
-        return False
-    return True
 
 
 def add_imports(module: cst.Module, names: Sequence[str]) -> cst.Module:

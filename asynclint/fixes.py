@@ -6,7 +6,7 @@ from typing import Optional
 
 import libcst as cst
 
-from .model import SemanticModel
+from .model import Scope, SemanticModel
 
 # An awaited expression followed by `.x`, `[i]` or `(...)` needs parentheses: `(await f()).x`.
 _TRAILERS = (cst.Attribute, cst.Subscript, cst.Call)
@@ -57,7 +57,7 @@ def can_await_here(model: SemanticModel) -> bool:
     silently become an async generator)."""
     if not model.await_allowed:
         return False
-    scope = model.scope
+    scope: Optional[Scope] = model.scope
     while scope is not None and not scope.is_function:
         if isinstance(scope.node, cst.GeneratorExp):
             return False

@@ -39,7 +39,7 @@ class AsynclintChecker:
     version = asynclint.__version__
 
     #: Per process (flake8's ``-j`` workers each have their own): loaded once, not once per file.
-    _settings_by_config: ClassVar[Dict[Optional[str], "Settings"]] = {}
+    _settings_by_config: ClassVar[Dict[Optional[str], Settings]] = {}
     _config_by_directory: ClassVar[Dict[str, Optional[str]]] = {}
     #: ``flake8 -``: the file name is only a display name, which the CLI never excludes either.
     _reading_stdin: ClassVar[bool] = False
@@ -68,7 +68,7 @@ class AsynclintChecker:
     # -- configuration -----------------------------------------------------------------------------
 
     @classmethod
-    def _settings(cls, filename: str) -> "Settings":
+    def _settings(cls, filename: str) -> Settings:
         from . import config as configuration
         from .registry import load_rules
         from .runner import Settings
@@ -101,7 +101,8 @@ class AsynclintChecker:
 
         config = self.settings.config
         if not self._reading_stdin and excluded(self.filename, config.excludes, config.root):
-            return []  # the CLI skips it, even when named on the command line: exclude, extend-exclude
+            # the CLI skips it, even when named on the command line: exclude, extend-exclude
+            return []
         file_settings = self.settings.for_path(self.filename)
         text = "".join(self.lines)  # already decoded (BOM removed) by flake8
         size = _size(text, MAX_FILE_BYTES)

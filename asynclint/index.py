@@ -4,7 +4,7 @@ Before rules run, one cheap pass reads every file of the project with CPython's 
 times faster than libcst) and keeps an *outline* of it: what its module-level names are bound to,
 its functions and classes, and for each function the calls it makes, resolved to qualified names
 where the file alone can tell (``requests.get``, ``pkg.io.read_config``, ``pkg.mod.Client.fetch``
-for ``self.fetch()``). Outlines are small, picklable, and cached by the file's content hash.
+for ``self.fetch()``). Outlines are small plain data, cached by the file's content hash.
 
 The semantic model asks the index about qualified names that its own file does not define:
 ``lookup("pkg.client.ApiClient.fetch")`` follows re-exports (``from .client import ApiClient``
@@ -22,18 +22,44 @@ import ast
 import builtins
 import hashlib
 import os
-import pickle
+import stat
 from dataclasses import dataclass, field
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Dict,
+    Iterable,
+    List,
+    Optional,
+    Sequence,
+    Tuple,
+    Type,
+    TypeVar,
+    Union,
+)
 
 import libcst as cst
 
-from .knowledge import COROUTINE_PRESERVING_DECORATORS, FACTORY_TYPES
+from .knowledge import COROUTINE_PRESERVING_DECORATORS, FACTORY_TYPES, public_name
 from .screen import ast_child_fields, brackets_too_costly
 from .source import MAX_FILE_BYTES, SourceError, decode, read_regular
+from .storage import (
+    Malformed,
+    check_number,
+    check_optional_table,
+    check_rows,
+    check_table,
+    check_text,
+    check_texts,
+    check_time,
+)
+
+if TYPE_CHECKING:
+    from .storage import CacheDirectory
 
 #: Bumped whenever the outline format changes, so stale caches are ignored.
-OUTLINE_VERSION = 4
+OUTLINE_VERSION = 5
 _MAX_DEPTH = 8
 _BUILTINS = frozenset(dir(builtins))
 
@@ -162,6 +188,41 @@ class ProjectIndex:
 
 EMPTY_INDEX = ProjectIndex()
 
+Goal = TypeVar("Goal")
+
+
+def nearest_goal(
+    start: str,
+    expand: Callable[[str], Tuple[Optional[Goal], Sequence[str]]],
+    limit: int,
+) -> Optional[Tuple[Tuple[str, ...], Goal]]:
+    """Breadth-first search of a call graph from ``start``: ``expand(node)`` gives the node's goal
+    (None: none) and its successors. Answers the path from ``start`` to the nearest node with a
+    goal (fewest steps; among those, the first in expansion order) at most ``limit`` steps
+    away, and that goal; None when there is none.
+
+    The answer depends on ``start``, the graph and ``limit`` only, never on which questions were
+    asked before: rules memoise it per start (``ProjectIndex.memo``) and memoise ``expand``'s
+    facts per node, but never a partial answer cut short by the limit or by a cycle."""
+    parents: Dict[str, Optional[str]] = {start: None}
+    frontier = [start]
+    for depth in range(limit + 1):
+        following: List[str] = []
+        for node in frontier:
+            goal, successors = expand(node)
+            if goal is not None:
+                path = [node]
+                while parents[path[-1]] is not None:
+                    path.append(parents[path[-1]])  # type: ignore[arg-type]
+                return tuple(reversed(path)), goal
+            if depth < limit:
+                for successor in successors:
+                    if successor not in parents:
+                        parents[successor] = node
+                        following.append(successor)
+        frontier = following
+    return None
+
 
 # -- outlines -----------------------------------------------------------------------------------
 
@@ -222,7 +283,8 @@ def outline(source: bytes, path: str, module: str) -> Optional[ModuleOutline]:
         text = source.decode("utf-8-sig")
         built.digest = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
     except UnicodeDecodeError:
-        pass  # another declared encoding: an overlay will outline the file again, which is only slower
+        # another declared encoding: an overlay will outline the file again, which is only slower
+        pass
     return built
 
 
@@ -299,11 +361,11 @@ class _Outliner:
                 )
                 for target in targets:
                     if isinstance(target, ast.Name):
-                        value = statement.value
-                        alias = _dotted(value) if value is not None else None
-                        if alias is not None and target.id not in self.names:
+                        assigned = statement.value
+                        aliased = _dotted(assigned) if assigned is not None else None
+                        if aliased is not None and target.id not in self.names:
                             self.names[target.id] = (
-                                alias  # resolved below, once every name is known
+                                aliased  # resolved below, once every name is known
                             )
                             self.aliases.append(target.id)
                         else:
@@ -311,8 +373,7 @@ class _Outliner:
         for (
             name
         ) in self.aliases:  # ``Client = _impl.Client``: resolve through the module's own names
-            value = self.names[name]
-            root, _, rest = value.partition(".")
+            root, _, rest = self.names[name].partition(".")
             if root != name and root in self.names:
                 base = self.names[root]
                 self.names[name] = f"{base}.{rest}" if rest else base
@@ -385,7 +446,7 @@ class _Outliner:
             isinstance(annotation, ast.Subscript)
             and self.resolve(_dotted(annotation.value), {}) == "typing.Optional"
         ):
-            return self._annotation_type(annotation.slice)  # type: ignore[arg-type]
+            return self._annotation_type(annotation.slice)
         if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
             sides = [
                 s
@@ -402,9 +463,7 @@ class _Outliner:
             callee = self.resolve(_dotted(value.func), local)
             if callee is None:
                 return None
-            return FACTORY_TYPES.get(
-                callee, callee
-            )  # a class constructs itself; resolved at lookup
+            return _factory_type(callee)
         return None
 
     def _function(self, node, cls: Optional[ClassOutline]) -> List[Tuple[str, Optional[str]]]:
@@ -448,6 +507,14 @@ def _flatten(body: Sequence[ast.stmt]) -> Iterable[ast.stmt]:
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 
 
+def _factory_type(callee: str) -> Optional[str]:
+    """The type of what calling ``callee`` gives: a catalogued factory's, else the callee itself
+    (a class constructs itself; whether it is one is checked at lookup). A factory of a tuple
+    (``trio.open_memory_channel``) gives no one type."""
+    found = FACTORY_TYPES.get(public_name(callee), callee)
+    return found if isinstance(found, str) else None
+
+
 class _BodyWalker:
     """One pass over a function body (not entering nested functions, lambdas or classes): the calls
     it makes with their context, the local names it binds, the ``self.`` attributes it sets, and
@@ -463,7 +530,7 @@ class _BodyWalker:
             Tuple
         ] = []  # (dotted, line, column, awaited, manager dotteds, wrapper dotted, returned)
         self.kinds: Dict[str, set] = {}  # local name -> the types of its bindings (None: unknown)
-        self.raw_attributes: List[Tuple[str, object]] = []
+        self.raw_attributes: List[Tuple[str, Union[str, ast.expr, None]]] = []
         arguments = node.args
         params = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
         self.receiver = None
@@ -514,9 +581,7 @@ class _BodyWalker:
         if isinstance(value, ast.Call):
             callee = self.outliner.resolve(_dotted(value.func), self.local)
             if callee is not None:
-                return FACTORY_TYPES.get(
-                    callee, callee
-                )  # a class constructs itself: checked at lookup
+                return _factory_type(callee)
         return None
 
     # -- bindings -------------------------------------------------------------------------------
@@ -526,13 +591,14 @@ class _BodyWalker:
             kind = None
             if isinstance(value, ast.Call):
                 dotted = _dotted(value.func)
-                # Resolved against module names only: a local constructor is rare and unknowable here.
+                # Resolved against module names only: a local constructor is rare and unknowable
+                # here.
                 callee = (
                     self.outliner.resolve(dotted, {})
                     if dotted and dotted.split(".")[0] not in self.local
                     else None
                 )
-                kind = FACTORY_TYPES.get(callee, callee) if callee else None
+                kind = _factory_type(callee) if callee else None
             self.kinds.setdefault(target.id, set()).add(kind)
         elif isinstance(target, (ast.Tuple, ast.List)):
             for element in target.elts:
@@ -561,32 +627,33 @@ class _BodyWalker:
 
     def _visit(
         self,
-        node: ast.AST,
+        node: Any,
         managers: Tuple,
         wrapper: Optional[str],
         awaited: bool,
         returned: bool,
-        visit,
+        visit: Callable[[Tuple], None],
     ) -> None:
         """One node's own work; its children are handed to ``visit`` as (node, context...)."""
+        # ``node`` is Any: its fields are read after an exact type check (faster than isinstance).
         node_type = type(node)
         if node_type in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
-            self.kinds.setdefault(node.name, set()).add(None)  # type: ignore[attr-defined]
-            for decorator in node.decorator_list:  # type: ignore[attr-defined]
+            self.kinds.setdefault(node.name, set()).add(None)
+            for decorator in node.decorator_list:
                 visit((decorator, managers, None, False, False))
             return
         if node_type is ast.Lambda:
             return
         if node_type is ast.Call:
-            dotted = _dotted(node.func)  # type: ignore[attr-defined]
+            dotted = _dotted(node.func)
             self.raw_calls.append(
                 (dotted, node.lineno, node.col_offset + 1, awaited, managers, wrapper, returned)
-            )  # type: ignore[attr-defined]
-            visit((node.func, managers, None, False, False))  # type: ignore[attr-defined]
+            )
+            visit((node.func, managers, None, False, False))
             own = dotted or (
                 f"?.{node.func.attr}" if isinstance(node.func, ast.Attribute) else None
-            )  # type: ignore[attr-defined]
-            for argument in node.args:  # type: ignore[attr-defined]
+            )
+            for argument in node.args:
                 visit(
                     (
                         argument.value if type(argument) is ast.Starred else argument,
@@ -596,19 +663,19 @@ class _BodyWalker:
                         False,
                     )
                 )
-            for keyword in node.keywords:  # type: ignore[attr-defined]
+            for keyword in node.keywords:
                 visit((keyword.value, managers, own, False, False))
             return
         if node_type is ast.Await:
-            visit((node.value, managers, wrapper, True, returned))  # type: ignore[attr-defined]
+            visit((node.value, managers, wrapper, True, returned))
             return
         if node_type is ast.Return:
-            if node.value is not None:  # type: ignore[attr-defined]
-                visit((node.value, managers, None, False, True))  # type: ignore[attr-defined]
+            if node.value is not None:
+                visit((node.value, managers, None, False, True))
             return
         if node_type in (ast.With, ast.AsyncWith):
             inner = managers
-            for item in node.items:  # type: ignore[attr-defined]
+            for item in node.items:
                 expression = item.context_expr
                 visit((expression, inner, None, False, False))
                 if item.optional_vars is not None:
@@ -617,15 +684,15 @@ class _BodyWalker:
                     *inner,
                     _dotted(expression.func if isinstance(expression, ast.Call) else expression),
                 )
-            for statement in node.body:  # type: ignore[attr-defined]
+            for statement in node.body:
                 visit((statement, inner, None, False, False))
             return
         if node_type is ast.Assign:
-            for target in node.targets:  # type: ignore[attr-defined]
-                self._bind(target, node.value)  # type: ignore[attr-defined]
+            for target in node.targets:
+                self._bind(target, node.value)
         elif node_type is ast.AnnAssign:
-            annotated = self.outliner._annotation_type(node.annotation)  # type: ignore[attr-defined]
-            target = node.target  # type: ignore[attr-defined]
+            annotated = self.outliner._annotation_type(node.annotation)
+            target = node.target
             if isinstance(target, ast.Name):
                 self.kinds.setdefault(target.id, set()).add(annotated)
             else:
@@ -633,14 +700,14 @@ class _BodyWalker:
                 if self.raw_attributes and self.raw_attributes[-1][0] == getattr(
                     target, "attr", None
                 ):
-                    self.raw_attributes[-1] = (target.attr, annotated)  # type: ignore[attr-defined]
+                    self.raw_attributes[-1] = (target.attr, annotated)
         elif node_type in (ast.AugAssign, ast.For, ast.AsyncFor, ast.comprehension, ast.NamedExpr):
-            self._bind(node.target, node.value if node_type is ast.NamedExpr else None)  # type: ignore[attr-defined]
+            self._bind(node.target, node.value if node_type is ast.NamedExpr else None)
         elif node_type in (ast.Import, ast.ImportFrom):
-            for alias in node.names:  # type: ignore[attr-defined]
+            for alias in node.names:
                 self.kinds.setdefault((alias.asname or alias.name).split(".")[0], set()).add(None)
-        elif node_type is ast.ExceptHandler and node.name:  # type: ignore[attr-defined]
-            self.kinds.setdefault(node.name, set()).add(None)  # type: ignore[attr-defined]
+        elif node_type is ast.ExceptHandler and node.name:
+            self.kinds.setdefault(node.name, set()).add(None)
         elif node_type in (ast.Yield, ast.YieldFrom):
             self.yields = True
         for name in ast_child_fields(node_type):
@@ -660,7 +727,7 @@ class OutlineIndex(ProjectIndex):
     """The project index: lookups over the outlines of every linted file."""
 
     def __init__(
-        self, outlines: Iterable[ModuleOutline], libraries: Optional["LibraryIndex"] = None
+        self, outlines: Iterable[ModuleOutline], libraries: Optional[LibraryIndex] = None
     ) -> None:
         self.libraries = libraries
         self.modules: Dict[str, ModuleOutline] = {}
@@ -668,6 +735,7 @@ class OutlineIndex(ProjectIndex):
             self.modules.setdefault(module.name, module)
         self._callers: Optional[Dict[str, List[CallSite]]] = None
         self._fingerprint: Optional[str] = None
+        self._project_fingerprint: Optional[str] = None  # set by build_index from content hashes
 
     # -- resolution -----------------------------------------------------------------------------
 
@@ -682,29 +750,37 @@ class OutlineIndex(ProjectIndex):
                 return module, parts[cut:]
         return None
 
-    def resolve(
-        self, qualname: str, _depth: int = 0
-    ) -> Optional[Tuple[ModuleOutline, str, List[str]]]:
+    def resolve(self, qualname: str) -> Optional[Tuple[ModuleOutline, str, List[str]]]:
         """(module, definition name, remaining attribute path) for a project definition, through
-        re-exports and aliases; None when the name is not defined in the project."""
-        resolved = self.__dict__.setdefault("_resolved", {})
-        if qualname in resolved:
-            return resolved[qualname]
-        if _depth > _MAX_DEPTH:
-            return None
-        resolved[qualname] = None  # while resolving: star imports that cycle back find nothing
-        found = self._resolve(qualname, _depth)
-        resolved[qualname] = found
+        re-exports and aliases; None when the name is not defined in the project.
+
+        Memoised per name, and only per name: every question is answered from depth 0 and never
+        from another question's partial answer (an alias three hops into a chain has less depth
+        left than the same alias asked directly), so the answer does not depend on which
+        question came first."""
+        memo = self.__dict__.setdefault("_resolved", {})
+        if qualname not in memo:
+            memo[qualname] = self._resolve_step(qualname, 0, set())
+        return memo[qualname]
+
+    def _resolve_step(
+        self, qualname: str, depth: int, active: set
+    ) -> Optional[Tuple[ModuleOutline, str, List[str]]]:
+        if depth > _MAX_DEPTH or qualname in active:
+            return None  # too deep, or an alias cycle: nothing, for this question
+        active.add(qualname)
+        found = self._resolve(qualname, depth, active)
+        active.discard(qualname)
         return found
 
     def _resolve(
-        self, qualname: str, _depth: int
+        self, qualname: str, depth: int, active: set
     ) -> Optional[Tuple[ModuleOutline, str, List[str]]]:
         split = self._split(qualname)
         if split is None:
             return None
         module, path = split
-        return self._resolve_in(module, path[0], path[1:], qualname, _depth)
+        return self._resolve_in(module, path[0], path[1:], qualname, depth, active)
 
     def _resolve_in(
         self,
@@ -713,6 +789,7 @@ class OutlineIndex(ProjectIndex):
         rest: List[str],
         qualname: str,
         depth: int,
+        active: set,
         seen: Optional[set] = None,
     ) -> Optional[Tuple[ModuleOutline, str, List[str]]]:
         if head in module.classes or head in module.functions:
@@ -720,22 +797,24 @@ class OutlineIndex(ProjectIndex):
         target = module.names.get(head)
         if target is None:
             # ``from .x import *``: only into a module that exists, each module once per question.
+            if depth > _MAX_DEPTH:
+                return None
             seen = seen if seen is not None else {module.name}
             for star in module.stars:
-                if star in seen or depth > _MAX_DEPTH:
-                    continue
+                if star in seen:
+                    continue  # already searched for this name: nothing there
                 seen.add(star)
                 starred = self.modules.get(star) or (
                     self.libraries.module(star) if self.libraries else None
                 )
                 if starred is not None:
-                    found = self._resolve_in(starred, head, rest, qualname, depth + 1, seen)
+                    found = self._resolve_in(starred, head, rest, qualname, depth + 1, active, seen)
                     if found is not None:
                         return found
             return None
         if target == qualname:
             return None
-        return self.resolve(".".join([target, *rest]), depth + 1)
+        return self._resolve_step(".".join([target, *rest]), depth + 1, active)
 
     def lookup(self, qualname: str, _depth: int = 0) -> Optional[Symbol]:
         if _depth > _MAX_DEPTH:
@@ -790,7 +869,8 @@ class OutlineIndex(ProjectIndex):
         return found[0], found[0].classes[found[1]]
 
     def mro(self, class_qualname: str) -> List[Tuple[ModuleOutline, ClassOutline]]:
-        """The project classes ``class_qualname`` is built from, itself first (depth-first bases)."""
+        """The project classes ``class_qualname`` is built from, itself first (depth-first
+        bases)."""
         order: List[Tuple[ModuleOutline, ClassOutline]] = []
         pending = [class_qualname]
         seen = set()
@@ -808,7 +888,8 @@ class OutlineIndex(ProjectIndex):
         return order
 
     def bases(self, class_qualname: str) -> Tuple[str, ...]:
-        """Every base class name of a project class, through its project bases (library bases included)."""
+        """Every base class name of a project class, through its project bases (library bases
+        included)."""
         names: List[str] = []
         for _, cls in self.mro(class_qualname):
             names.extend(cls.bases)
@@ -840,6 +921,16 @@ class OutlineIndex(ProjectIndex):
     def is_project(self, qualname: str) -> bool:
         found = self.resolve(qualname)
         return found is not None and self.modules.get(found[0].name) is found[0]
+
+    def imported_libraries(self) -> List[str]:
+        """The top-level names the project imports that are not its own modules."""
+        project = {name.split(".")[0] for name in self.modules}
+        imported = {
+            value.split(".")[0]
+            for module in list(self.modules.values())
+            for value in [*module.names.values(), *module.stars]
+        }
+        return sorted(name for name in imported - project if name and name not in _BUILTINS)
 
     def load_imported_libraries(self) -> None:
         """Read the outlines of every library name the project imports (and what they re-export)."""
@@ -883,24 +974,33 @@ class OutlineIndex(ProjectIndex):
     @staticmethod
     def _site(module: ModuleOutline, function: FunctionOutline, call: Tuple) -> CallSite:
         target, line, column, awaited, managers, wrapper, returned = call
-        return CallSite(
-            target,
+        return CallSite(  # library names in their public spelling, as the model gives them
+            public_name(target),
             f"{module.name}.{function.qualname}",
             module.path,
             line,
             column,
             awaited,
-            managers,
-            wrapper,
+            tuple(public_name(manager) for manager in managers),
+            public_name(wrapper) if wrapper is not None else None,
             returned,
         )
 
     @property
     def fingerprint(self) -> str:
+        """The project's outlines and the library modules read so far (asked for once the
+        libraries the project imports are read: the findings cache keys its entries with it)."""
         if self._fingerprint is None:
             digest = hashlib.sha1()
-            for name in sorted(self.modules):
-                digest.update(pickle.dumps(self.modules[name], protocol=4))
+            if self._project_fingerprint is not None:
+                digest.update(self._project_fingerprint.encode())
+            else:
+                import json
+
+                for name in sorted(self.modules):
+                    digest.update(json.dumps(outline_to_data(self.modules[name])).encode())
+            if self.libraries is not None:
+                digest.update(self.libraries.fingerprint().encode())
             self._fingerprint = digest.hexdigest()
         return self._fingerprint
 
@@ -958,47 +1058,140 @@ def overlay(base: ProjectIndex, text: str, path: str, module: str) -> ProjectInd
     return FileOverlay(base, text, path, module)
 
 
-def ensure_cache_directory(directory: str) -> None:
-    """Create a cache directory that tells git to ignore it (raises OSError)."""
-    os.makedirs(directory, exist_ok=True)
-    ignore = os.path.join(directory, ".gitignore")
-    if not os.path.exists(ignore):
-        with open(ignore, "w", encoding="utf-8") as handle:
-            handle.write("# created by asynclint\n*\n")
+# -- outlines as data ----------------------------------------------------------------------------
+#
+# One encoding for every outline that is stored: the outline cache, the library cache and the
+# library knowledge shipped with asynclint. Plain JSON values (lists, strings, integers), read
+# back through a decoder that checks every shape, type and size: whatever it does not recognise
+# is rejected (``Malformed``), and the caller rebuilds the outline instead.
+
+
+def outline_to_data(module: ModuleOutline) -> list:
+    """``module`` as JSON-ready data (read back by ``outline_from_data``)."""
+    functions = [
+        [
+            f.qualname,
+            1 if f.kind == "method" else 0,
+            f.line,
+            f.is_async | f.async_generator << 1 | f.generator << 2,
+            list(f.decorators),
+            [
+                [target, line, column, awaited | returned << 1, list(managers), wrapper]
+                for target, line, column, awaited, managers, wrapper, returned in f.calls
+            ],
+        ]
+        for f in module.functions.values()
+    ]
+    classes = [
+        [c.qualname, c.line, list(c.bases), list(c.decorators), sorted(c.members), c.attributes]
+        for c in module.classes.values()
+    ]
+    return [
+        module.name,
+        module.path,
+        module.names,
+        functions,
+        classes,
+        list(module.stars),
+        module.digest,
+    ]
+
+
+def outline_from_data(data: object) -> ModuleOutline:
+    """The outline ``outline_to_data`` made; ``Malformed`` for anything else."""
+    if type(data) is not list or len(data) != 7:
+        raise Malformed("module expected")
+    name, path, names, functions, classes, stars, digest = data
+    module = ModuleOutline(
+        check_text(name), check_text(path), check_table(names), {}, {}, check_texts(stars)
+    )
+    module.digest = check_text(digest)
+    for qualname, kind, line, flags, decorators, calls in check_rows(functions, 6):
+        flags = check_number(flags)
+        if kind not in (0, 1) or type(kind) is not int or flags > 7:
+            raise Malformed("function expected")
+        module.functions[check_text(qualname)] = FunctionOutline(
+            qualname,
+            "method" if kind else "function",
+            check_number(line),
+            bool(flags & 1),
+            bool(flags & 2),
+            check_texts(decorators),
+            [
+                (
+                    check_text(target),
+                    check_number(at_line),
+                    check_number(column),
+                    bool(check_number(call_flags) & 1),
+                    check_texts(managers),
+                    None if wrapper is None else check_text(wrapper),
+                    bool(call_flags & 2),
+                )
+                for target, at_line, column, call_flags, managers, wrapper in check_rows(calls, 6)
+            ],
+            bool(flags & 4),
+        )
+    for qualname, line, bases, decorators, members, attributes in check_rows(classes, 6):
+        module.classes[check_text(qualname)] = ClassOutline(
+            qualname,
+            check_number(line),
+            check_texts(bases),
+            check_texts(decorators),
+            frozenset(check_texts(members)),
+            check_optional_table(attributes),
+        )
+    return module
+
+
+def _optional_outline(data: object) -> Optional[ModuleOutline]:
+    return None if data is None else outline_from_data(data)
+
+
+def _optional_data(module: Optional[ModuleOutline]) -> Optional[list]:
+    return None if module is None else outline_to_data(module)
+
+
+def cache_directory(directory: Union[str, CacheDirectory, None]) -> Optional[CacheDirectory]:
+    """The trusted cache directory at ``directory`` (None: no cache)."""
+    if directory is None or not isinstance(directory, str):
+        return directory
+    from .storage import CacheDirectory
+
+    return CacheDirectory(directory)
 
 
 # -- building, with a cache by content hash ----------------------------------------------------
 
 
 class OutlineCache:
-    """Outlines by (content hash, path, module name), kept in ``<cache dir>/outlines-v<N>.pickle``."""
+    """Outlines by (content hash, path, module name), kept in ``<cache dir>/outlines-v<N>.json``
+    (a sealed file: see ``asynclint.storage``)."""
 
-    def __init__(self, directory: Optional[str]) -> None:
-        self.path = (
-            os.path.join(directory, f"outlines-v{OUTLINE_VERSION}.pickle") if directory else None
-        )
+    def __init__(self, directory: Union[str, CacheDirectory, None]) -> None:
+        self.store = cache_directory(directory)
+        self.name = f"outlines-v{OUTLINE_VERSION}.json"
         self.entries: Dict[Tuple[str, str, str], Optional[ModuleOutline]] = {}
         self.used: Dict[Tuple[str, str, str], Optional[ModuleOutline]] = {}
-        if self.path is not None:
-            try:
-                with open(self.path, "rb") as handle:
-                    loaded = pickle.load(handle)
-                if isinstance(loaded, dict):
-                    self.entries = loaded
-            except Exception:  # a missing, stale or damaged cache is rebuilt
-                self.entries = {}
+        if self.store is not None:
+            self.entries = self._decode(self.store.read(self.name, "outlines"))
+
+    @staticmethod
+    def _decode(stored: object) -> Dict[Tuple[str, str, str], Optional[ModuleOutline]]:
+        entries: Dict[Tuple[str, str, str], Optional[ModuleOutline]] = {}
+        try:
+            for digest, path, module, found in check_rows(stored, 4):
+                entries[(check_text(digest), check_text(path), check_text(module))] = (
+                    _optional_outline(found)
+                )
+        except Malformed:
+            return {}  # rebuilt
+        return entries
 
     def save(self) -> None:
-        if self.path is None or self.used.keys() == self.entries.keys():
+        if self.store is None or self.used.keys() == self.entries.keys():
             return
-        try:
-            ensure_cache_directory(os.path.dirname(self.path))
-            temporary = f"{self.path}.{os.getpid()}.tmp"
-            with open(temporary, "wb") as handle:
-                pickle.dump(self.used, handle, protocol=4)
-            os.replace(temporary, self.path)
-        except OSError:
-            pass  # the cache is an optimisation
+        rows = [[*key, _optional_data(found)] for key, found in self.used.items()]
+        self.store.write(self.name, "outlines", rows)  # the cache is an optimisation
 
 
 def outline_file(
@@ -1018,7 +1211,7 @@ def build_index(
     files: Sequence[Tuple[str, str]],
     cache: Optional[OutlineCache] = None,
     jobs: int = 1,
-    libraries: Optional["LibraryIndex"] = None,
+    libraries: Optional[LibraryIndex] = None,
 ) -> OutlineIndex:
     """The index of ``files`` (path, module name), reusing cached outlines of unchanged contents."""
     cache = cache or OutlineCache(None)
@@ -1041,7 +1234,7 @@ def build_index(
             cache.used[key] = found
             outlines.append(found)
     index = OutlineIndex((o for o in outlines if o is not None), libraries)
-    index._fingerprint = hashlib.sha1(repr(sorted(cache.used)).encode()).hexdigest()
+    index._project_fingerprint = hashlib.sha1(repr(sorted(cache.used)).encode()).hexdigest()
     return index
 
 
@@ -1068,110 +1261,269 @@ def _outline_lost(task: Tuple[str, str, Optional[bytes]], reason: str):
 # -- installed libraries ------------------------------------------------------------------------
 
 
+#: Library modules larger than this are not outlined (the largest in the standard library is ~250
+#: KB).
+_MAX_LIBRARY_FILE = 8 * 1024 * 1024
+
+
+def library_outline(module: ModuleOutline) -> ModuleOutline:
+    """What the index keeps of a library module: its definitions, not the calls its functions make
+    (rules follow calls through project functions only) nor its digest."""
+    for function in module.functions.values():
+        function.calls = []
+    module.digest = ""
+    return module
+
+
 class LibraryIndex:
     """Outlines of the modules of installed packages and of the standard library, found on the
     running interpreter's path without importing them (a ``.pyi`` stub beside a module wins),
-    read only when a lookup reaches them, and cached per distribution name and version."""
+    read only when a lookup reaches them. A package that is not installed is read from the
+    outlines shipped with asynclint, when it ships them: an installed package always wins.
+
+    Outlines of installed modules are cached per top-level package, each entry stamped with the
+    path, size and modification time of the file it was made from: a library edited in place (an
+    editable install, a package without metadata) is outlined again."""
 
     def __init__(
-        self, directory: Optional[str], search_path: Optional[Sequence[str]] = None
+        self,
+        directory: Union[str, CacheDirectory, None],
+        search_path: Optional[Sequence[str]] = None,
+        shipped: Optional[ShippedOutlines] = None,
     ) -> None:
-        self.directory = (
-            os.path.join(directory, f"libraries-v{OUTLINE_VERSION}") if directory else None
-        )
+        root = cache_directory(directory)
+        self.store = root.subdirectory(f"libraries-v{OUTLINE_VERSION}") if root else None
         self.search_path = list(search_path) if search_path is not None else None
+        self.shipped = shipped if shipped is not None else SHIPPED
         self.found: Dict[str, Optional[ModuleOutline]] = {}
-        self.stores: Dict[str, Dict[str, Optional[ModuleOutline]]] = {}
+        self.stamps: Dict[str, object] = {}  # module -> what its outline was made from
+        self.stores: Dict[str, Dict[str, Tuple[Tuple[str, int, int], Optional[ModuleOutline]]]] = {}
         self.dirty: set = set()
-        self._distributions: Optional[Dict[str, List[str]]] = None
+        self._installed: Dict[str, Optional[str]] = {}  # top-level name -> its file, or None
 
     def module(self, name: str) -> Optional[ModuleOutline]:
         if name in self.found:
             return self.found[name]
-        self.found[name] = None  # also guards against re-entry while resolving
+        self.found[name] = None
         path = locate(name, self.search_path)
-        if path is None:
-            return None
-        store_key = self._store_key(name, path)
-        store = self._store(store_key)
-        if name in store:
-            found = store[name]
+        if path is not None:
+            found = self._read_installed(name, path)
+        elif self.installed(name.split(".")[0]) is None:
+            found = self.shipped.module(name)
+            if found is not None:
+                self.stamps[name] = self.shipped.describe(name.split(".")[0])
         else:
-            try:
-                data, _ = read_regular(path, MAX_FILE_BYTES)
-            except SourceError:
-                return None
-            found = outline(data, path, name)
-            store[name] = found
-            self.dirty.add(store_key)
+            found = None  # not a module of the installed version, whatever a shipped one has
         self.found[name] = found
         return found
 
-    def _store_key(self, module: str, path: str) -> str:
-        """``<distribution>-<version>``: a package upgrade brings a fresh outline."""
-        import sysconfig
+    def installed(self, top: str) -> Optional[str]:
+        """The file of the installed top-level module ``top``, None when it is not installed."""
+        if top not in self._installed:
+            self._installed[top] = locate(top, self.search_path)
+        return self._installed[top]
 
-        stdlib = os.path.realpath(sysconfig.get_paths()["stdlib"])
-        if os.path.realpath(path).startswith(stdlib + os.sep):
-            import platform
-
-            return f"python-{platform.python_version()}"
-        top = module.split(".")[0]
-        for distribution in self._distributions_of(top):
-            try:
-                from importlib import metadata
-
-                return f"{distribution}-{metadata.version(distribution)}"
-            except Exception:
-                continue
-        package = (
-            locate(top, self.search_path) or path
-        )  # not installed as a distribution: the package's own stamp
+    def _read_installed(self, name: str, path: str) -> Optional[ModuleOutline]:
         try:
-            return f"{top}-mtime-{os.stat(package).st_mtime_ns}"
+            info = os.stat(path)
         except OSError:
-            return f"{top}-unknown"
+            return None
+        if not stat.S_ISREG(info.st_mode) or info.st_size > _MAX_LIBRARY_FILE:
+            return None
+        stamp = (path, info.st_size, info.st_mtime_ns)
+        self.stamps[name] = stamp
+        store_key = _store_key(name, path)
+        store = self._store(store_key)
+        entry = store.get(name)
+        if entry is not None and entry[0] == stamp:
+            return entry[1]
+        try:
+            data, _ = read_regular(path, _MAX_LIBRARY_FILE)
+            found = outline(data, path, name)
+        except SourceError:  # not a regular file, or too large
+            found = None
+        if found is not None:
+            library_outline(found)
+        store[name] = (stamp, found)
+        self.dirty.add(store_key)
+        return found
 
-    def _distributions_of(self, top: str) -> List[str]:
-        if self._distributions is None:
-            try:
-                from importlib import metadata
-
-                self._distributions = dict(metadata.packages_distributions())  # type: ignore[attr-defined]
-            except Exception:  # Python 3.9 has no packages_distributions
-                self._distributions = {}
-        return list(self._distributions.get(top, ()))
-
-    def _store(self, key: str) -> Dict[str, Optional[ModuleOutline]]:
+    def _store(self, key: str) -> Dict[str, Tuple[Tuple[str, int, int], Optional[ModuleOutline]]]:
         store = self.stores.get(key)
         if store is None:
             store = {}
-            if self.directory is not None:
+            if self.store is not None:
                 try:
-                    with open(os.path.join(self.directory, f"{key}.pickle"), "rb") as handle:
-                        loaded = pickle.load(handle)
-                    if isinstance(loaded, dict):
-                        store = loaded
-                except Exception:  # missing or damaged: rebuilt
+                    for name, path, size, mtime, found in check_rows(
+                        self.store.read(f"{key}.json", "library"), 5
+                    ):
+                        stamp = (check_text(path), check_number(size), check_time(mtime))
+                        store[check_text(name)] = (stamp, _optional_outline(found))
+                except Malformed:  # missing, forged or damaged: rebuilt
                     store = {}
             self.stores[key] = store
         return store
 
     def save(self) -> None:
-        if self.directory is None:
+        if self.store is None:
             return
         for key in sorted(self.dirty):
-            try:
-                ensure_cache_directory(os.path.dirname(self.directory))
-                os.makedirs(self.directory, exist_ok=True)
-                path = os.path.join(self.directory, f"{key}.pickle")
-                temporary = f"{path}.{os.getpid()}.tmp"
-                with open(temporary, "wb") as handle:
-                    pickle.dump(self.stores[key], handle, protocol=4)
-                os.replace(temporary, path)
-            except OSError:
-                pass  # the cache is an optimisation
+            rows = [
+                [name, *stamp, _optional_data(found)]
+                for name, (stamp, found) in sorted(self.stores[key].items())
+            ]
+            self.store.write(f"{key}.json", "library", rows)  # the cache is an optimisation
         self.dirty.clear()
+
+    def fingerprint(self) -> str:
+        """Changes when a library module read so far changes (or another one is read)."""
+        described = repr(sorted((name, repr(self.stamps.get(name))) for name in self.found))
+        return hashlib.sha1(described.encode("utf-8", "surrogateescape")).hexdigest()
+
+    def source(self, top: str) -> Tuple[str, str]:
+        """Where the outlines of the top-level package ``top`` come from: (``stdlib``,
+        ``installed``, ``shipped`` or ``missing``, a description)."""
+        path = self.installed(top)
+        if path is not None:
+            stdlib = sysconfig_stdlib()
+            if os.path.realpath(path).startswith(stdlib + os.sep):
+                return "stdlib", stdlib
+            return "installed", f"{_distribution_version(top)} ({path})"
+        if self.shipped.has(top):
+            return "shipped", self.shipped.describe(top)
+        import sys
+        from importlib.machinery import PathFinder
+
+        try:
+            compiled = top in sys.builtin_module_names or bool(
+                PathFinder.find_spec(top, self.search_path)
+            )
+        except (ImportError, ValueError, OSError):
+            compiled = False
+        return ("compiled", "") if compiled else ("missing", "")
+
+
+def _store_key(name: str, path: str) -> str:
+    """The cache file of a module: its top-level package and the directory holding it (two
+    environments with different versions of a package keep separate files)."""
+    parts = name.split(".")
+    root = os.path.dirname(path)
+    if os.path.splitext(os.path.basename(path))[0] == "__init__":
+        root = os.path.dirname(root)
+    for _ in parts[1:]:
+        root = os.path.dirname(root)
+    top = "".join(c if c.isalnum() or c in "_-" else "_" for c in parts[0])[:100]
+    return f"{top}-{hashlib.sha1(os.fsencode(root)).hexdigest()[:12]}"
+
+
+def _distribution_version(top: str) -> str:
+    """The version of the distribution that installs ``top``, for ``--show-settings``."""
+    try:
+        from importlib import metadata
+
+        names = metadata.packages_distributions().get(top, [])
+        if names:
+            return f"{names[0]} {metadata.version(names[0])}"
+    except Exception:  # Python 3.9 has no packages_distributions; broken metadata says nothing
+        pass
+    return f"{top} (no distribution metadata)"
+
+
+def sysconfig_stdlib() -> str:
+    import sysconfig
+
+    return os.path.realpath(sysconfig.get_paths()["stdlib"])
+
+
+# -- library knowledge shipped with asynclint ----------------------------------------------------
+
+
+class ShippedOutlines:
+    """Outlines of libraries' async surface, generated by ``scripts/build_knowledge.py`` from
+    pinned releases and installed with asynclint (``asynclint/library_outlines/``): what the index
+    knows of a library that is not installed. Read lazily, one package at a time."""
+
+    def __init__(self, directory: Optional[str]) -> None:
+        self.directory = directory
+        self._catalogue: Optional[Dict[str, Tuple[str, str, str]]] = None
+        self._files: Dict[str, Dict[str, object]] = {}
+        self._modules: Dict[str, Optional[ModuleOutline]] = {}
+
+    @property
+    def catalogue(self) -> Dict[str, Tuple[str, str, str]]:
+        """top-level package -> (data file, distribution, version)."""
+        if self._catalogue is None:
+            self._catalogue = {}
+            if self.directory is not None:
+                try:
+                    self._catalogue = _read_catalogue(self.directory)
+                except (OSError, ValueError):
+                    pass  # no knowledge shipped: libraries that are not installed are unknown
+        return self._catalogue
+
+    def has(self, top: str) -> bool:
+        return top in self.catalogue
+
+    def describe(self, top: str) -> str:
+        _, distribution, version = self.catalogue[top]
+        return f"{distribution} {version}"
+
+    def module(self, name: str) -> Optional[ModuleOutline]:
+        if name in self._modules:
+            return self._modules[name]
+        found = None
+        entry = self.catalogue.get(name.split(".")[0])
+        if entry is not None:
+            data = self._file(entry[0]).get(name)
+            try:
+                found = _optional_outline(data)
+            except Malformed:
+                found = None
+        self._modules[name] = found
+        return found
+
+    def _file(self, filename: str) -> Dict[str, object]:
+        loaded = self._files.get(filename)
+        if loaded is None:
+            loaded = {}
+            try:
+                import gzip
+                import json
+
+                assert self.directory is not None
+                with gzip.open(os.path.join(self.directory, filename), "rb") as handle:
+                    stored = json.loads(handle.read(256 * 1024 * 1024))
+                if type(stored) is dict and stored.get("format") == OUTLINE_VERSION:
+                    modules = stored.get("modules")
+                    if type(modules) is dict:
+                        loaded = modules
+            except (OSError, ValueError, RecursionError, EOFError):
+                pass
+            self._files[filename] = loaded
+        return loaded
+
+
+def _read_catalogue(directory: str) -> Dict[str, Tuple[str, str, str]]:
+    import json
+
+    with open(os.path.join(directory, "catalogue.json"), "rb") as handle:
+        stored = json.loads(handle.read(1024 * 1024))
+    if type(stored) is not dict or stored.get("format") != OUTLINE_VERSION:
+        return {}  # made for another outline format: regenerate with scripts/build_knowledge.py
+    catalogue = {}
+    for entry in check_rows(stored.get("libraries"), 4):
+        filename, distribution, version, tops = entry
+        if check_text(filename) != os.path.basename(filename) or not filename.endswith(".json.gz"):
+            raise Malformed("a file name expected")
+        for top in check_texts(tops):
+            catalogue[top] = (filename, check_text(distribution), check_text(version))
+    return catalogue
+
+
+SHIPPED = ShippedOutlines(
+    os.path.join(os.path.dirname(os.path.abspath(__file__)), "library_outlines")
+)
+NO_SHIPPED = ShippedOutlines(None)
 
 
 def library_search_path() -> List[str]:

@@ -9,20 +9,82 @@ Kept as data, so that the light type tracking stays a handful of lookups:
 * ``MEMBER_TYPES``: ``"<type>.<attribute or method>"`` -> the type of the attribute or of the
   method call's result; ``__truediv__`` for ``/``; ``__enter__``/``__aenter__`` for ``with ... as``
   when the bound value is not the manager itself.
-* ``TYPE_ALIASES``: other spellings of a type (annotations, re-exports) -> its canonical name.
+* ``TYPE_ALIASES``: other classes that count as a type (``asyncio.BaseEventLoop`` is an event
+  loop) -> its canonical name.
+* ``PUBLIC_NAMES``: names that a library defines in one module and re-exports from another, by
+  their defining path -> the public spelling (``asyncio.tasks.gather`` -> ``asyncio.gather``).
+  The model answers every qualified name in its public spelling, so catalogues (these and the
+  rules') list each API once, as users write it.
 
 Rule families add their types in their own blocks.
 """
 
+from typing import Dict, Optional, Tuple, Union
+
 EVENT_LOOP = "asyncio.AbstractEventLoop"
 
-FACTORY_TYPES = {
+#: What a type question answers: a qualified class, or a tuple of them for a tuple value.
+TypeAnswer = Union[str, Tuple[Optional[str], ...]]
+
+PUBLIC_NAMES: Dict[str, str] = {
+    **{
+        f"asyncio.{module}.{name}": f"asyncio.{name}"
+        for module, names in {
+            "base_events": ("BaseEventLoop",),
+            "events": ("AbstractEventLoop", "get_event_loop", "get_running_loop", "new_event_loop"),
+            "exceptions": ("CancelledError",),
+            "futures": ("Future",),
+            "locks": ("Lock", "Event", "Condition", "Semaphore", "BoundedSemaphore"),
+            "queues": ("Queue", "LifoQueue", "PriorityQueue"),
+            "runners": ("run", "Runner"),
+            "streams": ("StreamReader", "StreamWriter", "open_connection", "open_unix_connection"),
+            "taskgroups": ("TaskGroup",),
+            "tasks": (
+                "Task",
+                "create_task",
+                "ensure_future",
+                "gather",
+                "shield",
+                "wait",
+                "wait_for",
+            ),
+            "threads": ("to_thread",),
+            "timeouts": ("Timeout", "timeout", "timeout_at"),
+        }.items()
+        for name in names
+    },
+    **{
+        f"requests.api.{verb}": f"requests.{verb}"
+        for verb in ("request", "get", "post", "put", "patch", "delete", "head", "options")
+    },
+    "requests.sessions.Session": "requests.Session",
+    "aiohttp.client.ClientSession": "aiohttp.ClientSession",
+    "aiohttp.client.ClientTimeout": "aiohttp.ClientTimeout",
+    "aiohttp.client_ws.ClientWebSocketResponse": "aiohttp.ClientWebSocketResponse",
+    "concurrent.futures._base.Future": "concurrent.futures.Future",
+    "concurrent.futures.thread.ThreadPoolExecutor": "concurrent.futures.ThreadPoolExecutor",
+    "concurrent.futures.process.ProcessPoolExecutor": "concurrent.futures.ProcessPoolExecutor",
+}
+
+
+def public_name(qualname: str) -> str:
+    """The public spelling of a qualified name, or of its owner for a member
+    (``asyncio.tasks.Task.cancel`` -> ``asyncio.Task.cancel``); other names unchanged."""
+    public = PUBLIC_NAMES.get(qualname)
+    if public is not None:
+        return public
+    owner, dot, member = qualname.rpartition(".")
+    if dot:
+        public = PUBLIC_NAMES.get(owner)
+        if public is not None:
+            return f"{public}.{member}"
+    return qualname
+
+
+FACTORY_TYPES: Dict[str, TypeAnswer] = {
     "asyncio.get_event_loop": EVENT_LOOP,
     "asyncio.get_running_loop": EVENT_LOOP,
     "asyncio.new_event_loop": EVENT_LOOP,
-    "asyncio.events.get_event_loop": EVENT_LOOP,
-    "asyncio.events.get_running_loop": EVENT_LOOP,
-    "asyncio.events.new_event_loop": EVENT_LOOP,
     "asyncio.SelectorEventLoop": EVENT_LOOP,
     "asyncio.ProactorEventLoop": EVENT_LOOP,
     "uvloop.new_event_loop": EVENT_LOOP,
@@ -74,19 +136,17 @@ FACTORY_TYPES.update(
     }
 )
 
-AWAITED_TYPES: dict = {}
+AWAITED_TYPES: Dict[str, TypeAnswer] = {}
 
 #: ``await runner(f, *args)`` runs ``f(*args)`` in a worker thread and gives its result.
 THREAD_RUNNERS = frozenset(
     {"asyncio.to_thread", "trio.to_thread.run_sync", "anyio.to_thread.run_sync"}
 )
 
-MEMBER_TYPES: dict = {}
+MEMBER_TYPES: Dict[str, TypeAnswer] = {}
 
 #: Annotations name the type itself; these aliases name the same class.
 TYPE_ALIASES = {
-    "asyncio.events.AbstractEventLoop": EVENT_LOOP,
-    "asyncio.base_events.BaseEventLoop": EVENT_LOOP,
     "asyncio.BaseEventLoop": EVENT_LOOP,
     "asyncio.SelectorEventLoop": EVENT_LOOP,
     "asyncio.ProactorEventLoop": EVENT_LOOP,
@@ -96,14 +156,6 @@ TYPE_ALIASES = {
 # -- ASL5xx/ASL6xx/ASL801: where the primitives are defined, as annotations may spell them. --
 TYPE_ALIASES.update(
     {
-        "asyncio.locks.Lock": "asyncio.Lock",
-        "asyncio.locks.Event": "asyncio.Event",
-        "asyncio.locks.Condition": "asyncio.Condition",
-        "asyncio.locks.Semaphore": "asyncio.Semaphore",
-        "asyncio.locks.BoundedSemaphore": "asyncio.BoundedSemaphore",
-        "asyncio.queues.Queue": "asyncio.Queue",
-        "asyncio.queues.LifoQueue": "asyncio.LifoQueue",
-        "asyncio.queues.PriorityQueue": "asyncio.PriorityQueue",
         "threading._RLock": "threading.RLock",
         "multiprocessing.synchronize.Lock": "multiprocessing.Lock",
         "multiprocessing.synchronize.RLock": "multiprocessing.RLock",
@@ -117,9 +169,6 @@ TYPE_ALIASES.update(
 # -- ASL4xx/ASL7xx (tasks, task groups, cancellation): what spawns and owns tasks. --
 FACTORY_TYPES.update(
     {
-        "asyncio.tasks.create_task": "asyncio.Task",
-        "asyncio.tasks.ensure_future": "asyncio.Future",
-        "asyncio.taskgroups.TaskGroup": "asyncio.TaskGroup",
         "asyncio.Future": "asyncio.Future",
         "trio.open_nursery": "trio.Nursery",
         "anyio.create_task_group": "anyio.abc.TaskGroup",
@@ -134,16 +183,13 @@ MEMBER_TYPES.update(
 )
 TYPE_ALIASES.update(
     {
-        "asyncio.tasks.Task": "asyncio.Task",
-        "asyncio.futures.Future": "asyncio.Future",
-        "asyncio.taskgroups.TaskGroup": "asyncio.TaskGroup",
         "anyio.abc.TaskGroup": "anyio.abc.TaskGroup",
         "trio.Nursery": "trio.Nursery",
     }
 )
 
 # -- ASL101-ASL109 (blocking calls): the sync clients, files, paths, sockets and thread primitives
-# whose methods block. The blocking methods themselves are in rules/blocking_catalogue.py.
+# whose methods block. The blocking methods themselves are in rules/blocking/catalogue.py.
 _FILE = "io.TextIOWrapper"  # open() in text mode; the binary modes have the same blocking methods
 _PATH = "pathlib.Path"
 FACTORY_TYPES.update(
@@ -151,7 +197,6 @@ FACTORY_TYPES.update(
         # HTTP clients
         "requests.Session": "requests.Session",
         "requests.session": "requests.Session",
-        "requests.sessions.Session": "requests.Session",
         "httpx.Client": "httpx.Client",
         "urllib3.PoolManager": "urllib3.PoolManager",
         "urllib3.ProxyManager": "urllib3.ProxyManager",
@@ -197,7 +242,8 @@ FACTORY_TYPES.update(
         "imaplib.IMAP4": "imaplib.IMAP4",
         "imaplib.IMAP4_SSL": "imaplib.IMAP4_SSL",
         "xmlrpc.client.ServerProxy": "xmlrpc.client.ServerProxy",
-        # sync database and cache clients (never their asyncio variants: redis.asyncio, psycopg.AsyncConnection...)
+        # sync database and cache clients (never their asyncio variants: redis.asyncio,
+        # psycopg.AsyncConnection...)
         "sqlite3.connect": "sqlite3.Connection",
         "sqlite3.Connection": "sqlite3.Connection",
         "psycopg2.connect": "psycopg2.extensions.connection",
@@ -297,7 +343,6 @@ TYPE_ALIASES.update(
         "pathlib.PosixPath": _PATH,
         "pathlib.WindowsPath": _PATH,
         "pathlib._local.Path": _PATH,
-        "requests.sessions.Session": "requests.Session",
         "httpx._client.Client": "httpx.Client",
         "urllib3.poolmanager.PoolManager": "urllib3.PoolManager",
         "urllib3.poolmanager.ProxyManager": "urllib3.ProxyManager",
@@ -316,9 +361,6 @@ TYPE_ALIASES.update(
         "pymongo.collection.Collection": "pymongo.collection.Collection",
         "threading.Timer": "threading.Thread",
         "multiprocessing.pool.ThreadPool": "multiprocessing.pool.Pool",
-        "concurrent.futures._base.Future": "concurrent.futures.Future",
-        "concurrent.futures.thread.ThreadPoolExecutor": "concurrent.futures.ThreadPoolExecutor",
-        "concurrent.futures.process.ProcessPoolExecutor": "concurrent.futures.ProcessPoolExecutor",
     }
 )
 
@@ -330,7 +372,6 @@ FACTORY_TYPES.update(
     {
         "requests.Session": "requests.Session",
         "requests.session": "requests.Session",
-        "requests.sessions.Session": "requests.Session",
         "websockets.legacy.client.connect": "websockets.asyncio.client.connect",
     }
 )
@@ -338,17 +379,15 @@ AWAITED_TYPES.update(
     {
         "asyncio.open_connection": _STREAMS,
         "asyncio.open_unix_connection": _STREAMS,
-        "asyncio.streams.open_connection": _STREAMS,
-        "asyncio.streams.open_unix_connection": _STREAMS,
-        **{
-            connect: _WEBSOCKET
-            for connect in (
+        **dict.fromkeys(
+            (
                 "websockets.connect",
                 "websockets.client.connect",
                 "websockets.asyncio.client.connect",
                 "websockets.legacy.client.connect",
-            )
-        },
+            ),
+            _WEBSOCKET,
+        ),
         "aiohttp.ClientSession.ws_connect": "aiohttp.ClientWebSocketResponse",
         "trio.open_tcp_stream": "trio.SocketStream",
         "trio.open_unix_socket": "trio.SocketStream",
@@ -359,10 +398,8 @@ AWAITED_TYPES.update(
 )
 TYPE_ALIASES.update(
     {
-        "asyncio.streams.StreamWriter": "asyncio.StreamWriter",
         "websockets.client.WebSocketClientProtocol": _WEBSOCKET,
         "websockets.legacy.client.WebSocketClientProtocol": _WEBSOCKET,
-        "requests.sessions.Session": "requests.Session",
     }
 )
 
@@ -385,13 +422,11 @@ COROUTINE_PRESERVING_DECORATORS = frozenset(
 
 # -- ASL201/ASL202 (sync with/for on async objects): library factories of async-only context
 # managers and async iterables, so that their calls, and names bound from them, are typed. What
-# each type supports is in rules/async_protocols.py (LIBRARY_SUPPORT). --
+# each type supports is in rules/coroutines/protocols.py (LIBRARY_SUPPORT). --
 FACTORY_TYPES.update(
     {
         "asyncio.timeout": "asyncio.Timeout",
         "asyncio.timeout_at": "asyncio.Timeout",
-        "asyncio.timeouts.timeout": "asyncio.Timeout",
-        "asyncio.timeouts.timeout_at": "asyncio.Timeout",
         "asyncio.Timeout": "asyncio.Timeout",
         "asyncio.StreamReader": "asyncio.StreamReader",
         "asyncio.Runner": "asyncio.Runner",
@@ -399,7 +434,8 @@ FACTORY_TYPES.update(
         "contextlib.aclosing": "contextlib.aclosing",
         "contextlib.ExitStack": "contextlib.ExitStack",
         "contextlib.nullcontext": "contextlib.nullcontext",
-        # trio and anyio cancel scopes are plain context managers: typed so that they are known sync.
+        # trio and anyio cancel scopes are plain context managers: typed so that they are known
+        # sync.
         "trio.CancelScope": "trio.CancelScope",
         "trio.move_on_after": "trio.CancelScope",
         "trio.move_on_at": "trio.CancelScope",
@@ -414,7 +450,6 @@ FACTORY_TYPES.update(
             "anyio.streams.memory.MemoryObjectReceiveStream",
         ),
         "aiohttp.ClientSession": "aiohttp.ClientSession",
-        "aiohttp.client.ClientSession": "aiohttp.ClientSession",
         "aiohttp.request": "aiohttp.client._RequestContextManager",
         "aiohttp.ClientSession.get": "aiohttp.client._RequestContextManager",
         "aiohttp.ClientSession.post": "aiohttp.client._RequestContextManager",
@@ -457,16 +492,12 @@ MEMBER_TYPES.update(
         "aiohttp.ClientResponse.content": "aiohttp.StreamReader",
         "aiohttp.client._WSRequestContextManager.__aenter__": "aiohttp.ClientWebSocketResponse",
         "aiofiles.threadpool.AiofilesContextManager.__aenter__": "aiofiles.threadpool.AsyncFile",
-        "websockets.asyncio.client.connect.__aenter__": "websockets.asyncio.client.ClientConnection",
+        "websockets.asyncio.client.connect.__aenter__": _WEBSOCKET,
     }
 )
 TYPE_ALIASES.update(
     {
-        "asyncio.timeouts.Timeout": "asyncio.Timeout",
-        "asyncio.streams.StreamReader": "asyncio.StreamReader",
-        "aiohttp.client.ClientSession": "aiohttp.ClientSession",
         "aiohttp.streams.StreamReader": "aiohttp.StreamReader",
-        "aiohttp.client_ws.ClientWebSocketResponse": "aiohttp.ClientWebSocketResponse",
         "httpx._client.AsyncClient": "httpx.AsyncClient",
         "redis.asyncio.client.Redis": "redis.asyncio.Redis",
         "sqlalchemy.ext.asyncio.session.AsyncSession": "sqlalchemy.ext.asyncio.AsyncSession",

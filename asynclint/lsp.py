@@ -1,16 +1,21 @@
-"""The language server: ``asynclint server`` speaks the Language Server Protocol over stdio (pygls 2).
+"""The language server: ``asynclint server`` speaks the Language Server Protocol over stdio
+(pygls 2).
 
 What it does
     Diagnostics are published when a document is opened, changed (full or incremental sync) and
     saved; the text linted is the editor's buffer, never the file on disk. Each finding becomes a
-    diagnostic with the rule code, source ``asynclint``, severity Warning (Error for the engine's own
-    ``ASL0xx`` diagnostics, such as ``ASL001`` syntax errors).
+    diagnostic with the rule code, source ``asynclint`` and the severity of the rule (Warning for
+    rules, Error for the engine's own diagnostics such as ``ASL001`` syntax errors).
+
+    Each diagnostic carries the rule's severity and, as ``codeDescription``, its documentation page.
 
     Code actions: a quick fix (``quickfix``) for every fixable finding in the requested range
-    (unsafe fixes too, with " (unsafe)" in the title), and ``source.fixAll.asynclint``, which
-    applies every safe fix to the document (what ``asynclint check --fix`` would write). When the
-    client supports ``codeAction/resolve`` for ``edit``, the edits are computed only once an action
-    is chosen.
+    (unsafe fixes too, with " (unsafe)" in the title); "Ignore ASLnnn on this line", which adds the
+    code to the line's ``# noqa`` comment (or writes one) as ``check --add-noqa`` does, for every
+    rule finding in the range; and ``source.fixAll.asynclint``, which applies every safe fix to the
+    document (what ``asynclint check --fix`` would write). When the client supports
+    ``codeAction/resolve`` for ``edit``, the fixes' edits are computed only once an action is
+    chosen.
 
 Settings
     Read from ``initializationOptions`` and from ``workspace/didChangeConfiguration``, either
@@ -21,7 +26,8 @@ Settings
     ``extendSelect`` (also ``extend-select``, ``extend_select``)
         codes or prefixes to enable in addition
     ``ignore``
-        codes or prefixes to disable, added to the configuration file's ``ignore``
+        codes or prefixes to disable (the peers' codes too), added to the configuration file's
+        ``ignore``
 
     A value is a list of strings or one comma-separated string; ``null`` leaves the key unset.
     Unknown keys under ``"asynclint"`` are reported and ignored (flat settings may hold other
@@ -53,7 +59,8 @@ Work model
     All engine work runs, one job at a time, on one dedicated thread (the engine is not meant to
     be used from several threads at once), so the protocol loop stays responsive. A change
     cancels the pending lint of the same document; results for a text that has changed since
-    are never published. A buffer over the CLI's size limit (2 MiB) gets ``ASL004`` instead of a lint.
+    are never published. A buffer over the CLI's size limit (2 MiB) gets ``ASL004`` instead of a
+    lint.
 """
 
 from __future__ import annotations
@@ -89,7 +96,7 @@ except ImportError as _error:  # pygls 1.x has no pygls.lsp.server
 from . import __version__
 from . import config as configuration
 from .engine import FileResult, FileSettings, Linter
-from .rule import ENGINE_DIAGNOSTICS, Finding
+from .findings import ENGINE_DIAGNOSTICS, Finding
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +106,8 @@ SETTINGS_SECTION = "asynclint"
 CONFIG_FILE_NAMES = ("pyproject.toml", "asynclint.toml")
 PYTHON_SUFFIXES = (".py", ".pyi")
 
-#: Engine work can recurse deeply (code generation on deeply nested expressions): give its thread room.
+#: Engine work can recurse deeply (code generation on deeply nested expressions): give its thread
+#: room.
 _ENGINE_STACK_BYTES = 64 * 1024 * 1024
 
 
@@ -162,7 +170,7 @@ class TextIndex:
         return self.lsp_range(finding.line, finding.column, finding.end_line, finding.end_column)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _engine_edits_split_like_splitlines() -> bool:
     """How ``fixer.text_edits`` numbers lines: as ``str.splitlines`` does (which also breaks at
     form feeds, ``\\x1c``-``\\x1e``, ``\\x85``, ``\\u2028``...) or at LSP's line breaks only.
@@ -284,14 +292,14 @@ def layer_settings(*layers: Dict[str, Tuple[str, ...]]) -> EditorSettings:
 
 
 class _EngineThread:
-    """One daemon thread that runs engine jobs in order. A job cancelled before it starts is skipped;
-    being a daemon, the thread never holds up the process's exit."""
+    """One daemon thread that runs engine jobs in order. A job cancelled before it starts is
+    skipped; being a daemon, the thread never holds up the process's exit."""
 
     def __init__(self) -> None:
-        self._jobs: "queue.SimpleQueue[Tuple[concurrent.futures.Future, Callable, tuple]]" = (
+        self._jobs: queue.SimpleQueue[Tuple[concurrent.futures.Future, Callable, tuple]] = (
             queue.SimpleQueue()
         )
-        previous = threading.stack_size()
+        previous: Optional[int] = threading.stack_size()
         try:
             threading.stack_size(_ENGINE_STACK_BYTES)
         except (ValueError, RuntimeError):  # pragma: no cover - platform without the option
@@ -325,7 +333,7 @@ class Outcome:
 
     findings: List[Finding] = dataclasses.field(default_factory=list)
     fixed_text: Optional[str] = None
-    problems: List[Tuple[int, str]] = dataclasses.field(
+    problems: List[Tuple[types.MessageType, str]] = dataclasses.field(
         default_factory=list
     )  # (MessageType, message)
 
@@ -365,11 +373,11 @@ class Workbench:
 
     def file_settings(
         self, path: str, editor: EditorSettings
-    ) -> Tuple[Optional[FileSettings], List[Tuple[int, str]]]:
+    ) -> Tuple[Optional[FileSettings], List[Tuple[types.MessageType, str]]]:
         from .registry import RulePackError, load_rules
         from .runner import Settings
 
-        problems: List[Tuple[int, str]] = []
+        problems: List[Tuple[types.MessageType, str]] = []
         try:
             rules = load_rules()
         except RulePackError as error:
@@ -390,7 +398,7 @@ class Workbench:
             config.extend_select += self._known(
                 editor.extend_select, codes, "extendSelect", problems
             )
-            config.ignore += self._known(editor.ignore, codes, "ignore", problems)
+            config.ignore += self._known(editor.ignore, codes, "ignore", problems, peers=True)
             cached = self._settings[key] = (Settings(config, rules), problems)
         settings, problems = cached
         return settings.for_path(path), list(problems)
@@ -424,12 +432,16 @@ class Workbench:
 
     @staticmethod
     def _known(
-        selectors: Sequence[str], codes: Sequence[str], key: str, problems: List[Tuple[int, str]]
+        selectors: Sequence[str],
+        codes: Sequence[str],
+        key: str,
+        problems: List[Tuple[types.MessageType, str]],
+        peers: bool = False,
     ) -> List[str]:
         known, unknown = [], []
         for selector in selectors:
             try:
-                configuration.check_codes([selector], codes, "")
+                configuration.check_codes([selector], codes, "", peers=peers)
             except configuration.ConfigError:
                 unknown.append(selector)
             else:
@@ -478,7 +490,8 @@ class Workbench:
                 problems=[
                     (
                         types.MessageType.Error,
-                        f"asynclint: internal error on {target.path}: {type(error).__name__}: {error}",
+                        f"asynclint: internal error on {target.path}: {type(error).__name__}: "
+                        f"{error}",
                     )
                 ]
             )
@@ -493,7 +506,8 @@ class Workbench:
             if mode != DIAGNOSTICS or "ASL004" in settings.ignored_diagnostics:
                 return Outcome()
             message = (
-                f"file is {size / 1048576:.1f} MiB, over the {MAX_FILE_BYTES // 1048576} MiB limit; "
+                f"file is {size / 1048576:.1f} MiB, over the {MAX_FILE_BYTES // 1048576} MiB "
+                "limit; "
                 "skipped"
             )
             return Outcome(
@@ -530,6 +544,23 @@ def _capability(root: Any, dotted: str, default: Any = None) -> Any:
     return value
 
 
+#: A finding's severity (``rule.SEVERITIES``) as an LSP diagnostic severity.
+SEVERITIES = {
+    "error": types.DiagnosticSeverity.Error,
+    "warning": types.DiagnosticSeverity.Warning,
+    "note": types.DiagnosticSeverity.Information,
+}
+
+
+def _rules() -> tuple:
+    from .registry import RulePackError, load_rules
+
+    try:
+        return load_rules()
+    except RulePackError:  # told once by the lint that found it; severities fall back to defaults
+        return ()
+
+
 def _finding_key(finding: Finding) -> list:
     return [finding.code, finding.line, finding.column, finding.end_line, finding.end_column]
 
@@ -557,7 +588,8 @@ class AsynclintServer(LanguageServer):
         return await asyncio.wrap_future(self.engine.submit(function, *args))
 
     def target(self, uri: str) -> Optional[Tuple[Target, Optional[int]]]:
-        """The open document at ``uri`` (text, version), or None when it is not open or not Python."""
+        """The open document at ``uri`` (text, version), or None when it is not open or not
+        Python."""
         if unquote(uri) not in self.workspace.text_documents:
             return None
         document = self.workspace.get_text_document(uri)
@@ -576,7 +608,7 @@ class AsynclintServer(LanguageServer):
 
     # messages
 
-    def tell(self, problems: Iterable[Tuple[int, str]]) -> None:
+    def tell(self, problems: Iterable[Tuple[types.MessageType, str]]) -> None:
         """Show each problem once (until the settings or configuration change) and log it."""
         for kind, message in problems:
             if message in self.shown:
@@ -589,7 +621,7 @@ class AsynclintServer(LanguageServer):
             except Exception:  # pragma: no cover - the client is gone
                 logger.exception("could not send a message to the client")
 
-    def log(self, message: str, kind: int = types.MessageType.Log) -> None:
+    def log(self, message: str, kind: types.MessageType = types.MessageType.Log) -> None:
         try:
             self.window_log_message(types.LogMessageParams(type=kind, message=message))
         except Exception:  # pragma: no cover
@@ -655,17 +687,21 @@ class AsynclintServer(LanguageServer):
 
     @staticmethod
     def diagnostic(finding: Finding, index: TextIndex) -> types.Diagnostic:
-        engine = finding.code in ENGINE_DIAGNOSTICS
+        from .report import documentation_url, severity
+
+        rules = _rules()
         data = (
             {"fix": finding.fix_applicability, "fixMessage": finding.fix_message}
             if finding.fix_applicability
             else None
         )
+        url = documentation_url(finding.code, rules)
         return types.Diagnostic(
             range=index.finding_range(finding),
             message=finding.message,
-            severity=types.DiagnosticSeverity.Error if engine else types.DiagnosticSeverity.Warning,
+            severity=SEVERITIES[severity(finding.code, rules)],
             code=finding.code,
+            code_description=types.CodeDescription(href=url) if url else None,
             source=SOURCE,
             data=data,
         )
@@ -718,6 +754,16 @@ class AsynclintServer(LanguageServer):
             if want_quick
             else []
         )
+        silenceable = (
+            [
+                f
+                for f in outcome.findings
+                if f.code not in ENGINE_DIAGNOSTICS  # engine diagnostics: noqa cannot silence them
+                and ranges_touch(index.finding_range(f), params.range)
+            ]
+            if want_quick
+            else []
+        )
         offer_all = (
             want_all
             and any(f.fix_applicability == "safe" for f in fixable)
@@ -753,6 +799,10 @@ class AsynclintServer(LanguageServer):
                         uri, version, text_edits(target.text, edited.edits, self.encoding)
                     )
                 actions.append(action)
+        for finding in silenceable:
+            ignore = await self.ignore_action(target, version, finding, index)
+            if ignore is not None:
+                actions.append(ignore)
         if offer_all:
             action = types.CodeAction(
                 title="Fix all safely fixable asynclint findings", kind=FIX_ALL_KIND
@@ -766,6 +816,27 @@ class AsynclintServer(LanguageServer):
                     action.edit = edit
                     actions.append(action)
         return actions
+
+    async def ignore_action(
+        self, target: Target, version: Optional[int], finding: Finding, index: TextIndex
+    ) -> Optional[types.CodeAction]:
+        """ "Ignore this finding": its code added to the line's noqa comment (or a new one), as
+        ``asynclint check --add-noqa`` writes it."""
+        from . import fixer, noqa
+
+        marked: noqa.Marked = await self.run_engine(
+            noqa.add_codes, target.text, {finding.line: [finding.code]}
+        )
+        if not marked.directives:
+            return None
+        edits = text_edits(target.text, fixer.text_edits(target.text, marked.text), self.encoding)
+        return types.CodeAction(
+            title=f"Ignore {finding.code} on this line (# noqa)",
+            kind=types.CodeActionKind.QuickFix,
+            diagnostics=[self.diagnostic(finding, index)],
+            is_preferred=False,
+            edit=self.workspace_edit(target.uri, version, edits),
+        )
 
     @staticmethod
     def quick_fix_title(finding: Finding) -> str:

@@ -4,8 +4,8 @@ One model is built per file, during the engine's single traversal. It knows
 
 * which qualified name an expression refers to (``t.sleep`` after ``import time as t`` is
   ``time.sleep``; a name rebound by an assignment or a parameter is no longer the import),
-* the stack of enclosing scopes (module, class, def, async def, lambda, comprehension), so that a call
-  in a sync def or lambda nested in a coroutine is known not to run in the coroutine,
+* the stack of enclosing scopes (module, class, def, async def, lambda, comprehension), so that a
+  call in a sync def or lambda nested in a coroutine is known not to run in the coroutine,
 * how the value of an expression is used (awaited, discarded, assigned, returned, passed on...),
 * light types: names and ``self.`` attributes bound from known constructors or annotations,
 * which callable a call reaches, through the file's own definitions and a pluggable project index,
@@ -21,7 +21,7 @@ from __future__ import annotations
 import builtins
 from dataclasses import dataclass
 from enum import Enum
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Dict, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
 
 import libcst as cst
 
@@ -33,7 +33,10 @@ from .knowledge import (
     MEMBER_TYPES,
     THREAD_RUNNERS,
     TYPE_ALIASES,
+    TypeAnswer,
+    public_name,
 )
+from .syntax import dotted_name
 
 _BUILTINS = frozenset(dir(builtins))
 _MAX_DEPTH = 8  # how far type inference and base-class lookups follow chains
@@ -52,11 +55,43 @@ class Usage(str, Enum):
     OTHER = "other"  # an operand, a container element, an attribute base, ...
 
 
+class BindingKind(str, Enum):
+    """How a name gets bound."""
+
+    IMPORT = "import"
+    DEF = "def"
+    ASYNCDEF = "asyncdef"
+    CLASS = "class"
+    ASSIGN = "assign"
+    UNPACK = "unpack"  # an element of a tuple assigned at once (``reader, writer = ...``)
+    WITH = "with"
+    ASYNCWITH = "asyncwith"
+    PARAM = "param"
+    DECLARED = "declared"  # an annotation without a value
+    OTHER = "other"  # loop targets, augmented assignments, except ... as, comprehension targets
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class ScopeKind(str, Enum):
+    """The kinds of namespace on the model's stack."""
+
+    MODULE = "module"
+    CLASS = "class"
+    FUNCTION = "function"
+    LAMBDA = "lambda"
+    COMPREHENSION = "comprehension"
+
+    def __str__(self) -> str:
+        return self.value
+
+
 @dataclass
 class Binding:
     """One way a name gets bound in a scope."""
 
-    kind: str  # import | def | asyncdef | class | assign | unpack | with | asyncwith | param | declared | other
+    kind: BindingKind
     node: Optional[cst.CSTNode] = None  # the value, definition or annotation
     qualname: Optional[str] = None  # for imports: what the name refers to
     annotation: Optional[cst.BaseExpression] = None
@@ -67,10 +102,10 @@ class Binding:
 class Scope:
     """A namespace on the stack. Bindings are computed on first use."""
 
-    __slots__ = ("kind", "node", "parent", "_bindings", "_globals", "_attributes")
+    __slots__ = ("_attributes", "_bindings", "_globals", "kind", "node", "parent")
 
-    def __init__(self, kind: str, node: cst.CSTNode, parent: Optional["Scope"]) -> None:
-        self.kind = kind  # module | class | function | lambda | comprehension
+    def __init__(self, kind: ScopeKind, node: cst.CSTNode, parent: Optional[Scope]) -> None:
+        self.kind = kind
         self.node = node
         self.parent = parent
         self._bindings: Optional[Dict[str, List[Binding]]] = None
@@ -83,7 +118,7 @@ class Scope:
 
     @property
     def is_function(self) -> bool:
-        return self.kind in ("function", "lambda")
+        return self.kind in (ScopeKind.FUNCTION, ScopeKind.LAMBDA)
 
     def bindings(self) -> Dict[str, List[Binding]]:
         if self._bindings is None:
@@ -101,7 +136,7 @@ class Scope:
             else:  # comprehension
                 for_in: Optional[cst.CompFor] = node.for_in  # type: ignore[attr-defined]
                 while for_in is not None:
-                    collector.target(for_in.target, Binding("other"))
+                    collector.target(for_in.target, Binding(BindingKind.OTHER))
                     for_in = for_in.inner_for_in
             self._bindings = collector.bindings
             self._globals = frozenset(collector.declared_global)
@@ -123,18 +158,6 @@ def _body_of(node: cst.CSTNode) -> Sequence[cst.BaseStatement]:
     )
 
 
-def dotted_name(node: cst.CSTNode) -> Optional[str]:
-    """``a.b.c`` for a chain of Name/Attribute nodes, else None."""
-    parts: List[str] = []
-    while isinstance(node, cst.Attribute):
-        parts.append(node.attr.value)
-        node = node.value
-    if not isinstance(node, cst.Name):
-        return None
-    parts.append(node.value)
-    return ".".join(reversed(parts))
-
-
 class _BindingCollector:
     """Collects the bindings of one scope from its statements, without entering nested scopes."""
 
@@ -147,27 +170,30 @@ class _BindingCollector:
 
     def parameters(self, params: cst.Parameters) -> None:
         for param in (*params.posonly_params, *params.params, *params.kwonly_params):
-            self.add(param.name.value, Binding("param", param, annotation=_annotation(param)))
+            self.add(
+                param.name.value, Binding(BindingKind.PARAM, param, annotation=_annotation(param))
+            )
         for star in (params.star_arg, params.star_kwarg):
             if isinstance(star, cst.Param):
-                self.add(star.name.value, Binding("other", star))
+                self.add(star.name.value, Binding(BindingKind.OTHER, star))
 
     def target(self, target: cst.BaseExpression, binding: Binding) -> None:
         if isinstance(target, cst.Name):
             self.add(target.value, binding)
         elif isinstance(target, (cst.Tuple, cst.List)):
-            unpacks = binding.kind == "assign" and not any(
+            unpacks = binding.kind == BindingKind.ASSIGN and not any(
                 isinstance(e, cst.StarredElement) for e in target.elements
             )
             for position, element in enumerate(target.elements):
                 if unpacks and isinstance(element.value, cst.Name):
                     self.add(
-                        element.value.value, Binding("unpack", binding.node, position=position)
+                        element.value.value,
+                        Binding(BindingKind.UNPACK, binding.node, position=position),
                     )
                 else:
-                    self.target(element.value, Binding("other", binding.node))
+                    self.target(element.value, Binding(BindingKind.OTHER, binding.node))
         elif isinstance(target, cst.StarredElement):
-            self.target(target.value, Binding("other"))
+            self.target(target.value, Binding(BindingKind.OTHER))
 
     def block(self, statements: Sequence[cst.BaseStatement]) -> None:
         for statement in statements:
@@ -178,17 +204,17 @@ class _BindingCollector:
             for small in statement.body:
                 self.small(small)
         elif isinstance(statement, cst.FunctionDef):
-            kind = "asyncdef" if statement.asynchronous is not None else "def"
+            kind = BindingKind.ASYNCDEF if statement.asynchronous is not None else BindingKind.DEF
             self.add(statement.name.value, Binding(kind, statement))
         elif isinstance(statement, cst.ClassDef):
-            self.add(statement.name.value, Binding("class", statement))
+            self.add(statement.name.value, Binding(BindingKind.CLASS, statement))
         elif isinstance(statement, (cst.If, cst.Else, cst.While, cst.Finally)):
             self.block(_body_of(statement))
             orelse = getattr(statement, "orelse", None)
             if orelse is not None:
                 self.statement(orelse)
         elif isinstance(statement, cst.For):
-            self.target(statement.target, Binding("other"))
+            self.target(statement.target, Binding(BindingKind.OTHER))
             self.block(_body_of(statement))
             if statement.orelse is not None:
                 self.statement(statement.orelse)
@@ -196,7 +222,7 @@ class _BindingCollector:
             self.block(_body_of(statement))
             for handler in statement.handlers:
                 if handler.name is not None and isinstance(handler.name.name, cst.Name):
-                    self.add(handler.name.name.value, Binding("other"))
+                    self.add(handler.name.name.value, Binding(BindingKind.OTHER))
                 self.block(_body_of(handler))
             for extra in (statement.orelse, statement.finalbody):
                 if extra is not None:
@@ -204,7 +230,11 @@ class _BindingCollector:
         elif isinstance(statement, cst.With):
             for item in statement.items:
                 if item.asname is not None:
-                    kind = "asyncwith" if statement.asynchronous is not None else "with"
+                    kind = (
+                        BindingKind.ASYNCWITH
+                        if statement.asynchronous is not None
+                        else BindingKind.WITH
+                    )
                     self.target(item.asname.name, Binding(kind, item.item))
             self.block(_body_of(statement))
         elif isinstance(statement, cst.Match):
@@ -214,25 +244,27 @@ class _BindingCollector:
     def small(self, small: cst.BaseSmallStatement) -> None:
         if isinstance(small, cst.Assign):
             for target in small.targets:
-                self.target(target.target, Binding("assign", small.value))
+                self.target(target.target, Binding(BindingKind.ASSIGN, small.value))
         elif isinstance(small, cst.AnnAssign):
             annotation = small.annotation.annotation
             self.target(
                 small.target,
                 Binding(
-                    "assign" if small.value else "declared", small.value, annotation=annotation
+                    BindingKind.ASSIGN if small.value else BindingKind.DECLARED,
+                    small.value,
+                    annotation=annotation,
                 ),
             )
         elif isinstance(small, cst.AugAssign):
-            self.target(small.target, Binding("other"))
+            self.target(small.target, Binding(BindingKind.OTHER))
         elif isinstance(small, cst.Import):
             for alias in small.names:
                 module = dotted_name(alias.name) or ""
                 if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                    self.add(alias.asname.name.value, Binding("import", qualname=module))
+                    self.add(alias.asname.name.value, Binding(BindingKind.IMPORT, qualname=module))
                 else:
                     root = module.split(".")[0]
-                    self.add(root, Binding("import", qualname=root))
+                    self.add(root, Binding(BindingKind.IMPORT, qualname=root))
         elif isinstance(small, cst.ImportFrom):
             if isinstance(small.names, cst.ImportStar):
                 return
@@ -249,7 +281,7 @@ class _BindingCollector:
                 qualname = (
                     f"{module}.{imported}" if not module.endswith(".") else f"{module}{imported}"
                 )
-                self.add(local, Binding("import", qualname=qualname))
+                self.add(local, Binding(BindingKind.IMPORT, qualname=qualname))
         elif isinstance(small, (cst.Global, cst.Nonlocal)):
             for item in small.names:
                 self.declared_global.add(item.name.value)
@@ -260,21 +292,22 @@ def _annotation(param: cst.Param) -> Optional[cst.BaseExpression]:
 
 
 _SCOPE_KINDS = {
-    cst.Module: "module",
-    cst.ClassDef: "class",
-    cst.FunctionDef: "function",
-    cst.Lambda: "lambda",
-    cst.ListComp: "comprehension",
-    cst.SetComp: "comprehension",
-    cst.DictComp: "comprehension",
-    cst.GeneratorExp: "comprehension",
+    cst.Module: ScopeKind.MODULE,
+    cst.ClassDef: ScopeKind.CLASS,
+    cst.FunctionDef: ScopeKind.FUNCTION,
+    cst.Lambda: ScopeKind.LAMBDA,
+    cst.ListComp: ScopeKind.COMPREHENSION,
+    cst.SetComp: ScopeKind.COMPREHENSION,
+    cst.DictComp: ScopeKind.COMPREHENSION,
+    cst.GeneratorExp: ScopeKind.COMPREHENSION,
 }
 
 _CONDITION_PARENTS = (cst.If, cst.While, cst.Assert)
 
 
 class SemanticModel:
-    """Per-file knowledge shared by every rule. Positional questions refer to the node being visited."""
+    """Per-file knowledge shared by every rule. Positional questions refer to the node being
+    visited."""
 
     def __init__(
         self,
@@ -292,14 +325,18 @@ class SemanticModel:
         self.index = index
         #: Ancestors of the node being visited, the node itself last.
         self.stack: List[cst.CSTNode] = []
-        self.scope = Scope("module", module, None)
+        self.scope = Scope(ScopeKind.MODULE, module, None)
         self.module_scope = self.scope
         self._framework = framework
         self._settings = settings or {}
         self._aliases: Optional[Dict[str, List[str]]] = None
+        #: Facts a rule derives from this file and asks for again (keyed by a tuple naming the
+        #: question and the nodes it is about): lives as long as the file's model.
+        self.memo: Dict[object, object] = {}
 
-    def setting(self, key: str) -> Dict[str, str]:
-        """A configured catalogue extension (``blocking-calls``...): qualified name -> note."""
+    def configured_catalogue(self, key: str) -> Dict[str, str]:
+        """The catalogue entries the configuration adds under ``key`` (``blocking-calls``,
+        ``coroutine-functions``, ``timeout-calls``): qualified name -> note; empty when none."""
         return self._settings.get(key, {})
 
     # -- traversal (called by the engine) -------------------------------------------------------
@@ -307,7 +344,7 @@ class SemanticModel:
     def enter(self, node: cst.CSTNode) -> None:
         self.stack.append(node)
         kind = _SCOPE_KINDS.get(type(node))
-        if kind is not None and kind != "module":
+        if kind is not None and kind is not ScopeKind.MODULE:
             self.scope = Scope(kind, node, self.scope)
 
     def leave(self, node: cst.CSTNode) -> None:
@@ -333,6 +370,14 @@ class SemanticModel:
             scope = scope.parent
         return scope
 
+    def enclosing_def(self) -> Optional[cst.FunctionDef]:
+        """The node of the innermost ``def``/``async def`` around the current node; None at module
+        or class level, and when the innermost function is a lambda."""
+        function = self.enclosing_function()
+        if function is None or not isinstance(function.node, cst.FunctionDef):
+            return None
+        return function.node
+
     @property
     def in_coroutine(self) -> bool:
         """True when the current node runs as part of an ``async def`` body."""
@@ -347,7 +392,7 @@ class SemanticModel:
         function"); neither is a comprehension in a class body."""
         scope: Optional[Scope] = self.scope
         while scope is not None:
-            if scope.kind == "class" or scope.kind == "module":
+            if scope.kind in (ScopeKind.CLASS, ScopeKind.MODULE):
                 return False
             if scope.is_function:
                 return scope.is_async
@@ -362,7 +407,7 @@ class SemanticModel:
                 binding.qualname.split(".")[0]
                 for bindings in self.module_scope.bindings().values()
                 for binding in bindings
-                if binding.kind == "import" and binding.qualname
+                if binding.kind == BindingKind.IMPORT and binding.qualname
             }
             imported.add(
                 self.module_name.split(".")[0]
@@ -373,7 +418,8 @@ class SemanticModel:
     # -- how is a value used --------------------------------------------------------------------
 
     def usage(self, node: Optional[cst.CSTNode] = None) -> Usage:
-        """How the value of ``node`` (default: the current node; else one of its ancestors) is used."""
+        """How the value of ``node`` (default: the current node; else one of its ancestors) is
+        used."""
         position = len(self.stack) - 1 if node is None else _index_of(self.stack, node)
         while position > 0:
             child, parent = self.stack[position], self.stack[position - 1]
@@ -412,10 +458,10 @@ class SemanticModel:
         start = scope or self.scope
         current: Optional[Scope] = start
         while current is not None:
-            if current.kind == "class" and current is not start:
+            if current.kind == ScopeKind.CLASS and current is not start:
                 current = current.parent  # class bodies are not visible from nested functions
                 continue
-            if current.kind != "module" and current.declares_global(name):
+            if current.kind != ScopeKind.MODULE and current.declares_global(name):
                 current = self.module_scope
                 continue
             bindings = current.bindings().get(name)
@@ -430,6 +476,7 @@ class SemanticModel:
         Imports resolve to what they import, module-level definitions to ``<module>.<name>``,
         unbound names to ``builtins.<name>``; a name bound any other way in the scope that
         resolves it (assignment, parameter, loop target) is a local value and gives None.
+        Re-exported library names come in their public spelling (``knowledge.PUBLIC_NAMES``).
         """
         dotted = dotted_name(node)
         if dotted is None:
@@ -442,17 +489,19 @@ class SemanticModel:
             base = self._qualify_binding(root, owner, bindings)
         if base is None:
             return None
-        return f"{base}.{rest}" if rest else base
+        return public_name(f"{base}.{rest}" if rest else base)
 
     def _qualify_binding(self, name: str, owner: Scope, bindings: List[Binding]) -> Optional[str]:
-        imports = [b for b in bindings if b.kind == "import"]
+        imports = [b for b in bindings if b.kind == BindingKind.IMPORT]
         if imports:
             # try/except ImportError fallbacks bind one name to several imports: the first wins.
             return self._absolute(imports[0].qualname or "")
-        if all(b.kind in ("def", "asyncdef", "class") for b in bindings):
-            if owner.kind == "module":
+        if all(
+            b.kind in (BindingKind.DEF, BindingKind.ASYNCDEF, BindingKind.CLASS) for b in bindings
+        ):
+            if owner.kind == ScopeKind.MODULE:
                 return f"{self.module_name}.{name}"
-            if owner.kind == "class":
+            if owner.kind == ScopeKind.CLASS:
                 return None
             return f"{self.module_name}.<locals>.{name}"
         return None
@@ -488,7 +537,9 @@ class SemanticModel:
         if self._aliases is None:
             self._aliases = {}
             for name, bindings in self.module_scope.bindings().items():
-                for qualname in {b.qualname for b in bindings if b.kind == "import" and b.qualname}:
+                for qualname in {
+                    b.qualname for b in bindings if b.kind == BindingKind.IMPORT and b.qualname
+                }:
                     self._aliases.setdefault(qualname, []).append(name)
         return self._aliases
 
@@ -577,7 +628,7 @@ class SemanticModel:
         member: str,
         scope: Optional[Scope],
         depth: int,
-        table: Dict[str, object],
+        table: Mapping[str, TypeAnswer],
     ):
         owner_type = self.type_of(receiver, scope, depth + 1)
         if owner_type is None:
@@ -590,19 +641,21 @@ class SemanticModel:
         return known
 
     def _type_of_bindings(self, bindings: List[Binding], owner: Scope, depth: int) -> Optional[str]:
-        types = set()
+        types: Set[Optional[TypeAnswer]] = set()
         for binding in bindings:
             if binding.annotation is not None:
                 types.add(self._annotated_type(binding.annotation, owner.parent or owner))
-            elif binding.kind == "assign" and isinstance(binding.node, cst.BaseExpression):
+            elif binding.kind == BindingKind.ASSIGN and isinstance(
+                binding.node, cst.BaseExpression
+            ):
                 # ``self.x = writer`` reads ``writer`` in the method that binds it, not the class.
                 where = (
-                    Scope("function", binding.method, owner)
+                    Scope(ScopeKind.FUNCTION, binding.method, owner)
                     if binding.method is not None
                     else owner
                 )
                 types.add(self._type_of(binding.node, where, depth + 1))
-            elif binding.kind == "unpack" and binding.node is not None:
+            elif binding.kind == BindingKind.UNPACK and binding.node is not None:
                 value = binding.node
                 if isinstance(value, (cst.Tuple, cst.List)) and binding.position < len(
                     value.elements
@@ -617,11 +670,11 @@ class SemanticModel:
                     if isinstance(elements, tuple) and binding.position < len(elements)
                     else None
                 )
-            elif binding.kind in ("with", "asyncwith") and isinstance(
+            elif binding.kind in (BindingKind.WITH, BindingKind.ASYNCWITH) and isinstance(
                 binding.node, cst.BaseExpression
             ):
                 manager = self.type_of(binding.node, owner, depth + 1)
-                enter = "__aenter__" if binding.kind == "asyncwith" else "__enter__"
+                enter = "__aenter__" if binding.kind == BindingKind.ASYNCWITH else "__enter__"
                 types.add(MEMBER_TYPES.get(f"{manager}.{enter}", manager) if manager else None)
             else:
                 return None
@@ -675,9 +728,9 @@ class SemanticModel:
             return None
         binding = bindings[0]
         qualname = f"{self.module_name}.{name}"
-        if binding.kind in ("def", "asyncdef") and not member:
+        if binding.kind in (BindingKind.DEF, BindingKind.ASYNCDEF) and not member:
             return Symbol(qualname, "function", returns_coroutine(binding), binding.node)
-        if binding.kind == "class" and isinstance(binding.node, cst.ClassDef):
+        if binding.kind == BindingKind.CLASS and isinstance(binding.node, cst.ClassDef):
             if not member:
                 return Symbol(qualname, "class", False, binding.node)
             return self.class_info(binding.node, self.module_scope).method(member)
@@ -688,8 +741,12 @@ class SemanticModel:
         func = call.func
         if isinstance(func, cst.Name):
             owner, bindings = self.lookup(func.value)
-            if owner is not None and len(bindings) == 1 and bindings[0].kind in ("def", "asyncdef"):
-                if owner.kind == "function" or owner.kind == "lambda":
+            if (
+                owner is not None
+                and len(bindings) == 1
+                and bindings[0].kind in (BindingKind.DEF, BindingKind.ASYNCDEF)
+            ):
+                if owner.kind == ScopeKind.FUNCTION or owner.kind == ScopeKind.LAMBDA:
                     definition = bindings[0]
                     qualname = f"{self.module_name}.<locals>.{func.value}"
                     return Symbol(
@@ -710,8 +767,8 @@ class SemanticModel:
                 return self.index.lookup(f"{receiver_type}.{func.attr.value}") or self._method_of(
                     receiver_type, func.attr.value
                 )
-        qualname = self.qualified_name(func)
-        return self.symbol(qualname) if qualname is not None else None
+        called = self.qualified_name(func)
+        return self.symbol(called) if called is not None else None
 
     def _method_of(self, class_qualname: str, method: str) -> Optional[Symbol]:
         symbol = self.symbol(class_qualname)
@@ -721,25 +778,25 @@ class SemanticModel:
 
     # -- classes --------------------------------------------------------------------------------
 
-    def class_info(self, node: cst.ClassDef, scope: Scope) -> "ClassInfo":
-        return ClassInfo(self, node, Scope("class", node, scope))
+    def class_info(self, node: cst.ClassDef, scope: Scope) -> ClassInfo:
+        return ClassInfo(self, node, Scope(ScopeKind.CLASS, node, scope))
 
-    def _enclosing_class(self) -> Optional["ClassInfo"]:
+    def _enclosing_class(self) -> Optional[ClassInfo]:
         function = self.enclosing_function()
-        if function is None or function.parent is None or function.parent.kind != "class":
+        if function is None or function.parent is None or function.parent.kind != ScopeKind.CLASS:
             return None
         class_scope = function.parent
         return ClassInfo(self, class_scope.node, class_scope)  # type: ignore[arg-type]
 
-    def self_class(self, name: cst.Name, scope: Optional[Scope] = None) -> Optional["ClassInfo"]:
+    def self_class(self, name: cst.Name, scope: Optional[Scope] = None) -> Optional[ClassInfo]:
         """The class whose instance (or the class itself, for ``cls``) ``name`` is: the first
         parameter of a method, not rebound in its body. None outside methods."""
-        current = scope or self.scope
-        while current is not None and current.kind == "comprehension":
+        current: Optional[Scope] = scope or self.scope
+        while current is not None and current.kind == ScopeKind.COMPREHENSION:
             current = current.parent
-        if current is None or current.kind != "function" or current.parent is None:
+        if current is None or current.kind != ScopeKind.FUNCTION or current.parent is None:
             return None
-        if current.parent.kind != "class":
+        if current.parent.kind != ScopeKind.CLASS:
             return None
         function: cst.FunctionDef = current.node  # type: ignore[assignment]
         params = (*function.params.posonly_params, *function.params.params)
@@ -769,7 +826,7 @@ class ClassInfo:
                 if qualname is not None:
                     yield qualname
 
-    def bases(self) -> Iterator["ClassInfo"]:
+    def bases(self) -> Iterator[ClassInfo]:
         """The bases defined in this file."""
         for qualname in self.base_names():
             symbol = self.model.symbol(qualname)
@@ -783,7 +840,7 @@ class ClassInfo:
             bindings = self.scope.bindings().get(name)
             if bindings:
                 binding = bindings[-1]
-                if binding.kind in ("def", "asyncdef"):
+                if binding.kind in (BindingKind.DEF, BindingKind.ASYNCDEF):
                     qualname = f"{self.model.module_name}.{self.node.name.value}.{name}"
                     return Symbol(qualname, "method", returns_coroutine(binding), binding.node)
                 return None
@@ -815,7 +872,9 @@ def _collect_self_attributes(node: cst.ClassDef) -> Dict[str, List[Binding]]:
             for small in statement.body:
                 if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
                     found.setdefault(small.target.value, []).append(
-                        Binding("assign", small.value, annotation=small.annotation.annotation)
+                        Binding(
+                            BindingKind.ASSIGN, small.value, annotation=small.annotation.annotation
+                        )
                     )
         if not isinstance(statement, cst.FunctionDef):
             continue
@@ -830,7 +889,7 @@ def _collect_self_attributes(node: cst.ClassDef) -> Dict[str, List[Binding]]:
                         found,
                         target.target,
                         receiver,
-                        Binding("assign", small.value, method=statement),
+                        Binding(BindingKind.ASSIGN, small.value, method=statement),
                     )
             elif isinstance(small, cst.AnnAssign):
                 _add_attribute(
@@ -838,14 +897,14 @@ def _collect_self_attributes(node: cst.ClassDef) -> Dict[str, List[Binding]]:
                     small.target,
                     receiver,
                     Binding(
-                        "assign",
+                        BindingKind.ASSIGN,
                         small.value,
                         annotation=small.annotation.annotation,
                         method=statement,
                     ),
                 )
             elif isinstance(small, cst.AugAssign):
-                _add_attribute(found, small.target, receiver, Binding("other"))
+                _add_attribute(found, small.target, receiver, Binding(BindingKind.OTHER))
     return found
 
 
@@ -860,7 +919,7 @@ def _add_attribute(
         found.setdefault(target.attr.value, []).append(binding)
     elif isinstance(target, (cst.Tuple, cst.List)):
         for element in target.elements:
-            _add_attribute(found, element.value, receiver, Binding("other"))
+            _add_attribute(found, element.value, receiver, Binding(BindingKind.OTHER))
 
 
 def _small_statements(statements: Sequence[cst.BaseStatement]) -> Iterator[cst.BaseSmallStatement]:
@@ -889,7 +948,7 @@ def _small_statements(statements: Sequence[cst.BaseStatement]) -> Iterator[cst.B
 def returns_coroutine(binding: Binding) -> bool:
     """Calling the definition returns a coroutine: an ``async def`` whose decorators, if any, are
     all known to keep it a coroutine function."""
-    if binding.kind != "asyncdef" or not isinstance(binding.node, cst.FunctionDef):
+    if binding.kind != BindingKind.ASYNCDEF or not isinstance(binding.node, cst.FunctionDef):
         return False
     return all(
         decorator_name(d) in COROUTINE_PRESERVING_DECORATORS for d in binding.node.decorators
@@ -920,11 +979,13 @@ def _index_of(stack: List[cst.CSTNode], node: cst.CSTNode) -> int:
 
 
 __all__ = [
-    "SemanticModel",
-    "Scope",
     "Binding",
-    "Usage",
+    "BindingKind",
     "ClassInfo",
-    "dotted_name",
+    "Scope",
+    "ScopeKind",
+    "SemanticModel",
+    "Usage",
     "decorator_name",
+    "dotted_name",
 ]

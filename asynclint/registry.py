@@ -7,10 +7,11 @@ built-in pack registers itself exactly as a third-party pack would.
 from __future__ import annotations
 
 import sys
-from functools import lru_cache
+from functools import cache
 from typing import Dict, Iterable, Tuple, Type
 
-from .rule import ENGINE_DIAGNOSTICS, Rule
+from .findings import ENGINE_DIAGNOSTICS
+from .rule import Rule
 
 ENTRY_POINT_GROUP = "asynclint.rules"
 
@@ -27,7 +28,7 @@ def _entry_points():
     return metadata.entry_points().get(ENTRY_POINT_GROUP, [])  # pragma: no cover - Python 3.9
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_rules() -> Tuple[Type[Rule], ...]:
     """Every registered rule class, sorted by code. Raises RulePackError on a broken pack."""
     found: Dict[str, Type[Rule]] = {}
@@ -54,7 +55,8 @@ def load_rules() -> Tuple[Type[Rule], ...]:
             other = found.get(rule.code)
             if other is not None and other is not rule:
                 raise RulePackError(
-                    f"rule code {rule.code} is registered twice ({other.__module__}, {rule.__module__})"
+                    f"rule code {rule.code} is registered twice ({other.__module__}, "
+                    f"{rule.__module__})"
                 )
             found[rule.code] = rule
     return tuple(found[code] for code in sorted(found))

@@ -6,19 +6,109 @@ import json
 import os
 import textwrap
 from collections import Counter
-from typing import Callable, Dict, List, Sequence, TextIO
+from functools import lru_cache
+from typing import (
+    TYPE_CHECKING,
+    Callable,
+    Dict,
+    Iterable,
+    List,
+    Optional,
+    Sequence,
+    TextIO,
+    Type,
+    Union,
+)
 
-from .rule import Finding
+from .findings import ENGINE_DIAGNOSTICS, Diagnostic, Finding
+
+if TYPE_CHECKING:
+    from .rule import Rule
+
+# -- what every format says the same way -----------------------------------------------------------
+
+
+def severity(code: str, rules: Iterable[object] = ()) -> str:
+    """The one severity of a code (``rule.SEVERITIES``), from its rule or engine diagnostic; every
+    format and the language server derive their level from it."""
+    for rule in rules:
+        if getattr(rule, "code", None) == code:
+            return getattr(rule, "severity", "warning")
+    diagnostic = ENGINE_DIAGNOSTICS.get(code)
+    return diagnostic.severity if diagnostic is not None else "warning"
+
+
+#: The ``[project.urls]`` entry of pyproject.toml under which each built-in rule's page is found
+#: (``<url>/ASL100.md``): the one place the documentation's address is written down.
+RULES_URL_LABEL = "Rules"
+BUILTIN_PACK = "asynclint.rules"
+
+
+@lru_cache(maxsize=1)
+def rules_url() -> Optional[str]:
+    """The base address of the rules' pages, from the installed package's metadata (None when
+    asynclint runs uninstalled)."""
+    from importlib import metadata
+
+    try:
+        entries = metadata.metadata("asynclint").get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:
+        return None
+    for entry in entries:
+        label, _, url = entry.partition(",")
+        if label.strip() == RULES_URL_LABEL and url.strip():
+            return url.strip().rstrip("/")
+    return None
+
+
+def documentation_url(code: str, rules: Iterable[object] = ()) -> Optional[str]:
+    """Where a rule is documented: its own ``url`` when its pack sets one, the built-in pack's
+    page for a built-in rule, else None (engine diagnostics: ``asynclint explain`` has them)."""
+    for rule in rules:
+        if getattr(rule, "code", None) != code:
+            continue
+        own = getattr(rule, "url", None)
+        if own:
+            return own
+        base = rules_url()
+        module = getattr(rule, "__module__", "") or ""
+        if base and (module == BUILTIN_PACK or module.startswith(BUILTIN_PACK + ".")):
+            return f"{base}/{code}.md"
+    return None
+
+
+class Palette:
+    """ANSI styles for a terminal, or none at all."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+
+    def paint(self, text: str, *styles: str) -> str:
+        if not self.enabled or not text:
+            return text
+        codes = {"bold": "1", "dim": "2", "red": "31", "green": "32", "cyan": "36"}
+        return f"\033[{';'.join(codes[style] for style in styles)}m{text}\033[0m"
+
+
+PLAIN = Palette(False)
 
 
 def text(
-    findings: Sequence[Finding], out: TextIO, *, show_source: bool = False, **_: object
+    findings: Sequence[Finding],
+    out: TextIO,
+    *,
+    show_source: bool = False,
+    palette: Palette = PLAIN,
+    **_: object,
 ) -> None:
     """``path:line:col: CODE message``, the format flake8 prints and editors parse."""
     lines_by_path: Dict[str, List[str]] = {}
+    paint = palette.paint
+    colon = paint(":", "cyan")
     for finding in findings:
         out.write(
-            f"{finding.path}:{finding.line}:{finding.column}: {finding.code} {finding.message}\n"
+            f"{paint(finding.path, 'bold')}{colon}{finding.line}{colon}{finding.column}{colon} "
+            f"{paint(finding.code, 'bold', 'red')} {finding.message}\n"
         )
         if show_source:
             if finding.path not in lines_by_path:
@@ -31,9 +121,8 @@ def text(
                     if finding.end_line == finding.line
                     else len(source_line) - finding.column + 1
                 )
-                out.write(
-                    f"    {source_line}\n    {' ' * (finding.column - 1)}{'^' * max(1, width)}\n"
-                )
+                caret = paint("^" * max(1, width), "red")
+                out.write(f"    {source_line}\n    {' ' * (finding.column - 1)}{caret}\n")
 
 
 def _read_lines(path: str) -> List[str]:
@@ -45,8 +134,8 @@ def _read_lines(path: str) -> List[str]:
         return []
 
 
-def as_dict(finding: Finding) -> dict:
-    fix = None
+def as_dict(finding: Finding, rules: Iterable[object] = ()) -> dict:
+    fix: Optional[Dict[str, object]] = None
     if finding.fix_applicability is not None:
         fix = {"applicability": finding.fix_applicability, "message": finding.fix_message}
         if finding.edits is not None:
@@ -61,11 +150,14 @@ def as_dict(finding: Finding) -> dict:
         "name": finding.name,
         "message": finding.message,
         "fix": fix,
+        "url": documentation_url(finding.code, rules),
     }
 
 
-def json_format(findings: Sequence[Finding], out: TextIO, **_: object) -> None:
-    json.dump([as_dict(finding) for finding in findings], out, indent=2)
+def json_format(
+    findings: Sequence[Finding], out: TextIO, *, rules: Sequence[type] = (), **_: object
+) -> None:
+    json.dump([as_dict(finding, rules) for finding in findings], out, indent=2)
     out.write("\n")
 
 
@@ -91,7 +183,8 @@ def _is_engine_code(code: str) -> bool:
 
 
 def _report_path(path: str) -> str:
-    """The path as given, with '/' separators and without a leading './' (CI tools want repo-relative paths)."""
+    """The path as given, with '/' separators and without a leading './' (CI tools want
+    repo-relative paths)."""
     if os.sep != "/":
         path = path.replace(os.sep, "/")
     while path.startswith("./") and len(path) > 2:
@@ -104,72 +197,63 @@ def _folded(text: str) -> str:
     return " ".join(text.split())
 
 
-def _paragraphs(text: str) -> List[str]:
-    """The paragraphs of a (possibly indented) docstring-like text, each folded onto one line."""
-    return [_folded(part) for part in textwrap.dedent(text).strip().split("\n\n") if part.strip()]
-
-
-def _example(code: str) -> str:
-    return textwrap.dedent(code).strip("\n")
-
-
 # SARIF 2.1.0 -------------------------------------------------------------------------------------
 
 
-def _sarif_descriptor(meta: object) -> dict:
-    """A reportingDescriptor for a rule class or an engine Diagnostic (both have code/name/message/rationale)."""
-    code = getattr(meta, "code")
-    name = getattr(meta, "name")
-    message = getattr(meta, "message")
-    rationale = getattr(meta, "rationale", "") or message
-    engine = _is_engine_code(code)
-    paragraphs = _paragraphs(rationale)
-    bad = _example(getattr(meta, "bad", "") or "")
-    good = _example(getattr(meta, "good", "") or "")
+def _sarif_descriptor(meta: Union[Type[Rule], Diagnostic]) -> dict:
+    """A reportingDescriptor for a rule class or an engine Diagnostic."""
+    from . import docs
 
-    text_parts = [f"{code} {name}: {message}", *paragraphs]
-    markdown_parts = [f"**{code} `{name}`**: {message}", *paragraphs]
-    if bad:
+    code, name, message = meta.code, meta.name, meta.message
+    rationale = meta.rationale or message
+    engine = _is_engine_code(code)
+    text_parts = [f"{code} {name}: {message}"]
+    markdown_parts = [f"**{code} `{name}`**: {message}"]
+    properties: dict
+    if isinstance(meta, Diagnostic):  # an engine diagnostic, or a rule known by its findings only
+        text_parts.append(docs.as_text(rationale))
+        markdown_parts.append(docs.as_markdown(rationale))
+        properties = (
+            {"tags": ["asynclint", "engine"], "fixKind": "none"}
+            if engine
+            else {"tags": ["asynclint", "async"], "fixKind": "none", "enabledByDefault": True}
+        )
+    else:
+        for heading, text in docs.sections(meta):
+            text_parts.append(f"{heading}:\n\n{docs.as_text(text)}")
+            markdown_parts.append(f"**{heading}**\n\n{docs.as_markdown(text)}")
+        bad, good = docs.example(meta.bad), docs.example(meta.good)
         text_parts.append("Flagged:\n\n" + textwrap.indent(bad, "    "))
         markdown_parts.append(f"Flagged:\n\n```python\n{bad}\n```")
-    if good:
         text_parts.append("Instead:\n\n" + textwrap.indent(good, "    "))
         markdown_parts.append(f"Instead:\n\n```python\n{good}\n```")
-    properties: dict
-    if engine:
-        properties = {"tags": ["asynclint", "engine"], "fixKind": "none"}
-    else:
-        fix_kind = getattr(meta, "fix_kind", None)
-        frameworks = sorted(getattr(meta, "frameworks", ()) or ())
         properties = {
-            "tags": ["asynclint", "async", *frameworks],
-            "fixKind": getattr(fix_kind, "value", fix_kind) or "none",
-            "enabledByDefault": bool(getattr(meta, "default", True)),
+            "tags": ["asynclint", "async", *sorted(meta.frameworks)],
+            "fixKind": meta.fix_kind.value,
+            "enabledByDefault": bool(meta.default),
         }
-        fix_note = {
-            "safe": "Safe fix: applied by `asynclint check --fix`.",
-            "unsafe": "Unsafe fix: applied by `asynclint check --fix --unsafe-fixes` (review the change).",
-        }
-        if properties["fixKind"] in fix_note:
-            text_parts.append(fix_note[properties["fixKind"]].replace("`", "'"))
-            markdown_parts.append(fix_note[properties["fixKind"]])
-    suppress = f"Silence one line with '# noqa: {code}'." if not engine else ""
-    if suppress:
-        text_parts.append(suppress)
-        markdown_parts.append(f"Silence one line with `# noqa: {code}`.")
-    return {
+    # A rule known by its findings only (described as a Diagnostic) warns, as every rule does.
+    level = meta.severity if engine or not isinstance(meta, Diagnostic) else "warning"
+    descriptor = {
         "id": code,
         "name": name,
         "shortDescription": {"text": message},
-        "fullDescription": {"text": _folded(rationale)},
+        "fullDescription": {
+            "text": " ".join(str(text) for kind, text in docs.blocks(rationale) if kind == "prose")
+        },
         "help": {"text": "\n\n".join(text_parts), "markdown": "\n\n".join(markdown_parts)},
-        "defaultConfiguration": {"level": "error" if engine else "warning"},
+        "defaultConfiguration": {"level": level},
         "properties": properties,
     }
+    url = documentation_url(code, [meta]) if not engine else None
+    if url:
+        descriptor["helpUri"] = url
+    return descriptor
 
 
 def _sarif_artifact_location(path: str) -> dict:
-    """A URI for the path: a file: URI when absolute, else a relative reference against %SRCROOT%."""
+    """A URI for the path: a file: URI when absolute, else a relative reference against
+    %SRCROOT%."""
     from pathlib import Path
     from urllib.parse import quote
 
@@ -184,23 +268,27 @@ def _sarif_artifact_location(path: str) -> dict:
 
 
 def sarif(
-    findings: Sequence[Finding], out: TextIO, *, rules: Sequence[type] = (), **_: object
+    findings: Sequence[Finding],
+    out: TextIO,
+    *,
+    rules: Sequence[Type[Rule]] = (),
+    **_: object,
 ) -> None:
     """A SARIF 2.1.0 log with one run, for GitHub code scanning and other SARIF viewers.
 
-    ``tool.driver.rules`` describes every engine diagnostic (level ``error``) and every registered
-    rule (level ``warning``), enabled or not, with its rationale and examples as help, so that a
-    viewer can show the rule's documentation next to a result. Columns are 1-based Unicode code
-    points, end exclusive, which is SARIF's own convention. Fixes are not included.
+    ``tool.driver.rules`` describes every engine diagnostic and every registered rule, enabled or
+    not, at the level of its severity, with its rationale and examples as help and its page as
+    ``helpUri``, so that a viewer can show the rule's documentation next to a result. Columns are
+    1-based Unicode code points, end exclusive, which is SARIF's own convention. Fixes are not
+    included.
     """
     from . import __version__
-    from .rule import ENGINE_DIAGNOSTICS
 
     descriptors: List[dict] = []
     index_of: Dict[str, int] = {}
 
-    def describe(meta: object) -> None:
-        code = getattr(meta, "code")
+    def describe(meta: Union[Type[Rule], Diagnostic]) -> None:
+        code = meta.code
         if code not in index_of:
             index_of[code] = len(descriptors)
             descriptors.append(_sarif_descriptor(meta))
@@ -215,7 +303,7 @@ def sarif(
         if (
             finding.code not in index_of
         ):  # a rule not passed in `rules`: describe it from the finding
-            describe(_FindingMeta(finding.code, finding.name, finding.message, ""))
+            describe(Diagnostic(finding.code, finding.name, finding.message, ""))
         descriptor = descriptors[index_of[finding.code]]
         result: dict = {
             "ruleId": finding.code,
@@ -264,13 +352,6 @@ def sarif(
     out.write("\n")
 
 
-class _FindingMeta:
-    """Metadata for a code that reached a report without its rule class (never for the built-ins)."""
-
-    def __init__(self, code: str, name: str, message: str, rationale: str) -> None:
-        self.code, self.name, self.message, self.rationale = code, name, message, rationale
-
-
 # GitHub Actions workflow commands ----------------------------------------------------------------
 
 
@@ -284,13 +365,21 @@ def escape_workflow_property(value: str) -> str:
     return escape_workflow_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
-def github(findings: Sequence[Finding], out: TextIO, **_: object) -> None:
-    """One GitHub Actions ``::error`` workflow command per finding; the runner turns them into annotations.
+#: A severity as a GitHub workflow command, and as a GitLab Code Quality severity.
+GITHUB_COMMANDS = {"error": "error", "warning": "warning", "note": "notice"}
+GITLAB_SEVERITIES = {"error": "critical", "warning": "major", "note": "minor"}
 
-    Every finding is an ``error`` annotation, rules and engine diagnostics alike: any finding makes
-    ``asynclint check`` exit 1 and fail the step, and the annotations should say so. Columns are
-    1-based, ``endColumn`` exclusive as everywhere in asynclint; the path is printed as given (with
-    ``/`` separators), so run asynclint from the repository root with relative paths.
+
+def github(
+    findings: Sequence[Finding], out: TextIO, *, rules: Sequence[type] = (), **_: object
+) -> None:
+    """One GitHub Actions workflow command per finding; the runner turns them into annotations.
+
+    The command is the finding's severity, as in SARIF: ``::error`` for engine diagnostics (a file
+    that could not be linted), ``::warning`` for rules (any finding still makes ``asynclint check``
+    exit 1 and fail the step). Columns are 1-based, ``endColumn`` exclusive as everywhere in
+    asynclint; the path is printed as given (with ``/`` separators), so run asynclint from the
+    repository root with relative paths.
     """
     for finding in findings:
         properties = ",".join(
@@ -304,19 +393,23 @@ def github(findings: Sequence[Finding], out: TextIO, **_: object) -> None:
                 ("title", f"{finding.code} {finding.name}"),
             )
         )
-        out.write(f"::error {properties}::{escape_workflow_data(finding.message)}\n")
+        command = GITHUB_COMMANDS[severity(finding.code, rules)]
+        out.write(f"::{command} {properties}::{escape_workflow_data(finding.message)}\n")
 
 
 # GitLab Code Quality ------------------------------------------------------------------------------
 
 
-def gitlab(findings: Sequence[Finding], out: TextIO, **_: object) -> None:
+def gitlab(
+    findings: Sequence[Finding], out: TextIO, *, rules: Sequence[type] = (), **_: object
+) -> None:
     """A GitLab Code Quality report (a Code Climate issue list) as a JSON array.
 
-    Severity is ``major`` for rule findings and ``critical`` for engine diagnostics (ASL0xx: the file
-    could not be linted at all). The fingerprint is the SHA-256 of path, code, message and the
-    number of earlier identical (path, code, message) findings in the file, so it survives edits that
-    only move the code, and GitLab can tell new findings from old ones in merge requests.
+    Severity follows the finding's: ``critical`` for errors (engine diagnostics: the file could
+    not be linted at all), ``major`` for warnings (rules), ``minor`` for notes. The fingerprint is
+    the SHA-256 of path, code, message and the number of earlier identical (path, code, message)
+    findings in the file, so it survives edits that only move the code, and GitLab can tell new
+    findings from old ones in merge requests.
     """
     import hashlib
 
@@ -328,7 +421,7 @@ def gitlab(findings: Sequence[Finding], out: TextIO, **_: object) -> None:
         occurrence = seen[key]
         seen[key] += 1
         fingerprint = hashlib.sha256(
-            f"{path}:{finding.code}:{finding.message}:{occurrence}".encode("utf-8")
+            f"{path}:{finding.code}:{finding.message}:{occurrence}".encode()
         )
         issues.append(
             {
@@ -337,7 +430,7 @@ def gitlab(findings: Sequence[Finding], out: TextIO, **_: object) -> None:
                 "description": f"{finding.code} {finding.message}",
                 "categories": ["Bug Risk"],
                 "fingerprint": fingerprint.hexdigest(),
-                "severity": "critical" if _is_engine_code(finding.code) else "major",
+                "severity": GITLAB_SEVERITIES[severity(finding.code, rules)],
                 "location": {
                     "path": path,
                     "lines": {"begin": finding.line, "end": max(finding.end_line, finding.line)},

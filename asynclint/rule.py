@@ -12,15 +12,25 @@ names, the enclosing coroutine, how a value is used, the framework) it asks ``se
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING, ClassVar, FrozenSet, List, Optional, Tuple, Union
+from typing import TYPE_CHECKING, ClassVar, FrozenSet, Optional, Protocol, Tuple, Union
 
 import libcst as cst
 
+from .findings import SEVERITIES
+
 if TYPE_CHECKING:
-    from .engine import FileRun
     from .model import SemanticModel
+
+
+class Reporter(Protocol):
+    """Where a rule's reports go: the engine's pass over one file."""
+
+    model: SemanticModel
+
+    def add(self, rule: Rule, node: cst.CSTNode, message: str, fix: Optional[Fix]) -> None: ...
+
 
 FRAMEWORKS: FrozenSet[str] = frozenset({"asyncio", "trio", "anyio"})
 
@@ -33,67 +43,44 @@ class FixKind(str, Enum):
 
 @dataclass(frozen=True)
 class Fix:
-    """Replace ``node`` with ``replacement``; ``imports`` are modules the replacement refers to.
+    """Replace ``node`` with ``replacement``; what the replacement needs at module level comes
+    with it.
 
     ``imports`` lists module names (``"asyncio"``) that must be bound by a plain ``import`` for the
     replacement to work; the fixer adds the missing ones once at the top of the module.
+    ``definitions`` lists module-level names the replacement uses, with the source of their value
+    (``(("_background_tasks", "set()"),)``): the fixer adds ``name = value`` once, after the
+    imports, unless the module already has exactly that; a fix whose name already means something
+    else in the module is not applied.
     """
 
     node: cst.CSTNode
-    replacement: Union[cst.CSTNode, cst.RemovalSentinel]
+    replacement: Union[cst.CSTNode, cst.RemovalSentinel, cst.FlattenSentinel]
     message: str
     applicability: FixKind = FixKind.SAFE
     imports: Tuple[str, ...] = ()
-
-
-@dataclass
-class Finding:
-    """One reported problem, positioned 1-based (columns too, as flake8 and ruff print them)."""
-
-    path: str
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-    code: str
-    name: str
-    message: str
-    fix_applicability: Optional[str] = None  # "safe" | "unsafe" | None
-    fix_message: Optional[str] = None
-    fix: Optional[Fix] = field(default=None, repr=False, compare=False)
-    #: The fix as text edits, computed only when asked for (editors): see fixer.text_edits.
-    edits: Optional[List[dict]] = field(default=None, repr=False, compare=False)
-
-    @property
-    def sort_key(self) -> Tuple[str, int, int, str]:
-        return (self.path, self.line, self.column, self.code)
-
-    def portable(self) -> "Finding":
-        """A copy without syntax-tree references, cheap to send between processes."""
-        return Finding(
-            self.path,
-            self.line,
-            self.column,
-            self.end_line,
-            self.end_column,
-            self.code,
-            self.name,
-            self.message,
-            self.fix_applicability,
-            self.fix_message,
-            edits=self.edits,
-        )
+    definitions: Tuple[Tuple[str, str], ...] = ()
 
 
 class Rule:
     """Base class of every rule. Subclasses set the metadata and define visitor hooks."""
 
     code: ClassVar[str] = ""
-    name: ClassVar[str] = ""  # kebab-case
+    name: ClassVar[str] = (
+        ""  # kebab-case; the class is named after it (blocking-sleep: BlockingSleep)
+    )
     message: ClassVar[str] = ""  # the default one-line message
-    rationale: ClassVar[str] = ""  # why it matters, for `asynclint explain`
-    bad: ClassVar[str] = ""  # example that is flagged
-    good: ClassVar[str] = ""  # the same code done right
+    #: The documentation, rendered by ``asynclint explain``, the README table and docs/rules/
+    #: (see asynclint/docs.py). Text fields are paragraphs separated by blank lines; an indented
+    #: paragraph is code, lines starting with "- " are a list.
+    summary: ClassVar[str] = ""  # what it finds, one line of markdown (default: the message)
+    fix_summary: ClassVar[str] = ""  # what its fix does, one line of markdown
+    rationale: ClassVar[str] = ""  # Why: why it matters, what exactly it reports
+    not_flagged: ClassVar[str] = ""  # Not flagged: the near misses it leaves alone on purpose
+    fix_safety: ClassVar[str] = ""  # Fix safety: when the fix may change behaviour
+    options: ClassVar[str] = ""  # Options: configuration that changes what it reports
+    bad: ClassVar[str] = ""  # example that is flagged, with its imports: it must run as written
+    good: ClassVar[str] = ""  # the same code done right: nothing is flagged in it
     frameworks: ClassVar[FrozenSet[str]] = FRAMEWORKS
     default: ClassVar[bool] = True  # on unless deselected; opinionated rules say False
     #: A default-on rule runs by default only on files of these frameworks; on the others it runs
@@ -101,13 +88,18 @@ class Rule:
     #: the framework's semantics (trio cancels cleanup at once, asyncio does not).
     default_frameworks: ClassVar[FrozenSet[str]] = FRAMEWORKS
     fix_kind: ClassVar[FixKind] = FixKind.NONE
+    #: One of SEVERITIES. A rule reports code that works, but badly: "warning" unless it says more.
+    severity: ClassVar[str] = "warning"
+    #: The rule's documentation page, shown in SARIF, JSON and the editor. A third-party pack sets
+    #: it; the built-in rules' pages are found from the package's ``[project.urls]`` "Rules" entry.
+    url: ClassVar[Optional[str]] = None
     #: The engine skips parsing a file that contains none of the enabled rules' tokens.
     #: A rule that can fire without any of them must leave this empty (never skip).
     tokens: ClassVar[Tuple[str, ...]] = ()
 
-    def __init__(self, run: "FileRun") -> None:
+    def __init__(self, run: Reporter) -> None:
         self._run = run
-        self.model: "SemanticModel" = run.model
+        self.model: SemanticModel = run.model
 
     def report(
         self,
@@ -116,7 +108,8 @@ class Rule:
         *,
         fix: Optional[Fix] = None,
     ) -> None:
-        """Report a finding at ``node``. A fix whose kind exceeds the rule's declared one is a bug."""
+        """Report a finding at ``node``. A fix whose kind exceeds the rule's declared one is a
+        bug."""
         if fix is not None and self.fix_kind is FixKind.NONE:
             raise TypeError(f"{self.code} declares no fix but reported one")
         self._run.add(self, node, message or self.message, fix)
@@ -139,83 +132,16 @@ class Rule:
             raise ValueError(f"rule {cls.__qualname__} lacks {', '.join(missing)}")
         if not re.fullmatch(r"ASL[1-9]\d\d", cls.code):
             raise ValueError(
-                f"rule {cls.__qualname__}: code {cls.code!r} is not ASL followed by 3 digits (1xx-9xx)"
+                f"rule {cls.__qualname__}: code {cls.code!r} is not ASL followed by 3 digits "
+                "(1xx-9xx)"
             )
         if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", cls.name):
             raise ValueError(f"rule {cls.code}: name {cls.name!r} is not kebab-case")
+        if cls.severity not in SEVERITIES:
+            raise ValueError(
+                f"rule {cls.code}: severity {cls.severity!r} is not one of {', '.join(SEVERITIES)}"
+            )
         for attr in ("frameworks", "default_frameworks"):
             unknown = getattr(cls, attr) - FRAMEWORKS
             if unknown:
                 raise ValueError(f"rule {cls.code}: unknown {attr} {sorted(unknown)}")
-
-
-@dataclass(frozen=True)
-class Diagnostic:
-    """An engine diagnostic (ASL0xx): metadata only, they are reported by the engine itself."""
-
-    code: str
-    name: str
-    message: str
-    rationale: str
-
-
-ENGINE_DIAGNOSTICS = {
-    d.code: d
-    for d in (
-        Diagnostic(
-            "ASL000",
-            "internal-error",
-            "asynclint failed on this file",
-            "A rule or the engine crashed on this file. The rest of the run went on. Please report it "
-            "with the file (or a reduced version of it).",
-        ),
-        Diagnostic(
-            "ASL001",
-            "syntax-error",
-            "the file does not parse",
-            "The file is not valid Python for the parser, so no rule could look at it. The message "
-            "gives the parser's line and column.",
-        ),
-        Diagnostic(
-            "ASL002",
-            "undecodable-file",
-            "the file is not decodable text",
-            "The bytes could not be decoded with the encoding declared by a BOM or a PEP 263 "
-            "'# -*- coding: ... -*-' line (UTF-8 when none is declared), or the file contains NUL "
-            "bytes and looks binary.",
-        ),
-        Diagnostic(
-            "ASL003",
-            "unreadable-path",
-            "the path cannot be read",
-            "The path does not exist, is not readable, is a directory where a file was expected, "
-            "or is a symbolic link that loops or dangles.",
-        ),
-        Diagnostic(
-            "ASL004",
-            "file-too-large",
-            "the file is too large to lint",
-            "Files over the size limit (2 MiB) are skipped: they are almost always generated, and "
-            "parsing one costs gigabytes.",
-        ),
-        Diagnostic(
-            "ASL005",
-            "fix-not-written",
-            "a fix could not be written",
-            "--fix computed a change but the file was left untouched: it is read-only, it changed "
-            "on disk since asynclint read it (an editor saved it, another --fix ran), it is a "
-            "symbolic link to a file outside the linted tree, the fixed code would not compile "
-            "with CPython, or writing failed. Nothing was lost.",
-        ),
-        Diagnostic(
-            "ASL007",
-            "too-complex",
-            "the file is too complex to analyse safely",
-            "The file is nested more deeply than 200 levels (counting how the parser nests chains "
-            "such as `a or b or ...`), or the product of its size and its nesting would cost the "
-            "parser more than about 2 GiB of memory, or its analysis took longer than the time "
-            "budget. Such files are almost always generated, or crafted to exhaust the machine. "
-            "The file is skipped; the run goes on.",
-        ),
-    )
-}

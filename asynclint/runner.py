@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, List, Optional, Sequence, Tuple, Type
+from typing import TYPE_CHECKING, Callable, Iterator, List, Optional, Sequence, Tuple, Type
 
 from . import config as configuration
 from .discovery import module_name
 from .engine import FileResult, FileSettings, Linter
+from .findings import ENGINE_DIAGNOSTICS
 from .index import LibraryIndex, OutlineCache, ProjectIndex, build_index, library_search_path
-from .rule import ENGINE_DIAGNOSTICS, Rule
+from .rule import Rule
 from .source import Source
-from .workers import map_isolated
+from .workers import imap_isolated
 
 if TYPE_CHECKING:
     from .cache import FindingsCache
@@ -60,9 +61,13 @@ class Settings:
         self.catalogues = tuple(
             sorted((key, tuple(sorted(table.items()))) for key, table in config.catalogues.items())
         )
-        # Engine diagnostics are reported whatever is selected, unless explicitly ignored.
+        # Engine diagnostics are reported whatever is selected, unless explicitly ignored; those
+        # that are off by default (ASL006) only when select or extend-select names them.
         self.ignored_diagnostics = frozenset(
-            code for code in ENGINE_DIAGNOSTICS if configuration.matches(code, config.ignore)
+            code
+            for code, diagnostic in ENGINE_DIAGNOSTICS.items()
+            if configuration.matches(code, config.ignore)
+            or not (diagnostic.default or configuration.explicitly_selected(diagnostic, config))
         )
 
     def for_path(self, path: str) -> FileSettings:
@@ -126,11 +131,13 @@ def lint_files(
     settings: Settings,
     options: RunOptions,
     linter: Optional[Linter] = None,
-    cache: Optional["FindingsCache"] = None,
+    cache: Optional[FindingsCache] = None,
+    progress: Optional[Callable[[int, int], None]] = None,
 ) -> List[FileResult]:
     """Lint ``files``, in worker processes when there are enough of them; results in input order.
 
     With a cache, files whose findings are cached are not linted again (when nothing is fixed).
+    ``progress(done, total)`` is called as each file that is linted is done.
     """
     tasks = [(path, settings.for_path(path), options) for path in files]
     if linter is None:
@@ -144,8 +151,11 @@ def lint_files(
             if cached is not None:
                 results[position] = FileResult(path, cached)
     todo = [position for position, result in enumerate(results) if result is None]
-    for position, result in zip(todo, _run_tasks([tasks[p] for p in todo], options, linter)):
+    for done, result in enumerate(_run_tasks([tasks[p] for p in todo], options, linter), 1):
+        position = todo[done - 1]
         results[position] = result
+        if progress is not None:
+            progress(done, len(todo))
         if cache is not None and result.fixed_text is None and not _has_engine_failure(result):
             cache.put(tasks[position][0], tasks[position][1], result.findings)
     if cache is not None:
@@ -155,11 +165,11 @@ def lint_files(
 
 def project_index(
     tasks: Sequence[Tuple[str, FileSettings, RunOptions]],
-    cache: Optional["FindingsCache"],
+    cache: Optional[FindingsCache],
     jobs: int,
 ) -> ProjectIndex:
     """The index of every linted file, outlines reused from the cache next to the findings cache."""
-    directory = cache.directory if cache is not None else None
+    directory = cache.store if cache is not None else None
     outlines = OutlineCache(directory)
     libraries = LibraryIndex(directory, library_search_path())
     index = build_index(
@@ -183,21 +193,25 @@ def _has_engine_failure(result: FileResult) -> bool:
 
 def _run_tasks(
     tasks: List[Tuple[str, FileSettings, RunOptions]], options: RunOptions, linter: Linter
-) -> List[FileResult]:
+) -> Iterator[FileResult]:
+    """Each task's result, in order, as it is done (consume them all: the pool closes at the
+    end)."""
     jobs = max(1, min(options.jobs, len(tasks) // _MIN_FILES_PER_WORKER))
     if jobs == 1:
         _init_worker(linter)
-        return [_lint_one(task) for task in tasks]
+        for task in tasks:
+            yield _lint_one(task)
+        return
     chunk = max(1, min(32, len(tasks) // (jobs * 8)))
     # Forked workers inherit the linter, project index included, without pickling it. A worker
     # that dies costs the file it was on (ASL000); one stuck in native code is stopped.
     _init_worker(linter)
     budget = options.time_budget * _STUCK_WORKER_FACTOR if options.time_budget is not None else None
-    return map_isolated(_lint_one, tasks, jobs, _worker_died, chunk=chunk, budget=budget)
+    yield from imap_isolated(_lint_one, tasks, jobs, _worker_died, chunk=chunk, budget=budget)
 
 
 def default_jobs() -> int:
     try:
-        return max(1, len(os.sched_getaffinity(0)))  # type: ignore[attr-defined]
+        return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not Linux
         return os.cpu_count() or 1

@@ -48,7 +48,8 @@ class Source:
 
 
 def decode(data: bytes, path: str) -> Source:
-    """Decode ``data`` by its BOM or PEP 263 cookie; raise SourceError (ASL002) if it is not text."""
+    """Decode ``data`` by its BOM or PEP 263 cookie; raise SourceError (ASL002) if it is not
+    text."""
     if b"\x00" in data:
         raise SourceError("ASL002", "file contains NUL bytes; it looks binary, not Python source")
     try:

@@ -74,7 +74,21 @@ def map_isolated(
     chunk: int = 8,
     budget: Optional[float] = None,
 ) -> List[Any]:
-    """``[function(task) for task in tasks]``, computed by ``jobs`` worker processes.
+    """``[function(task) for task in tasks]``, computed by ``jobs`` worker processes (see
+    imap_isolated)."""
+    return list(imap_isolated(function, tasks, jobs, on_death, chunk, budget))
+
+
+def imap_isolated(
+    function: Callable[[Any], Any],
+    tasks: Sequence[Any],
+    jobs: int,
+    on_death: Callable[[Any, str], Any],
+    chunk: int = 8,
+    budget: Optional[float] = None,
+) -> Iterator[Any]:
+    """``function(task)`` for each task, in order, each as soon as it and those before it are
+    done, computed by ``jobs`` worker processes.
 
     A worker that dies gives ``on_death(task, reason)`` for the task it was running. With a
     ``budget`` (seconds), a worker still on one task after that long is killed the same way
@@ -88,6 +102,7 @@ def map_isolated(
     done = [False] * len(tasks)
     queue: Deque[int] = deque(range(len(tasks)))
     workers: Dict[Connection, _Worker] = {}
+    given = 0  # results handed to the caller so far
 
     def assign(worker: _Worker) -> None:
         positions = [queue.popleft() for _ in range(min(chunk, len(queue)))]
@@ -109,7 +124,13 @@ def map_isolated(
             queue.extendleft(reversed(worker.assigned))
 
     try:
-        while not all(done):
+        while given < len(tasks):
+            while given < len(tasks) and done[given]:
+                yield results[given]
+                results[given] = None
+                given += 1
+            if given == len(tasks):
+                break
             while queue and len(workers) < jobs:
                 worker = _Worker(context, function)
                 workers[worker.connection] = worker
@@ -155,7 +176,6 @@ def map_isolated(
             if worker.process.is_alive():
                 worker.process.kill()
                 worker.process.join()
-    return results
 
 
 class OverBudget(BaseException):
@@ -191,4 +211,4 @@ def deadline(seconds: Optional[float]) -> Iterator[None]:
         signal.signal(signal.SIGPROF, previous)
 
 
-__all__ = ["map_isolated", "deadline", "OverBudget"]
+__all__ = ["map_isolated", "imap_isolated", "deadline", "OverBudget"]

@@ -1,4 +1,5 @@
-"""Compare the speed and memory of asynclint, ruff and flake8 (with flake8-async) on one set of files.
+"""Compare the speed and memory of asynclint, ruff and flake8 (with flake8-async) on one set of
+files.
 
 Usage::
 
@@ -183,7 +184,8 @@ def package_paths(corpus: str, subset: Optional[str]) -> List[str]:
     missing = [name for name in names if not os.path.isdir(os.path.join(corpus, name))]
     if missing or not names:
         sys.exit(
-            f"bench: error: no package directory {', '.join(missing) or '(empty --subset)'} in {corpus}"
+            f"bench: error: no package directory {', '.join(missing) or '(empty --subset)'} in "
+            f"{corpus}"
         )
     return [os.path.abspath(os.path.join(corpus, name)) for name in names]
 
@@ -244,7 +246,8 @@ def print_report(
 ) -> None:
     scope = f"{len(paths)} package(s) of {corpus}" if paths != [os.path.abspath(corpus)] else corpus
     print(
-        f"\nFiles: {scope}: {files:,} .py files, {lines:,} lines. Medians of {runs} run(s), --jobs {jobs}.\n"
+        f"\nFiles: {scope}: {files:,} .py files, {lines:,} lines. Medians of {runs} run(s), "
+        f"--jobs {jobs}.\n"
     )
     base = next((tool for tool in tools if tool.name == "asynclint" and tool.wall), None)
     base_wall = statistics.median(base.wall) if base else None
@@ -307,19 +310,22 @@ def print_report(
 
     if base is not None:
         print(
-            f"\nasynclint: {files / base_wall:,.0f} files/s, {lines / base_wall:,.0f} lines/s (median wall time)"
+            f"\nasynclint: {files / base_wall:,.0f} files/s, {lines / base_wall:,.0f} lines/s "
+            "(median wall time)"
         )
         for tool in tools:
             if tool is not base and tool.wall:
                 print(
-                    f"{tool.name} is {ratio(statistics.median(tool.wall), base_wall)} asynclint's time "
+                    f"{tool.name} is {ratio(statistics.median(tool.wall), base_wall)} "
+                    "asynclint's time "
                     f"and {ratio(statistics.median(tool.peak_rss), base_rss)} its peak memory"
                 )
     for tool in tools:
         if tool.failed:
             print(f"\n{tool.name} failed: {tool.failed}")
     print(
-        "\nPeak RSS is the largest single process of each tool's process tree (ru_maxrss from os.wait4);"
+        "\nPeak RSS is the largest single process of each tool's process tree (ru_maxrss from "
+        "os.wait4);"
         f"\nasynclint and flake8 run {jobs} worker process(es), ruff is one multi-threaded process."
     )
 

@@ -13,13 +13,14 @@ a local. A parameter has no identity: it is whatever the caller passes.
 
 from __future__ import annotations
 
-from typing import Iterator, List, Optional, Sequence, Tuple
+from typing import List, Optional
 
 import libcst as cst
 
-from asynclint import tree
+from asynclint.model import BindingKind, ClassInfo, Scope, ScopeKind, SemanticModel
+from asynclint.syntax import dotted_name
 
-from asynclint.model import ClassInfo, Scope, SemanticModel, dotted_name
+from .catalogue import CONTEXT_MANAGER_DECORATORS
 
 # -- the primitives -----------------------------------------------------------------------------
 
@@ -114,10 +115,11 @@ ASYNC_QUEUES = frozenset({"asyncio.Queue", "asyncio.LifoQueue", "asyncio.Priorit
 #: The framework's own primitives, suggested in messages.
 ASYNC_LOCK = {"asyncio": "asyncio.Lock", "trio": "trio.Lock", "anyio": "anyio.Lock"}
 ASYNC_EVENT = {"asyncio": "asyncio.Event", "trio": "trio.Event", "anyio": "anyio.Event"}
-ASYNC_SLEEPS = frozenset({"asyncio.sleep", "trio.sleep", "anyio.sleep"})
 
-#: Decorators that turn a generator into a (sync) context manager, by last name part.
-CONTEXT_MANAGER_DECORATORS = frozenset({"contextmanager"})
+#: Decorators that turn a generator into a sync context manager, by last name part.
+SYNC_CONTEXT_MANAGER_DECORATORS = frozenset(
+    name for name, is_async in CONTEXT_MANAGER_DECORATORS.items() if not is_async
+)
 
 # -- naming a lock or queue ---------------------------------------------------------------------
 
@@ -125,7 +127,7 @@ CONTEXT_MANAGER_DECORATORS = frozenset({"contextmanager"})
 def scope_path(scope: Optional[Scope]) -> str:
     """``Class.method`` for the scope's definitions, outermost first; empty at module level."""
     parts: List[str] = []
-    while scope is not None and scope.kind != "module":
+    while scope is not None and scope.kind != ScopeKind.MODULE:
         node = scope.node
         if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
             parts.append(node.name.value)
@@ -143,17 +145,17 @@ def identity(
         owner, bindings = model.lookup(node.value, scope)
         if owner is None or not bindings:
             return None
-        if any(b.kind == "import" for b in bindings):
+        if any(b.kind == BindingKind.IMPORT for b in bindings):
             return model.qualified_name(node, scope)
-        if any(b.kind == "param" for b in bindings):
+        if any(b.kind == BindingKind.PARAM for b in bindings):
             return None
-        if owner.kind == "module":
+        if owner.kind == ScopeKind.MODULE:
             return f"{model.module_name}.{node.value}"
-        if owner.kind == "class":
+        if owner.kind == ScopeKind.CLASS:
             return None
         if (
             len(bindings) == 1
-            and bindings[0].kind == "assign"
+            and bindings[0].kind == BindingKind.ASSIGN
             and isinstance(bindings[0].node, (cst.Name, cst.Attribute))
         ):
             if _depth < 4:  # an alias (``q = self._queue``) names what it was assigned from
@@ -185,15 +187,6 @@ def defining_class(cls: ClassInfo, attribute: str, depth: int = 0) -> Optional[C
     return None
 
 
-def shown(node: cst.CSTNode) -> str:
-    """Short source text for a message."""
-    name = dotted_name(node)
-    if name is not None:
-        return name
-    text = cst.Module([]).code_for_node(node)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
 def same_object(
     model: SemanticModel,
     a: cst.BaseExpression,
@@ -208,164 +201,3 @@ def same_object(
         return ident_a == identity(model, b, scope_b)
     text_a = dotted_name(a)
     return text_a is not None and text_a == dotted_name(b)
-
-
-# -- walking a function ---------------------------------------------------------------------------
-
-
-def walk(node: cst.CSTNode, *, into_scopes: bool = False) -> Iterator[cst.CSTNode]:
-    """``node`` and its descendants in source order; nested defs, lambdas and classes (code that
-    runs at another time) are skipped unless asked for."""
-    for child in tree.walk(node, into_scopes=into_scopes):
-        if into_scopes or child is node or not isinstance(child, tree.NESTED_SCOPES):
-            yield child
-
-
-def method_calls(
-    node: cst.CSTNode, methods: frozenset
-) -> Iterator[Tuple[cst.Call, cst.BaseExpression]]:
-    """Calls ``<receiver>.<method>(...)`` under ``node`` (not in nested scopes), with the receiver."""
-    for child in walk(node):
-        if (
-            isinstance(child, cst.Call)
-            and isinstance(child.func, cst.Attribute)
-            and child.func.attr.value in methods
-        ):
-            yield child, child.func.value
-
-
-def body_statements(node: cst.CSTNode) -> Sequence[cst.BaseStatement]:
-    body = getattr(node, "body", None)
-    if isinstance(body, cst.IndentedBlock):
-        return body.body
-    return ()
-
-
-def enclosing_function_node(model: SemanticModel) -> Optional[cst.FunctionDef]:
-    function = model.enclosing_function()
-    if function is None or not isinstance(function.node, cst.FunctionDef):
-        return None
-    return function.node
-
-
-def held_with_items(model: SemanticModel) -> List[Tuple[cst.With, cst.BaseExpression]]:
-    """The ``with``/``async with`` items whose body holds the current node, outermost first,
-    up to the enclosing function (a nested def runs later, without them)."""
-    stack = model.stack
-    held: List[Tuple[cst.With, cst.BaseExpression]] = []
-    for position in range(len(stack) - 2, -1, -1):
-        node = stack[position]
-        if isinstance(node, (cst.FunctionDef, cst.Lambda)):
-            break
-        if isinstance(node, cst.With) and stack[position + 1] is node.body:
-            held.extend((node, item.item) for item in reversed(node.items))
-    held.reverse()
-    return held
-
-
-def statement_of(
-    model: SemanticModel,
-) -> Tuple[Optional[cst.BaseStatement], Optional[cst.BaseSuite], int]:
-    """The statement holding the current node, the block that lists it, and its place there."""
-    stack = model.stack
-    for position in range(len(stack) - 1, 0, -1):
-        node, parent = stack[position], stack[position - 1]
-        if isinstance(node, (cst.FunctionDef, cst.Lambda)) and position != len(stack) - 1:
-            break
-        if isinstance(node, cst.BaseStatement) and isinstance(
-            parent, (cst.IndentedBlock, cst.Module)
-        ):
-            return node, parent, _position_in(parent.body, node)
-    return None, None, -1
-
-
-def _position_in(statements: Sequence[cst.CSTNode], node: cst.CSTNode) -> int:
-    for position, statement in enumerate(statements):
-        if statement is node:
-            return position
-    return -1
-
-
-def following_statements(
-    model: SemanticModel, start: cst.BaseStatement
-) -> Iterator[cst.BaseStatement]:
-    """The statements that run after ``start`` (an ancestor statement of the current node): the
-    rest of its block, then, when that block is the body of a ``try``, ``if`` or ``with``, what
-    follows that compound statement, and so on out to the enclosing loop or function."""
-    stack = model.stack
-    position = _index(stack, start)
-    while position >= 2:
-        block = stack[position - 1]
-        if not isinstance(block, cst.IndentedBlock):
-            return
-        statements = block.body
-        yield from statements[_position_in(statements, stack[position]) + 1 :]
-        position -= 2
-        while position > 0 and not (
-            isinstance(stack[position], cst.BaseStatement)
-            and isinstance(stack[position - 1], cst.IndentedBlock)
-        ):
-            position -= 1
-        if position <= 0 or isinstance(
-            stack[position], (cst.While, cst.For, cst.FunctionDef, cst.ClassDef)
-        ):
-            return
-
-
-def _index(stack: List[cst.CSTNode], node: cst.CSTNode) -> int:
-    for position in range(len(stack) - 1, -1, -1):
-        if stack[position] is node:
-            return position
-    return 0
-
-
-def enclosing_tries(model: SemanticModel) -> Iterator[cst.Try]:
-    """The ``try`` statements (up to the enclosing function) whose body holds the current node."""
-    stack = model.stack
-    for position in range(len(stack) - 2, -1, -1):
-        node = stack[position]
-        if isinstance(node, (cst.FunctionDef, cst.Lambda)):
-            return
-        if isinstance(node, cst.Try) and stack[position + 1] is node.body:
-            yield node
-
-
-def is_plain(statement: cst.CSTNode) -> bool:
-    """A statement that cannot raise in practice or leave the block: no call, await, return,
-    raise, break or continue (e.g. ``acquired = True``, ``count += 1``)."""
-    return not any(
-        isinstance(n, (cst.Await, cst.Return, cst.Raise, cst.Break, cst.Continue, cst.Subscript))
-        or (
-            isinstance(n, cst.Call)
-            and not (isinstance(n.func, cst.Name) and n.func.value in _PLAIN_CALLS)
-        )
-        for n in walk(statement)
-    )
-
-
-#: Builtins that do not fail on the values code passes them in practice.
-_PLAIN_CALLS = frozenset({"len", "isinstance", "id"})
-
-
-def in_loop(model: SemanticModel) -> bool:
-    """The current node runs repeatedly: inside a for/while body (or comprehension) of its function."""
-    for node in model.ancestors():
-        if isinstance(node, (cst.FunctionDef, cst.Lambda)):
-            return False
-        if isinstance(
-            node, (cst.For, cst.While, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
-        ):
-            return True
-    return False
-
-
-def decorator_names(function: cst.FunctionDef) -> List[str]:
-    names = []
-    for decorator in function.decorators:
-        expression = decorator.decorator
-        if isinstance(expression, cst.Call):
-            expression = expression.func
-        name = dotted_name(expression)
-        if name:
-            names.append(name.rsplit(".", 1)[-1])
-    return names

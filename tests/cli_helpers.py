@@ -64,3 +64,17 @@ MIXED = textwrap.dedent(
     """
 )
 CLEAN = "import asyncio\n\n\nasync def f():\n    await asyncio.sleep(1)\n"
+
+
+def read_sealed(path: Path, kind: str):
+    """The value of a cache file asynclint wrote (checked with this user's key)."""
+    from asynclint.storage import machine_key, unseal
+
+    return unseal(machine_key(), kind, path.read_bytes())
+
+
+def write_sealed(path: Path, kind: str, value) -> None:
+    """Write a cache file as asynclint would (sealed with this user's key)."""
+    from asynclint.storage import machine_key, seal
+
+    path.write_bytes(seal(machine_key(), kind, value))

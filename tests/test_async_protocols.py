@@ -6,9 +6,9 @@ import textwrap
 
 import libcst as cst
 
-from asynclint.index import ProjectIndex
+from asynclint.index import EMPTY_INDEX, ProjectIndex
 from asynclint.model import SemanticModel
-from asynclint.rules.async_protocols import (
+from asynclint.rules.coroutines.protocols import (
     AENTER,
     AITER,
     ENTER,
@@ -19,7 +19,7 @@ from asynclint.rules.async_protocols import (
 )
 
 
-def protocols(code: str, index: ProjectIndex = ProjectIndex()) -> AsyncProtocols:
+def protocols(code: str, index: ProjectIndex = EMPTY_INDEX) -> AsyncProtocols:
     module = cst.parse_module(textwrap.dedent(code))
     return AsyncProtocols(SemanticModel(module, module_name="pkg.mod", index=index))
 

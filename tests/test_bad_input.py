@@ -1,5 +1,6 @@
 """Inputs that are not plain, well-formed, writable UTF-8 Python: each gets one clear diagnostic
-(ASL001-ASL005), the rest of the run goes on, and --fix writes back exactly the same shape of file."""
+(ASL001-ASL005), the rest of the run goes on, and --fix writes back exactly the same shape of
+file."""
 
 from __future__ import annotations
 
@@ -8,9 +9,7 @@ import stat
 from pathlib import Path
 
 import pytest
-
 from cli_helpers import finding_lines, run
-
 
 BLOCKING = "import asyncio\nimport time\n\n\nasync def f():\n    time.sleep(1)\n"
 BLOCKING_FIXED = "import asyncio\nimport time\n\n\nasync def f():\n    await asyncio.sleep(1)\n"
@@ -40,7 +39,10 @@ def write_bytes(path: Path, data: bytes) -> Path:
 # -- syntax errors ------------------------------------------------------------------------------
 
 #: Invalid on line 5 (CPython and libcst's own message both say line 5), valid lines after it.
-SYNTAX_ERROR = "import time\n\n\nasync def f():\n    x = = 1\n    time.sleep(1)\n\n\nasync def g():\n    pass\n"
+SYNTAX_ERROR = (
+    "import time\n\n\nasync def f():\n    x = = 1\n    time.sleep(1)\n\n\nasync def "
+    "g():\n    pass\n"
+)
 
 
 def test_syntax_error_is_one_asl001_on_the_parsers_line(tmp_path):

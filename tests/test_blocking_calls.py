@@ -3,19 +3,15 @@ project declares blocking in its configuration."""
 
 from __future__ import annotations
 
-from asynclint.engine import FileSettings, Linter
 from asynclint.registry import load_rules
-from asynclint.rules.blocking_catalogue import CATALOGUE, blocking_entry, blocking_method
-from asynclint.source import decode
+from asynclint.rules.blocking.catalogue import CATALOGUE, blocking_entry, blocking_method
+from asynclint.testing import lint
 
 RULES = tuple(rule for rule in load_rules() if rule.code.startswith("ASL10"))
 
 
-def lint(text: str, blocking_calls=()):
-    settings = FileSettings(
-        RULES, module_name="app", catalogues=(("blocking-calls", tuple(blocking_calls)),)
-    )
-    result = Linter().lint_source(decode(text.encode(), "app.py"), settings)
+def findings_of(text: str, blocking_calls=()):
+    result = lint(text, *RULES, path="app.py", catalogues={"blocking-calls": dict(blocking_calls)})
     return [(finding.line, finding.code, finding.message) for finding in result.findings]
 
 
@@ -43,9 +39,12 @@ def test_every_entry_advises_every_framework():
 
 
 def test_configured_blocking_calls_are_reported_with_their_advice():
-    source = "import mylib\n\nasync def handler():\n    return mylib.fetch(1)\n\ndef sync():\n    mylib.fetch(2)\n"
-    assert lint(source) == []
-    findings = lint(source, [("mylib.fetch", "use mylib.afetch")])
+    source = (
+        "import mylib\n\nasync def handler():\n    return mylib.fetch(1)\n\ndef sync():\n "
+        "   mylib.fetch(2)\n"
+    )
+    assert findings_of(source) == []
+    findings = findings_of(source, [("mylib.fetch", "use mylib.afetch")])
     assert [(line, code) for line, code, _ in findings] == [(4, "ASL101")]
     assert "use mylib.afetch" in findings[0][2]
 
@@ -55,12 +54,12 @@ def test_configured_methods_use_the_receiver_type():
         "import mylib\n\nasync def handler():\n    client = mylib.Client()\n    client.query('x')\n"
         "    client.other()\n"
     )
-    findings = lint(source, [("mylib.Client.query", "use mylib.AsyncClient")])
+    findings = findings_of(source, [("mylib.Client.query", "use mylib.AsyncClient")])
     assert [(line, code) for line, code, _ in findings] == []  # the class is unknown: never guessed
 
 
 def test_configured_text_overrides_a_catalogued_call_under_its_own_code():
     source = "import subprocess\n\nasync def build():\n    subprocess.run(['make'])\n"
-    findings = lint(source, [("subprocess.run", "use our runner.run_async")])
+    findings = findings_of(source, [("subprocess.run", "use our runner.run_async")])
     assert [(line, code) for line, code, _ in findings] == [(4, "ASL102")]
     assert "use our runner.run_async" in findings[0][2]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import os
 
+from cli_helpers import read_sealed, write_sealed
 from click.testing import CliRunner
 
 from asynclint.cache import CACHE_DIR
@@ -24,16 +24,17 @@ def run(project, *args):
 
 
 def cache_file(project):
-    return project / CACHE_DIR / "findings-v1.json"
+    return project / CACHE_DIR / "findings-v2.json"
 
 
 def tamper(project, message):
-    """Rewrite the cached message, so that output shows whether the cache was used."""
-    stored = json.loads(cache_file(project).read_text())
+    """Rewrite the cached message (sealed with this user's key, as asynclint would write it), so
+    that output shows whether the cache was used."""
+    stored = read_sealed(cache_file(project), "findings")
     for entry in stored["files"].values():
         for row in entry[1]:
             row[6] = message
-    cache_file(project).write_text(json.dumps(stored))
+    write_sealed(cache_file(project), "findings", stored)
 
 
 def test_unchanged_file_is_answered_from_the_cache(tmp_path):

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import difflib
+import io
 import json
 import os
 import re
@@ -14,11 +15,11 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
+from cli_helpers import CLEAN, MIXED, finding_lines, run, write
+from cli_helpers import FINDING_LINE as LINE
 
 import asynclint
-from cli_helpers import CLEAN, MIXED, FINDING_LINE as LINE, finding_lines, run, write
 from asynclint.registry import load_rules
-
 
 #: ASL100 at 6:5 (safe fix); `import asyncio` is present, so the fix adds no import.
 BLOCKING = "import asyncio\nimport time\n\n\nasync def f():\n    time.sleep(1)\n"
@@ -27,7 +28,10 @@ BLOCKING_FIXED = "import asyncio\nimport time\n\n\nasync def f():\n    await asy
 NEVER_AWAITED = "async def g():\n    pass\n\n\nasync def f():\n    g()\n"
 NEVER_AWAITED_FIXED = "async def g():\n    pass\n\n\nasync def f():\n    await g()\n"
 #: ASL400 at 9:5 (no fix).
-DANGLING = "import asyncio\n\n\nasync def work():\n    pass\n\n\nasync def f():\n    asyncio.create_task(work())\n"
+DANGLING = (
+    "import asyncio\n\n\nasync def work():\n    pass\n\n\nasync def f():\n    "
+    "asyncio.create_task(work())\n"
+)
 
 
 pytestmark = pytest.mark.usefixtures("isolated_cli")
@@ -102,7 +106,8 @@ def test_output_order_does_not_depend_on_argument_order(tmp_path):
 
 
 def test_output_is_identical_with_one_and_two_jobs(tmp_path):
-    # 12 files: the runner uses workers only with >= 4 files per worker, so --jobs 2 engages the pool.
+    # 12 files: the runner uses workers only with >= 4 files per worker, so --jobs 2 engages the
+    # pool.
     _make_many_files(tmp_path / "pkg")
     one = run("check", "--jobs", "1", "pkg")
     two = run("check", "--jobs", "2", "pkg")
@@ -116,7 +121,18 @@ def test_output_is_identical_with_one_and_two_jobs(tmp_path):
 
 # -- JSON ---------------------------------------------------------------------------------------
 
-JSON_KEYS = {"path", "line", "column", "end_line", "end_column", "code", "name", "message", "fix"}
+JSON_KEYS = {
+    "path",
+    "line",
+    "column",
+    "end_line",
+    "end_column",
+    "code",
+    "name",
+    "message",
+    "fix",
+    "url",
+}
 
 
 def test_json_format_objects_have_exactly_the_documented_keys(tmp_path):
@@ -131,6 +147,7 @@ def test_json_format_objects_have_exactly_the_documented_keys(tmp_path):
             assert isinstance(item[key], int) and item[key] >= 1
         for key in ("path", "code", "name", "message"):
             assert isinstance(item[key], str) and item[key]
+        assert item["url"].endswith(f"/{item['code']}.md")  # the rule's page
         assert item["path"] == "app.py"
         if item["fix"] is not None:
             assert set(item["fix"]) == {"applicability", "message"}
@@ -348,7 +365,7 @@ def test_diff_prints_a_unified_diff_and_leaves_the_file_untouched(tmp_path):
     expected = "".join(
         difflib.unified_diff(BLOCKING.splitlines(True), BLOCKING_FIXED.splitlines(True), "x", "x")
     )
-    body = lambda text: [l for l in text.splitlines() if not l.startswith(("---", "+++"))]  # noqa: E731
+    body = lambda text: [x for x in text.splitlines() if not x.startswith(("---", "+++"))]  # noqa: E731
     assert body(result.stdout) == body(expected)
 
 
@@ -589,7 +606,8 @@ def test_non_python_files_are_not_linted_when_walking(tmp_path):
 def test_per_file_ignores(tmp_path):
     write(
         tmp_path / "pyproject.toml",
-        '[tool.asynclint]\nper-file-ignores = { "tests/*" = ["ASL100"], "legacy_*.py" = ["ASL1", "ASL4"] }\n',
+        "[tool.asynclint]\nper-file-ignores = "
+        '{ "tests/*" = ["ASL100"], "legacy_*.py" = ["ASL1", "ASL4"] }\n',
     )
     write(tmp_path / "tests" / "test_app.py", MIXED)
     write(tmp_path / "src" / "legacy_io.py", MIXED)
@@ -634,3 +652,209 @@ def test_installed_program_runs_in_a_subprocess(tmp_path):
     )
     assert clean.returncode == 0, clean.stderr
     assert clean.stdout == ""
+
+
+# -- named paths, empty runs, path display ------------------------------------------------------
+
+
+def test_a_named_path_is_linted_even_when_excluded_or_git_ignored(tmp_path):
+    write(tmp_path / "pyproject.toml", '[tool.asynclint]\nextend-exclude = ["legacy"]\n')
+    write(tmp_path / ".gitignore", "generated/\nscratch.py\n")
+    for name in ["legacy/old.py", "generated/gen.py", "scratch.py", "build/b.py", "app.py"]:
+        write(tmp_path / name, BLOCKING)
+    write(tmp_path / "build" / ".venv" / "inner.py", BLOCKING)  # excluded below a named directory
+    write(tmp_path / "generated" / "dist" / "deep.py", BLOCKING)
+    walked = {row[0] for row in parse_lines(run("check", ".").stdout)}
+    assert walked == {"app.py"}
+    named = ["legacy/old.py", "generated", "scratch.py", "build"]
+    found = {row[0] for row in parse_lines(run("check", *named).stdout)}
+    assert found == {"legacy/old.py", "generated/gen.py", "scratch.py", "build/b.py"}
+    # --force-exclude: excludes and .gitignore apply to the named paths too.
+    forced = run("check", "--force-exclude", *named, "app.py")
+    assert {row[0] for row in parse_lines(forced.stdout)} == {"app.py"}
+
+
+def test_paths_print_without_a_leading_dot_slash(tmp_path):
+    write(tmp_path / "pkg" / "app.py", BLOCKING)
+    for args in (["."], [], ["./pkg"], ["./pkg/app.py"]):
+        result = run("check", *args)
+        assert [row[0] for row in parse_lines(result.stdout)] == ["pkg/app.py"], args
+    data = json.loads(run("check", "--format", "json", ".").stdout)
+    assert [item["path"] for item in data] == ["pkg/app.py"]
+
+
+def test_a_run_that_matches_no_python_file_exits_2(tmp_path):
+    (tmp_path / "docs").mkdir()
+    write(tmp_path / "docs" / "index.md", "# docs\n")
+    result = run("check", "docs")
+    assert result.exit_code == 2
+    assert "no Python files found in docs" in result.stderr
+    assert "All checks passed" not in result.stdout + result.stderr
+
+
+def test_force_exclude_of_every_named_file_is_not_an_error(tmp_path):
+    """What a pre-commit hook meets when every changed file is excluded."""
+    write(tmp_path / "pyproject.toml", '[tool.asynclint]\nextend-exclude = ["migrations"]\n')
+    write(tmp_path / "migrations" / "0001.py", BLOCKING)
+    result = run("check", "--force-exclude", "migrations/0001.py")
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert "every path named is excluded" in result.stderr
+    sarif = run("check", "--force-exclude", "--format", "sarif", "migrations/0001.py")
+    assert sarif.exit_code == 0 and json.loads(sarif.stdout)["runs"][0]["results"] == []
+
+
+def test_force_exclude_applies_to_the_stdin_filename(tmp_path):
+    write(tmp_path / "pyproject.toml", '[tool.asynclint]\nextend-exclude = ["migrations"]\n')
+    args = ["check", "--force-exclude", "--stdin-filename", "migrations/0001.py"]
+    assert run(*args, "-", input=BLOCKING).stdout == ""
+    assert run(*args, "--fix", "-", input=BLOCKING).stdout == BLOCKING
+    assert codes(run("check", "--stdin-filename", "migrations/0001.py", "-", input=BLOCKING).stdout)
+
+
+# -- colour and progress ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args, env, coloured",
+    [
+        ([], {}, False),  # not a terminal
+        (["--color", "always"], {}, True),
+        (["--color", "never"], {"FORCE_COLOR": "1"}, False),
+        ([], {"FORCE_COLOR": "1"}, True),
+        ([], {"FORCE_COLOR": "0"}, False),
+        ([], {"FORCE_COLOR": "1", "NO_COLOR": "1"}, False),
+        (["--color", "always"], {"NO_COLOR": "1"}, True),
+    ],
+)
+def test_colour(tmp_path, monkeypatch, args, env, coloured):
+    for name in ("FORCE_COLOR", "NO_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    write(tmp_path / "app.py", BLOCKING)
+    result = run("check", *args, "app.py")
+    assert ("\x1b[" in result.stdout) is coloured
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout)
+    assert [row[:4] for row in parse_lines(plain)] == [("app.py", 6, 5, "ASL100")]
+    diff = run("check", *args, "--diff", "app.py").stdout
+    assert ("\x1b[" in diff) is coloured
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_shows_only_for_long_runs_on_a_terminal(monkeypatch):
+    from asynclint.cli import _Progress
+
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("TERM", raising=False)
+    assert _Progress.for_terminal(io.StringIO()) is None  # a pipe or a file
+    monkeypatch.setenv("CI", "true")
+    assert _Progress.for_terminal(_Terminal()) is None  # a CI log
+    monkeypatch.delenv("CI")
+    assert _Progress.for_terminal(_Terminal()) is not None
+
+    now = [0.0]
+    stream = _Terminal()
+    progress = _Progress(stream, clock=lambda: now[0], delay=2.0)
+    progress(1, 4)
+    assert stream.getvalue() == ""  # a short run shows nothing
+    now[0] = 2.5
+    progress(2, 4)
+    assert stream.getvalue() == "\r\x1b[Kasynclint: 2/4 files"
+    now[0] = 2.55
+    progress(3, 4)  # too soon after the last one
+    progress(4, 4)  # the last one always shows
+    progress.close()
+    assert stream.getvalue().endswith("asynclint: 4/4 files\r\x1b[K")
+    assert "3/4" not in stream.getvalue()
+    quiet = _Terminal()
+    _Progress(quiet, clock=lambda: 0.0).close()
+    assert quiet.getvalue() == ""
+
+
+def test_a_run_with_progress_has_the_same_results(tmp_path, monkeypatch):
+    from asynclint import cli
+
+    calls = []
+
+    class Recorder:
+        def __init__(self, stream) -> None:
+            pass
+
+        def __call__(self, done, total) -> None:
+            calls.append((done, total))
+
+        def close(self) -> None:
+            calls.append("closed")
+
+    monkeypatch.setattr(cli._Progress, "for_terminal", classmethod(lambda cls, s: Recorder(s)))
+    for index in range(10):
+        write(tmp_path / f"m{index}.py", BLOCKING)
+    result = run("check", "-j", "2", ".")
+    assert len(parse_lines(result.stdout)) == 10
+    assert calls == [(done, 10) for done in range(1, 11)] + ["closed"]
+
+
+# -- --diff, explain, rules -----------------------------------------------------------------------
+
+
+def test_diff_ends_with_a_summary(tmp_path):
+    write(tmp_path / "a.py", BLOCKING)
+    write(tmp_path / "b.py", BLOCKING + NEVER_AWAITED.replace("async def f", "async def h"))
+    result = run("check", "--diff", ".")
+    assert result.stderr.strip().splitlines()[-1] == (
+        "Would fix 2 findings in 2 files (1 more with --unsafe-fixes)."
+    )
+    result = run("check", "--diff", "--unsafe-fixes", ".")
+    assert result.stderr.strip().splitlines()[-1] == "Would fix 3 findings in 2 files."
+    write(tmp_path / "a.py", CLEAN)
+    write(tmp_path / "b.py", DANGLING)  # its fix is unsafe
+    result = run("check", "--diff", ".")
+    assert result.stdout == ""
+    assert result.stderr.strip().splitlines()[-1] == "No fixes to apply (1 with --unsafe-fixes)."
+    write(tmp_path / "b.py", CLEAN)
+    assert run("check", "--diff", ".").stderr.strip() == "No fixes to apply."
+
+
+def test_diff_applies_with_git_even_without_a_final_newline(tmp_path):
+    app = write(tmp_path / "app.py", BLOCKING.rstrip("\n"))
+    patch = run("check", "--diff", "app.py").stdout
+    assert patch.endswith("\\ No newline at end of file\n")
+    (tmp_path / "fix.patch").write_text(patch)
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    applied = subprocess.run(
+        ["git", "apply", "-p0", "fix.patch"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert applied.returncode == 0, applied.stderr
+    assert app.read_text() == BLOCKING_FIXED.rstrip("\n")
+
+
+def test_explain_accepts_a_rule_name(tmp_path):
+    by_code = run("explain", "ASL100")
+    by_name = run("explain", "blocking-sleep")
+    assert by_name.exit_code == 0 and by_name.stdout == by_code.stdout
+    assert "ASYNC251" in by_code.stdout  # the peers' codes for it
+    assert by_code.stdout.rstrip().endswith("/ASL100.md")
+    assert run("explain", "unused-noqa").stdout.startswith("ASL006 unused-noqa:")
+    unknown = run("explain", "no-such-rule")
+    assert unknown.exit_code == 2 and "no-such-rule" in unknown.stderr
+
+
+def test_rules_json_publishes_severity_pages_and_peers_codes(tmp_path):
+    from asynclint.config import peer_table
+
+    data = {item["code"]: item for item in json.loads(run("rules", "--format", "json").stdout)}
+    assert data["ASL100"]["peer_codes"] == ["ASYNC251"]
+    assert data["ASL400"]["peer_codes"] == ["ASYNC300", "RUF006"]
+    assert data["ASL100"]["severity"] == "warning"
+    assert data["ASL100"]["url"].endswith("/ASL100.md")
+    published = {(peer, item["code"]) for item in data.values() for peer in item["peer_codes"]}
+    assert published == {(peer, code) for peer, codes in peer_table().items() for code in codes}
+    engine = {
+        item["code"]: item for item in json.loads(run("rules", "--all", "--format", "json").stdout)
+    }
+    assert engine["ASL006"]["default"] is False and engine["ASL001"]["severity"] == "error"

@@ -8,9 +8,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from cli_helpers import CLEAN, MIXED, finding_lines, run, write
-
 
 #: time.sleep in a coroutine, in a file that imports no async framework.
 BARE_SLEEP = "import time\n\n\nasync def f():\n    time.sleep(1)\n"
@@ -190,6 +188,46 @@ def test_per_file_ignores_key(tmp_path):
         os.path.join("pkg", "test_x.py"): ["ASL100"],
         os.path.join("pkg", "new.py"): ["ASL100", "ASL200", "ASL400"],
     }
+
+
+def test_peers_codes_in_ignore_and_per_file_ignores(tmp_path):
+    """A codebase moving from flake8-async or ruff keeps its ignore lists: the peers' codes stand
+    for the asynclint codes of the published mapping (ASYNC251: ASL100, RUF006: ASL400)."""
+    pyproject(
+        tmp_path,
+        """\
+        ignore = ["ASYNC251", "ASYNC106"]  # ASYNC106 has no equivalent: accepted, does nothing
+
+        [tool.asynclint.per-file-ignores]
+        "tests/*" = ["RUF006", "ASYNC1"]
+        """,
+    )
+    write(tmp_path / "app.py", MIXED)
+    write(tmp_path / "tests" / "test_app.py", MIXED)
+    result = run("check", ".")
+    assert sorted((os.path.normpath(p), c) for p, c, _ in rows(result.stdout)) == [
+        ("app.py", "ASL200"),
+        ("app.py", "ASL400"),
+        # tests/test_app.py: ASL100 (ASYNC251), ASL400 (RUF006) and ASL200 (ASYNC105, which the
+        # prefix ASYNC1 covers) are all ignored
+    ]
+    assert codes(run("check", "--ignore", "ASYNC300", "app.py").stdout) == ["ASL200"]
+
+
+@pytest.mark.parametrize(
+    "body, mentions",
+    [
+        ('select = ["ASYNC251"]\n', "another tool's code; asynclint's equivalent is ASL100"),
+        ('extend-select = ["ASYNC106"]\n', "another tool's code; asynclint has no equivalent"),
+        ('ignore = ["ASYNC999"]\n', "unknown rule code or prefix 'ASYNC999'"),
+    ],
+)
+def test_peers_codes_where_they_mean_nothing_are_errors(tmp_path, body, mentions):
+    pyproject(tmp_path, body)
+    write(tmp_path / "app.py", MIXED)
+    result = run("check", "app.py")
+    assert result.exit_code == 2
+    assert mentions in result.stderr
 
 
 def test_exclude_key_replaces_the_default_excludes(tmp_path):

@@ -7,9 +7,8 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
-from asynclint.engine import FileSettings, Linter
 from asynclint.registry import load_rules
-from asynclint.source import decode
+from asynclint.testing import lint
 
 FIXTURES = sorted(
     p
@@ -35,25 +34,31 @@ def apply_edits(text: str, edits) -> str:
     return text
 
 
-def lint(text: str, *, edits: bool = False):
-    return (
-        Linter()
-        .lint_source(decode(text.encode(), "case.py"), FileSettings(RULES), edits=edits)
-        .findings
-    )
+def findings_of(text: str, *, edits: bool = False):
+    """Every rule, none selected explicitly, as the module ``__main__``."""
+    return lint(
+        text,
+        *RULES,
+        path="case.py",
+        module_name="__main__",
+        explicit=(),
+        unsafe_fixes=False,
+        edits=edits,
+        dedent=False,
+    ).findings
 
 
 @pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.name)
 def test_each_fix_edit_removes_its_finding(path: Path):
     text = path.read_text(encoding="utf-8")
-    findings = lint(text, edits=True)
+    findings = findings_of(text, edits=True)
     fixable = [f for f in findings if f.edits is not None]
     assert all(f.edits is None for f in findings if f.fix_applicability is None)
     for finding in fixable:
         edited = apply_edits(text, finding.edits)
         cst.parse_module(edited)
         before = sum(1 for f in findings if f.code == finding.code)
-        after = sum(1 for f in lint(edited) if f.code == finding.code)
+        after = sum(1 for f in findings_of(edited) if f.code == finding.code)
         assert after == before - 1, (
             f"line {finding.line}: the edits did not remove exactly this finding"
         )
@@ -61,7 +66,7 @@ def test_each_fix_edit_removes_its_finding(path: Path):
 
 def test_edits_keep_crlf_and_insert_the_import_once():
     text = "import time\r\n\r\nasync def f():\r\n    time.sleep(1)\r\n"
-    (finding,) = [f for f in lint(text, edits=True) if f.code == "ASL100"]
+    (finding,) = [f for f in findings_of(text, edits=True) if f.code == "ASL100"]
     assert (
         apply_edits(text, finding.edits)
         == "import time\r\nimport asyncio\r\n\r\nasync def f():\r\n    await asyncio.sleep(1)\r\n"

@@ -126,7 +126,8 @@ NOQA = textwrap.dedent(
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A small project. Its empty ``[tool.asynclint]`` keeps any configuration above tmp_path out."""
+    """A small project. Its empty ``[tool.asynclint]`` keeps any configuration above tmp_path
+    out."""
     (tmp_path / "pyproject.toml").write_text("[tool.asynclint]\n")
     (tmp_path / "blocking.py").write_text(BLOCKING)
     (tmp_path / "coros.py").write_text(NEVER_AWAITED)
@@ -164,11 +165,16 @@ def _run(args: List[str], cwd: Path, stdin: Optional[str] = None) -> subprocess.
 
 
 def flake8(cwd: Path, *args: str, stdin: Optional[str] = None, expect: int = 1) -> List[str]:
-    """flake8's output lines, sorted. ``--isolated``: no setup.cfg, tox.ini or .flake8 applies."""
+    """flake8's output lines, sorted. ``--isolated``: no setup.cfg, tox.ini or .flake8 applies.
+
+    flake8 prints the paths it walks as it walked them (``./app.py`` under ``.``), asynclint
+    without the ``./``: that difference is removed here, nothing else."""
     result = _run(["flake8", "--isolated", "--select", "ASL", *args], cwd, stdin)
     assert result.returncode == expect, (result.stdout, result.stderr)
     assert "Traceback" not in result.stderr, result.stderr
-    return sorted(result.stdout.splitlines())
+    return sorted(
+        line[2:] if line.startswith("./") else line for line in result.stdout.splitlines()
+    )
 
 
 def asynclint_check(
@@ -213,9 +219,11 @@ def test_exact_positions_and_messages(project: Path) -> None:
     lines = flake8(project, "pkg/mixed.py", "noqa.py")
     assert lines == [
         "noqa.py:9:5: ASL100 time.sleep() blocks the event loop; use 'await asyncio.sleep(...)'",
-        "pkg/mixed.py:10:25: ASL100 time.sleep() blocks the event loop; use 'await asyncio.sleep(...)'",
+        "pkg/mixed.py:10:25: ASL100 time.sleep() blocks the event loop; use 'await "
+        "asyncio.sleep(...)'",
         "pkg/mixed.py:11:2: ASL200 work() is never awaited: it never runs",
-        "pkg/mixed.py:12:2: ASL400 task returned by create_task() is dropped; keep a reference until it is done",
+        "pkg/mixed.py:12:2: ASL400 task returned by create_task() is dropped; keep a reference "
+        "until it is done",
     ]
 
 
@@ -242,6 +250,24 @@ def test_noqa(project: Path) -> None:
     assert flake8(project, "noqa.py", expect=0) == []
 
 
+def test_peers_codes_prefixes_and_file_directives_read_as_the_cli_reads_them(project: Path) -> None:
+    """The plugin's findings pass through asynclint's one noqa reading before flake8's own: a
+    peer's code (flake8-async's ASYNC251) and a file directive silence what they silence in the
+    CLI."""
+    (project / "noqa.py").write_text(
+        NOQA.replace("  # noqa: ASL400", "  # noqa: ASYNC251").replace(
+            "  # noqa: ASL100", "  # noqa:ASL1"
+        )
+    )
+    (project / "blocking.py").write_text("# asynclint: noqa\n" + BLOCKING)
+    (project / "coros.py").write_text("# asynclint: noqa: ASL2\n" + NEVER_AWAITED)
+    expected = asynclint_check(project, *FILES)
+    assert ("noqa.py", "ASL100") not in codes_by_file(expected)
+    assert ("blocking.py", "ASL100") not in codes_by_file(expected)
+    assert ("coros.py", "ASL200") not in codes_by_file(expected)
+    assert flake8(project, *FILES) == expected
+
+
 def test_asynclint_configuration_applies(project: Path) -> None:
     """``[tool.asynclint]``: ignore, per-file-ignores and exclude, exactly as for the CLI."""
     (project / "pyproject.toml").write_text(
@@ -256,13 +282,17 @@ def test_asynclint_configuration_applies(project: Path) -> None:
         """
         )
     )
-    expected = asynclint_check(project, *FILES)
+    # flake8 applies its own --exclude to the files it is given, and so the plugin asynclint's:
+    # what the CLI does with --force-exclude (without it, a file named is linted even if excluded).
+    expected = asynclint_check(project, "--force-exclude", *FILES)
     assert codes_by_file(expected) == [
         ("blocking.py", "ASL100"),
         ("noqa.py", "ASL100"),
         ("pkg/mixed.py", "ASL400"),
     ]
     assert flake8(project, *FILES) == expected
+    named = asynclint_check(project, *FILES)
+    assert codes_by_file(named) == sorted([*codes_by_file(expected), ("tasks.py", "ASL400")])
     assert flake8(project, ".") == asynclint_check(project, ".")
 
 
@@ -324,7 +354,8 @@ def test_registered_with_flake8() -> None:
 
 
 def test_importing_the_plugin_is_cheap() -> None:
-    """flake8 imports every plugin at start: the parser and the rules wait until files are checked."""
+    """flake8 imports every plugin at start: the parser and the rules wait until files are
+    checked."""
     code = (
         "import sys, asynclint.flake8_plugin\n"
         "print(sorted(m for m in ('libcst', 'asynclint.engine') if m in sys.modules))"
@@ -335,7 +366,8 @@ def test_importing_the_plugin_is_cheap() -> None:
     assert result.stdout.strip() == "[]", result.stderr
 
 
-# -- in process: what flake8 hands the plugin, and what it does with it ---------------------------------
+# -- in process: what flake8 hands the plugin, and what it does with it
+# ---------------------------------
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""The CI output formats (SARIF, GitHub workflow commands, GitLab Code Quality), run through the real CLI."""
+"""The CI output formats (SARIF, GitHub workflow commands, GitLab Code Quality), run through the
+real CLI."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ from click.testing import CliRunner
 
 from asynclint import __version__
 from asynclint.cli import main
+from asynclint.findings import ENGINE_DIAGNOSTICS, Finding
 from asynclint.registry import load_rules
 from asynclint.report import escape_workflow_data, escape_workflow_property, github
-from asynclint.rule import ENGINE_DIAGNOSTICS, Finding
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "data" / "sarif-schema-2.1.0.json"
 
@@ -30,14 +31,16 @@ def run(fmt: str, *paths: str, expect: int = 1) -> str:
 
 @pytest.fixture
 def project(tmp_path, monkeypatch):
-    """A directory with one file with two findings, as the current directory (paths stay relative)."""
+    """A directory with one file with two findings, as the current directory (paths stay
+    relative)."""
     (tmp_path / "app.py").write_text(SOURCE, encoding="utf-8")
     (tmp_path / "ok.py").write_text(CLEAN, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
 
-# SARIF ---------------------------------------------------------------------------------------------
+# SARIF
+# ---------------------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +69,8 @@ def test_sarif_is_valid_and_complete(project, sarif_validator):
         assert d["name"] == rule.name
         assert d["shortDescription"]["text"] == rule.message
         assert d["fullDescription"]["text"] and "\n" not in d["fullDescription"]["text"]
-        assert d["defaultConfiguration"]["level"] == "warning"
+        assert d["defaultConfiguration"]["level"] == rule.severity == "warning"
+        assert d["helpUri"].endswith(f"/{rule.code}.md")
         assert d["help"]["text"].strip() and d["help"]["markdown"].strip()
         assert "```python\n" in d["help"]["markdown"]
         first_bad_line = next(line.strip() for line in rule.bad.splitlines() if line.strip())
@@ -76,7 +80,8 @@ def test_sarif_is_valid_and_complete(project, sarif_validator):
         assert d["properties"]["fixKind"] == rule.fix_kind.value
     for code, diagnostic in ENGINE_DIAGNOSTICS.items():
         assert descriptors[code]["name"] == diagnostic.name
-        assert descriptors[code]["defaultConfiguration"]["level"] == "error"
+        assert descriptors[code]["defaultConfiguration"]["level"] == diagnostic.severity
+        assert diagnostic.severity == ("warning" if code == "ASL006" else "error")
         assert descriptors[code]["help"]["text"].strip()
 
     results = the_run["results"]
@@ -139,17 +144,41 @@ def test_the_schema_rejects_a_broken_log(project, sarif_validator):
         sarif_validator.validate(log)
 
 
-# GitHub workflow commands --------------------------------------------------------------------------
+# GitHub workflow commands
+# --------------------------------------------------------------------------
 
 
 def test_github_lines(project):
     assert run("github", "app.py").splitlines() == [
-        "::error file=app.py,line=3,col=5,endLine=3,endColumn=18,title=ASL100 blocking-sleep::"
+        "::warning file=app.py,line=3,col=5,endLine=3,endColumn=18,title=ASL100 blocking-sleep::"
         "time.sleep() blocks the event loop; use 'await asyncio.sleep(...)'",
-        "::error file=app.py,line=4,col=5,endLine=4,endColumn=29,title=ASL400 dangling-task::"
+        "::warning file=app.py,line=4,col=5,endLine=4,endColumn=29,title=ASL400 dangling-task::"
         "task returned by create_task() is dropped; keep a reference until it is done",
     ]
     assert run("github", "ok.py", expect=0) == ""
+
+
+def test_sarif_level_and_github_annotation_agree(project):
+    """Both come from the one severity of each code: rules warn, engine diagnostics are errors."""
+    (project / "bad.py").write_text("async def f(:\n", encoding="utf-8")
+    (project / "unused.py").write_text("import time  # noqa: ASL100\n", encoding="utf-8")
+    paths = ["app.py", "bad.py", "unused.py", "missing.py", "--extend-select", "ASL006"]
+    sarif_levels = [
+        (r["ruleId"], r["level"]) for r in json.loads(run("sarif", *paths))["runs"][0]["results"]
+    ]
+    commands = {"error": "error", "warning": "warning", "note": "notice"}
+    github_levels = [
+        (line.split("title=")[1].split(" ")[0], line[2:].split(" ")[0])
+        for line in run("github", *paths).splitlines()
+    ]
+    assert [(code, commands[level]) for code, level in sarif_levels] == github_levels
+    assert sorted(set(sarif_levels)) == [
+        ("ASL001", "error"),
+        ("ASL003", "error"),
+        ("ASL006", "warning"),
+        ("ASL100", "warning"),
+        ("ASL400", "warning"),
+    ]
 
 
 def test_github_escaping():
@@ -165,12 +194,14 @@ def test_github_escapes_paths_and_messages():
     out = StringIO()
     github([finding], out)
     assert out.getvalue() == (
-        "::error file=dir%2Cx/a%3Ab%25.py,line=2,col=1,endLine=2,endColumn=4,title=ASL100 blocking-sleep"
+        "::warning file=dir%2Cx/a%3Ab%25.py,line=2,col=1,endLine=2,endColumn=4,title=ASL100 "
+        "blocking-sleep"
         "::50%25 of%0Ait: a, b\n"
     )
 
 
-# GitLab Code Quality -------------------------------------------------------------------------------
+# GitLab Code Quality
+# -------------------------------------------------------------------------------
 
 
 def test_gitlab_report(project):

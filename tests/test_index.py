@@ -6,10 +6,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from cli_helpers import finding_lines, run, write
 
 from asynclint.discovery import module_name
 from asynclint.index import OutlineCache, build_index
-from cli_helpers import finding_lines, run, write
 
 pytestmark = pytest.mark.usefixtures("isolated_cli")
 
@@ -170,7 +170,7 @@ def test_the_findings_cache_is_invalidated_by_a_change_in_another_file(tmp_path,
     write(tmp_path / "lib.py", "def work():\n    pass\n")
     write(tmp_path / "app.py", "from lib import work\n\nasync def main():\n    work()\n")
     assert run("check", "--select", "ASL200", "app.py", "lib.py").exit_code == 0
-    assert (tmp_path / ".asynclint_cache" / "findings-v1.json").exists()
+    assert (tmp_path / ".asynclint_cache" / "findings-v2.json").exists()
     write(tmp_path / "lib.py", "async def work():\n    pass\n")
     result = run("check", "--select", "ASL200", "app.py", "lib.py")
     assert [(path, line, code) for path, line, _, code, _ in finding_lines(result.stdout)] == [
@@ -178,7 +178,7 @@ def test_the_findings_cache_is_invalidated_by_a_change_in_another_file(tmp_path,
     ]
 
 
-def test_installed_libraries_are_indexed_lazily_and_cached_by_distribution(tmp_path):
+def test_installed_libraries_are_indexed_lazily_and_cached_by_source_file(tmp_path):
     from asynclint.engine import FileSettings, Linter
     from asynclint.index import LibraryIndex, OutlineIndex
     from asynclint.registry import load_rules
@@ -202,7 +202,8 @@ def test_installed_libraries_are_indexed_lazily_and_cached_by_distribution(tmp_p
     )
     write(
         site / "fakehttp" / "client.pyi",
-        "class ClientSession:\n    async def close(self) -> None: ...\n    def request(self, url: str) -> str: ...\n",
+        "class ClientSession:\n    async def close(self) -> None: ...\n    def request(self, "
+        "url: str) -> str: ...\n",
     )
     code = textwrap.dedent("""
         import fakehttp
@@ -223,17 +224,16 @@ def test_installed_libraries_are_indexed_lazily_and_cached_by_distribution(tmp_p
     ]
     assert index.lookup("fakehttp.ClientSession.close").path.endswith("client.pyi")  # a stub wins
     libraries.save()
-    (stored,) = (tmp_path / "cache").glob("libraries-*/*.pickle")
-    assert stored.name.startswith(
-        "fakehttp-"
-    )  # no installed distribution: keyed by the package's stamp
+    (stored,) = (tmp_path / "cache").glob("libraries-*/*.json")
+    assert stored.name.startswith("fakehttp-")  # one file per top-level package and location
     assert LibraryIndex(str(tmp_path / "cache"), []).module("fakehttp") is None  # not on that path
     cached = LibraryIndex(str(tmp_path / "cache"), [str(site)])
-    (site / "fakehttp" / "client.pyi").unlink()
-    assert cached.module("fakehttp.client").classes["ClientSession"].members == {
-        "close",
-        "request",
-    }  # from the cache
+    assert cached.module("fakehttp.client").classes["ClientSession"].members == {"close", "request"}
+    assert not cached.dirty  # read from the cache, not outlined again
+    (site / "fakehttp" / "client.pyi").unlink()  # the module's source is now another file
+    again = LibraryIndex(str(tmp_path / "cache"), [str(site)])
+    assert again.module("fakehttp.client").classes["ClientSession"].members == {"request"}
+    assert again.module("fakehttp.client").path.endswith("client.py") and again.dirty
     assert (
         OutlineIndex([], LibraryIndex(None, [str(tmp_path / "missing")])).lookup(
             "fakehttp.ClientSession"
@@ -302,7 +302,7 @@ def test_the_outline_cache_ignores_itself_for_git_even_when_fixing(tmp_path, mon
     write(tmp_path / "app.py", "import time\n\n\nasync def f():\n    time.sleep(1)\n")
     run("check", "--fix", "app.py")
     assert (tmp_path / ".asynclint_cache" / ".gitignore").read_text().splitlines()[-1] == "*"
-    assert any((tmp_path / ".asynclint_cache").glob("outlines-*.pickle"))
+    assert any((tmp_path / ".asynclint_cache").glob("outlines-*.json"))
 
 
 def test_star_imports_that_import_each_other_are_followed_once(tmp_path):

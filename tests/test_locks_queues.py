@@ -7,13 +7,10 @@ import textwrap
 
 import libcst as cst
 
-from asynclint.engine import FileSettings, Linter, _Hooks, walk
+from asynclint.engine import _Hooks, walk
 from asynclint.model import SemanticModel
-from asynclint.registry import load_rules
 from asynclint.rules.primitives import identity
-from asynclint.source import decode
-
-RULES = {rule.code: rule for rule in load_rules()}
+from asynclint.testing import lint
 
 
 def identities(code: str, module_name: str = "pkg.mod"):
@@ -63,14 +60,12 @@ def test_identities_name_where_the_lock_lives():
     ]
 
 
-def lint(code: str, *codes: str):
-    source = decode(textwrap.dedent(code).encode(), "example.py")
-    settings = FileSettings(tuple(RULES[c] for c in codes), module_name="example")
-    return Linter().lint_source(source, settings).findings
+def findings_of(code: str, *codes: str):
+    return lint(code, *codes).findings
 
 
 def test_lock_order_names_the_other_place():
-    findings = lint(
+    findings = findings_of(
         """
         import asyncio
         a = asyncio.Lock()
@@ -102,9 +97,11 @@ def test_join_is_not_flagged_when_the_queue_reaches_other_code():
             {handoff}
             await q.join()
     """
-    assert [f.code for f in lint(code.format(handoff="pass"), "ASL600")] == ["ASL600"]
-    assert lint(code.format(handoff="await drain(q)"), "ASL600") == []
+    assert [f.code for f in findings_of(code.format(handoff="pass"), "ASL600")] == ["ASL600"]
+    assert findings_of(code.format(handoff="await drain(q)"), "ASL600") == []
     assert (
-        lint(code.format(handoff="registry = {'q': q}\n            registry['q'] = q"), "ASL600")
+        findings_of(
+            code.format(handoff="registry = {'q': q}\n            registry['q'] = q"), "ASL600"
+        )
         == []
     )

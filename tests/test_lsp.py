@@ -1,5 +1,6 @@
-"""The language server (``asynclint server``), driven as an editor drives it: the real process, JSON-RPC
-with Content-Length framing over its stdin/stdout. Plus the position helpers, in process."""
+"""The language server (``asynclint server``), driven as an editor drives it: the real process,
+JSON-RPC with Content-Length framing over its stdin/stdout. Plus the position helpers, in
+process."""
 
 from __future__ import annotations
 
@@ -17,9 +18,9 @@ import pytest
 
 pytest.importorskip("pygls.lsp.server", reason="the language server needs pygls >= 2")
 
-from lsprotocol import types  # noqa: E402
+from lsprotocol import types
 
-from asynclint import lsp  # noqa: E402
+from asynclint import lsp
 
 TIMEOUT = 30.0
 
@@ -27,7 +28,8 @@ SOURCE = "import asyncio, time\n\nasync def f():\n    time.sleep(1)\n    asyncio
 
 
 class LspClient:
-    """A minimal LSP client: requests with ids, notifications, and answers to the server's requests."""
+    """A minimal LSP client: requests with ids, notifications, and answers to the server's
+    requests."""
 
     def __init__(self, cwd: Path, log: Path) -> None:
         self._log = open(log, "wb")
@@ -40,8 +42,8 @@ class LspClient:
         )
         self._next_id = 0
         self._write_lock = threading.Lock()
-        self._responses: Dict[int, "queue.Queue[dict]"] = {}
-        self.notifications: "queue.Queue[dict]" = queue.Queue()
+        self._responses: Dict[int, queue.Queue[dict]] = {}
+        self.notifications: queue.Queue[dict] = queue.Queue()
         self.backlog: List[dict] = []  # notifications received and not yet taken by wait_for
         self.server_requests: List[dict] = []
         #: How to answer the server's requests, by method; anything else is answered with null.
@@ -230,6 +232,15 @@ def codes(diagnostics: List[dict]) -> List[str]:
     return sorted(d["code"] for d in diagnostics)
 
 
+def is_ignore(action: dict) -> bool:
+    """The "ignore this finding" quick fix (a noqa comment), offered next to every fix."""
+    return action["title"].startswith("Ignore ASL")
+
+
+def fixes(actions: List[dict]) -> List[dict]:
+    return [a for a in actions if not is_ignore(a)]
+
+
 def test_server_session(start, tmp_path):
     client = start()
     result = initialize(client, tmp_path, {"asynclint": {"select": ["ASL1", "ASL4"]}})
@@ -266,7 +277,7 @@ def test_server_session(start, tmp_path):
             "context": {"diagnostics": [blocking], "only": ["quickfix"]},
         },
     )
-    quick = [a for a in actions if a["kind"] == "quickfix"]
+    quick = [a for a in fixes(actions) if a["kind"] == "quickfix"]
     assert len(quick) == 1 and quick[0]["diagnostics"][0]["code"] == "ASL100"
     assert quick[0]["isPreferred"] is True
     fixed = apply_edits(SOURCE, workspace_edits(quick[0]["edit"], uri))
@@ -282,7 +293,9 @@ def test_server_session(start, tmp_path):
             "context": {"diagnostics": [by_code["ASL400"]], "only": ["quickfix"]},
         },
     )
-    assert [(a["title"].endswith("(unsafe)"), a["isPreferred"]) for a in actions] == [(True, False)]
+    assert [(a["title"].endswith("(unsafe)"), a["isPreferred"]) for a in fixes(actions)] == [
+        (True, False)
+    ]
 
     # Fix all: every safe fix, as `asynclint check --fix` would write it.
     actions = client.request(
@@ -339,8 +352,8 @@ def test_server_session(start, tmp_path):
 
 def test_positions_config_file_and_errors(start, tmp_path):
     """UTF-16 ranges after non-BMP characters, syntax errors, the project config file layered under
-    the editor's settings, a broken config file and unknown codes reported without killing the server,
-    and lazily resolved code actions."""
+    the editor's settings, a broken config file and unknown codes reported without killing the
+    server, and lazily resolved code actions."""
     (tmp_path / "pyproject.toml").write_text('[tool.asynclint]\nignore = ["ASL400"]\n')
     client = start()
     initialize(
@@ -355,7 +368,10 @@ def test_positions_config_file_and_errors(start, tmp_path):
     (tmp_path / "a dir é").mkdir()
     uri = (tmp_path / "a dir é" / "emoji.py").as_uri()  # percent-encoded
     assert "%20" in uri
-    text = "import asyncio, time\n\nasync def f():\n    s = '😀'; time.sleep(1)\n    asyncio.create_task(f())\n"
+    text = (
+        "import asyncio, time\n\nasync def f():\n    s = '😀'; time.sleep(1)\n    "
+        "asyncio.create_task(f())\n"
+    )
     client.notify(
         "textDocument/didOpen",
         {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}},
@@ -364,7 +380,8 @@ def test_positions_config_file_and_errors(start, tmp_path):
     assert codes(diagnostics) == ["ASL100"]  # ASL400 ignored by pyproject.toml
     message = client.wait_for("window/showMessage")
     assert "ASL999" in message["message"] and message["type"] == types.MessageType.Warning
-    # 'time' starts at code point 13 of the line (0-based); the emoji before it is 2 UTF-16 code units.
+    # 'time' starts at code point 13 of the line (0-based); the emoji before it is 2 UTF-16 code
+    # units.
     assert diagnostics[0]["range"] == {
         "start": {"line": 3, "character": 14},
         "end": {"line": 3, "character": 27},
@@ -379,9 +396,9 @@ def test_positions_config_file_and_errors(start, tmp_path):
             "context": {"diagnostics": diagnostics},
         },
     )
-    assert sorted(a["kind"] for a in actions) == ["quickfix", "source.fixAll.asynclint"]
-    assert all("edit" not in a for a in actions)
-    quick = next(a for a in actions if a["kind"] == "quickfix")
+    assert sorted(a["kind"] for a in fixes(actions)) == ["quickfix", "source.fixAll.asynclint"]
+    assert all("edit" not in a for a in fixes(actions))
+    quick = next(a for a in fixes(actions) if a["kind"] == "quickfix")
     resolved = client.request("codeAction/resolve", quick)
     assert resolved["edit"]["documentChanges"][0]["textDocument"]["version"] == 1
     assert apply_edits(text, workspace_edits(resolved["edit"], uri)) == text.replace(
@@ -410,7 +427,9 @@ def test_positions_config_file_and_errors(start, tmp_path):
             "context": {"diagnostics": [never_awaited], "only": ["quickfix"]},
         },
     )
-    assert [(a["title"], a["isPreferred"]) for a in actions] == [("Insert 'await' (unsafe)", False)]
+    assert [(a["title"], a["isPreferred"]) for a in fixes(actions)] == [
+        ("Insert 'await' (unsafe)", False)
+    ]
     resolved = client.request("codeAction/resolve", actions[0])
     assert apply_edits(unawaited, workspace_edits(resolved["edit"], uri)).endswith(
         "    await g()\n"
@@ -440,8 +459,74 @@ def test_positions_config_file_and_errors(start, tmp_path):
     assert stop(client) == 0
 
 
+def test_ignore_this_finding_noqa_comments_and_rule_pages(start, tmp_path):
+    """The "ignore" quick fix writes the finding's code into the line's noqa comment (or a new one)
+    and the result silences it; noqa comments are read as the CLI reads them (a prefix, a peer's
+    code); each diagnostic links to its rule's page; unused noqa codes are reported when
+    selected."""
+    client = start()
+    initialize(client, tmp_path, {"asynclint": {"extendSelect": ["ASL006"], "ignore": ["RUF006"]}})
+    uri = (tmp_path / "svc.py").as_uri()
+    text = (
+        "import asyncio, time\n"
+        "\n"
+        "async def f():\n"
+        "    time.sleep(1)  # noqa: E501 (a long line)\n"
+        "    await asyncio.wait_for(f(), 1)\n"
+        "    asyncio.get_event_loop()\n"
+        "    time.sleep(2)  # noqa:ASYNC251\n"
+        "    time.sleep(3)  # noqa:ASL1\n"
+        "    asyncio.create_task(f())\n"
+        "    await asyncio.sleep(0)  # noqa: ASL100\n"
+    )
+    client.notify(
+        "textDocument/didOpen",
+        {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}},
+    )
+    diagnostics = client.diagnostics(uri, version=1)
+    # ASL400 is ignored through the peer code RUF006; ASL006 reports the noqa with nothing to do.
+    assert [(d["code"], d["range"]["start"]["line"]) for d in diagnostics] == [
+        ("ASL100", 3),
+        ("ASL203", 5),
+        ("ASL006", 9),
+    ]
+    sleep, loop, unused = diagnostics
+    assert sleep["codeDescription"]["href"].endswith("/ASL100.md")
+    assert sleep["severity"] == unused["severity"] == types.DiagnosticSeverity.Warning
+    assert "ASL100" in unused["message"]
+
+    edited = text
+    for version, diagnostic in enumerate((sleep, loop), 2):
+        actions = client.request(
+            "textDocument/codeAction",
+            {
+                "textDocument": {"uri": uri},
+                "range": diagnostic["range"],
+                "context": {"diagnostics": [diagnostic], "only": ["quickfix"]},
+            },
+        )
+        (ignore,) = [a for a in actions if is_ignore(a)]
+        assert ignore["title"] == f"Ignore {diagnostic['code']} on this line (# noqa)"
+        assert ignore["isPreferred"] is False
+        edited = apply_edits(edited, workspace_edits(ignore["edit"], uri))
+        client.notify(
+            "textDocument/didChange",
+            {
+                "textDocument": {"uri": uri, "version": version},
+                "contentChanges": [{"text": edited}],
+            },
+        )
+    lines = edited.splitlines()
+    assert lines[3] == "    time.sleep(1)  # noqa: E501, ASL100 (a long line)"  # merged
+    assert lines[5] == "    asyncio.get_event_loop()  # noqa: ASL203"  # a new comment
+    assert edited.replace("  # noqa: ASL203", "").replace(", ASL100", "") == text
+    assert codes(client.diagnostics(uri, version=3)) == ["ASL006"]
+    assert stop(client) == 0
+
+
 def test_pulled_settings_and_watched_config_files(start, tmp_path):
-    """A client of the pull model is asked for the settings; the server watches configuration files."""
+    """A client of the pull model is asked for the settings; the server watches configuration
+    files."""
     client = start()
     client.answers["workspace/configuration"] = lambda params: [{"ignore": ["ASL400"]}]
     initialize(

@@ -5,22 +5,18 @@ from __future__ import annotations
 
 import libcst as cst
 
-from asynclint.engine import FileSettings, Linter
-from asynclint.registry import load_rules
-from asynclint.source import decode
-
-RULES = {rule.code: rule for rule in load_rules()}
+from asynclint import testing
 
 
 def lint(text: str, *codes: str, explicit=(), fix=False, edits=False):
-    source = decode(text.encode(), "example.py")
-    settings = FileSettings(
-        tuple(RULES[c] for c in codes), module_name="example", explicit=frozenset(explicit)
-    )
-    return Linter().lint_source(source, settings, fix=fix, unsafe_fixes=True, edits=edits)
+    """Not selected explicitly unless said: the rules run as they do by default."""
+    return testing.lint(text, *codes, explicit=explicit, fix=fix, edits=edits, dedent=False)
 
 
-DANGLING = "import asyncio\n\nasync def work():\n    pass\n\nasync def main():\n    asyncio.create_task(work())\n"
+DANGLING = (
+    "import asyncio\n\nasync def work():\n    pass\n\nasync def main():\n    "
+    "asyncio.create_task(work())\n"
+)
 
 
 def test_dangling_task_fix_is_withheld_when_the_set_name_is_taken():
@@ -51,8 +47,8 @@ def test_each_dangling_task_edit_is_a_complete_change():
 
 def test_fixing_every_dangling_task_defines_the_set_once():
     text = (
-        DANGLING
-        + "\nasync def other():\n    asyncio.ensure_future(work())\n    asyncio.ensure_future(work())\n"
+        DANGLING + "\nasync def other():\n    asyncio.ensure_future(work())\n    "
+        "asyncio.ensure_future(work())\n"
     )
     result = lint(text, "ASL400", fix=True)
     assert result.fixed_text.count("_background_tasks = set()") == 1
@@ -61,7 +57,10 @@ def test_fixing_every_dangling_task_defines_the_set_once():
     assert lint(result.fixed_text, "ASL400").findings == []
 
 
-CLEANUP = "{imp}\n\nasync def main(stream):\n    try:\n        await stream.receive()\n    finally:\n        await stream.send(b'bye')\n"
+CLEANUP = (
+    "{imp}\n\nasync def main(stream):\n    try:\n        await stream.receive()\n    "
+    "finally:\n        await stream.send(b'bye')\n"
+)
 
 
 def test_unshielded_cleanup_is_on_by_default_only_for_trio_and_anyio():

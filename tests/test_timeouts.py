@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import textwrap
-
-from asynclint.engine import FileSettings, Linter
-from asynclint.index import CallSite, ProjectIndex
-from asynclint.source import decode
-from asynclint.rules.timeouts import NetworkWithoutTimeout
+from asynclint.index import EMPTY_INDEX, CallSite, ProjectIndex
+from asynclint.rules.timeouts.network_await_without_timeout import NetworkAwaitWithoutTimeout
+from asynclint.testing import lint
 
 
-def findings(text, *, index=None, catalogues=()):
-    source = decode(textwrap.dedent(text).encode(), "pkg/worker.py")
-    settings = FileSettings(
-        (NetworkWithoutTimeout,), module_name="pkg.worker", catalogues=catalogues
+def findings(text, *, index=None, catalogues=None):
+    result = lint(
+        text,
+        NetworkAwaitWithoutTimeout,
+        path="pkg/worker.py",
+        catalogues=catalogues or {},
+        index=index if index is not None else EMPTY_INDEX,
     )
-    linter = Linter(index) if index is not None else Linter()
-    return [(f.line, f.code, f.message) for f in linter.lint_source(source, settings).findings]
+    return [(f.line, f.code, f.message) for f in result.findings]
 
 
 USER_CLIENT = """
@@ -32,9 +31,7 @@ USER_CLIENT = """
 
 
 def test_timeout_calls_extend_the_catalogue():
-    catalogues = (
-        ("timeout-calls", (("myapp.rpc.Client.send", "billing RPC"), ("myapp.rpc.call", ""))),
-    )
+    catalogues = {"timeout-calls": {"myapp.rpc.Client.send": "billing RPC", "myapp.rpc.call": ""}}
     found = findings(USER_CLIENT, catalogues=catalogues)
     assert [(line, code) for line, code, _ in found] == [
         (6, "ASL300"),

@@ -368,7 +368,7 @@ def test_the_callers_timeout_search_is_polynomial(tmp_path, monkeypatch):
     (function, level) is now decided once."""
     from asynclint.engine import FileSettings, Linter
     from asynclint.registry import load_rules
-    from asynclint.rules import timeouts
+    from asynclint.rules.timeouts import bounds as timeouts
     from asynclint.source import Source
 
     width = 10
