@@ -15,7 +15,8 @@ from .source import SourceError, inside, read_regular
 
 @dataclass(frozen=True)
 class Unreadable:
-    """A path the user named (or a ``*.py`` entry found) that cannot be linted or is not followed."""
+    """A path the user named (or a ``*.py`` entry found) that cannot be linted, or is not
+    followed."""
 
     path: str
     reason: str  # the whole message: "cannot read: Permission denied", "not a regular file..."

@@ -34,7 +34,6 @@ from typing import (
     Optional,
     Sequence,
     Tuple,
-    Type,
     TypeVar,
     Union,
 )
@@ -146,7 +145,7 @@ class ProjectIndex:
         """``qualname`` is defined in a file of the linted project (not in an installed library)."""
         return False
 
-    def bounded_by_callers(self, qualname: str, question: "CallerQuestion", level: int = 1) -> bool:
+    def bounded_by_callers(self, qualname: str, question: CallerQuestion, level: int = 1) -> bool:
         """Every project call of the coroutine ``qualname`` bounds it by a timeout, and there is
         one: the call is handed to one of ``question.wrappers`` (``asyncio.wait_for``), or awaited
         under one of ``question.managers`` (``asyncio.timeout``), or awaited by a function that is
@@ -166,7 +165,7 @@ class ProjectIndex:
             )
         return memo[key]  # type: ignore[return-value]
 
-    def site_bounds(self, site: "CallSite", question: "CallerQuestion", level: int) -> bool:
+    def site_bounds(self, site: CallSite, question: CallerQuestion, level: int) -> bool:
         """The call ``site`` bounds the coroutine it calls (see bounded_by_callers)."""
         if site.wrapper in question.wrappers:
             return True
@@ -622,7 +621,8 @@ class _BodyWalker:
         pending.reverse()
         while pending:
             children: List[Tuple] = []
-            self._visit(*pending.pop(), children.append)
+            node, managers, wrapper, awaited, returned = pending.pop()
+            self._visit(node, managers, wrapper, awaited, returned, children.append)
             pending.extend(reversed(children))
 
     def _visit(

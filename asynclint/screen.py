@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from .source import SourceError
 
@@ -57,7 +57,7 @@ _BETWEEN_STRINGS = re.compile(
 )
 
 
-def ast_child_fields(node_type: type) -> Tuple[str, ...]:
+def ast_child_fields(node_type: Any) -> Tuple[str, ...]:
     """The fields of a CPython AST node class that may hold child nodes (cached)."""
     fields = _FIELDS.get(node_type)
     if fields is None:
@@ -195,11 +195,11 @@ def _bracket_cost(text: str, limit: int) -> Tuple[int, int]:
 
 
 __all__ = [
-    "screen",
-    "compiles",
-    "measure",
-    "brackets_too_costly",
-    "ast_child_fields",
     "MAX_NESTING",
     "MAX_PARSE_COST",
+    "ast_child_fields",
+    "brackets_too_costly",
+    "compiles",
+    "measure",
+    "screen",
 ]

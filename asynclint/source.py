@@ -225,12 +225,12 @@ def _rewrite_in_place(target: str, data: bytes) -> None:
 
 
 __all__ = [
+    "MAX_FILE_BYTES",
     "Source",
     "SourceError",
     "decode",
+    "inside",
     "read",
     "read_regular",
     "write_fixed",
-    "inside",
-    "MAX_FILE_BYTES",
 ]

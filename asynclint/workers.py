@@ -144,7 +144,7 @@ def imap_isolated(
             for connection in ready:
                 worker = workers[connection]  # type: ignore[index]
                 try:
-                    message = connection.recv()  # type: ignore[union-attr]
+                    message = worker.connection.recv()
                 except (EOFError, OSError):
                     bury(worker, "")
                     continue
@@ -199,8 +199,10 @@ def deadline(seconds: Optional[float]) -> Iterator[None]:
         yield
         return
 
-    def expire(signum, frame):  # type: ignore[no-untyped-def]
+    def expire(signum, frame):
         raise OverBudget()
+
+    assert seconds is not None
 
     previous = signal.signal(signal.SIGPROF, expire)
     signal.setitimer(signal.ITIMER_PROF, seconds)
@@ -211,4 +213,4 @@ def deadline(seconds: Optional[float]) -> Iterator[None]:
         signal.signal(signal.SIGPROF, previous)
 
 
-__all__ = ["map_isolated", "imap_isolated", "deadline", "OverBudget"]
+__all__ = ["OverBudget", "deadline", "imap_isolated", "map_isolated"]

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import libcst as cst
 import pytest
+from cli_helpers import finding_lines, run
 
 from asynclint import Fix, FixKind, Rule
 from asynclint.engine import FileSettings, Linter
 from asynclint.source import Source
-from cli_helpers import finding_lines, run
 
 BLOCKING = "import asyncio\nimport time\n\n\nasync def f():\n    time.sleep(1)\n"
 BLOCKING_FIXED = "import asyncio\nimport time\n\n\nasync def f():\n    await asyncio.sleep(1)\n"

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import json
 import os
-import stat
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
-
 from cli_helpers import finding_lines, run
 
 BLOCKING = "import asyncio\nimport time\n\n\nasync def f():\n    time.sleep(1)\n"
@@ -48,7 +46,8 @@ def python(code: str, cwd: Path, timeout: float = 120) -> subprocess.CompletedPr
 
 def cli(*args: str, cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess:
     return python(
-        f"import sys; from asynclint.cli import main; sys.argv = ['asynclint', *{list(args)!r}]; main()",
+        "import sys; from asynclint.cli import main; "
+        f"sys.argv = ['asynclint', *{list(args)!r}]; main()",
         cwd,
         timeout,
     )
@@ -116,7 +115,8 @@ def test_dev_zero_linked_as_a_module_is_never_read(tmp_path):
         from asynclint.registry import load_rules
         index = build_index([("x.py", "x")])
         assert "x" not in index.modules
-        print([f.code for f in Linter(index).lint_path("x.py", FileSettings(tuple(load_rules()))).findings])
+        settings = FileSettings(tuple(load_rules()))
+        print([f.code for f in Linter(index).lint_path("x.py", settings).findings])
         """,
         tmp_path,
         timeout=60,
@@ -218,9 +218,10 @@ def test_crafted_text_in_the_language_server_is_one_diagnostic(tmp_path):
         import json
         from asynclint import lsp
         bench = lsp.Workbench()
-        texts = {json.dumps({name: HEADER + CRAFTED[name] for name in ("or_chain", "dotted_import")})}
+        texts = {json.dumps({n: HEADER + CRAFTED[n] for n in ("or_chain", "dotted_import")})}
         for name, text in sorted(texts.items()):
-            outcome = bench.lint(lsp.Target("file:///w/" + name, "/w/" + name + ".py", text), lsp.EditorSettings())
+            target = lsp.Target("file:///w/" + name, "/w/" + name + ".py", text)
+            outcome = bench.lint(target, lsp.EditorSettings())
             print(name, [f.code for f in outcome.findings])
         """,
         tmp_path,
@@ -319,7 +320,7 @@ def test_a_file_over_the_time_budget_is_asl006_and_the_run_goes_on(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-3000:]
     for line in result.stdout.splitlines():
-        jobs, path, codes = line.split(" ", 2)
+        _, path, codes = line.split(" ", 2)
         assert codes == ("['ASL007']" if path == "m05.py" else "['ASL100']"), line
 
 
@@ -336,7 +337,8 @@ def test_files_at_the_nesting_limit_in_the_language_server(tmp_path):
             target = lsp.Target("file:///w/" + name, "/w/" + name + ".py", {HEADER!r} + body)
             found = bench.lint(target, lsp.EditorSettings())
             fixed = bench.lint(target, lsp.EditorSettings(), mode=lsp.FIX_ALL)
-            print(name, [f.code for f in found.findings], found.problems, fixed.fixed_text is not None)
+            codes = [f.code for f in found.findings]
+            print(name, codes, found.problems, fixed.fixed_text is not None)
         """,
         tmp_path,
     )
