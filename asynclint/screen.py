@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 from typing import Any, Dict, List, Optional, Tuple
 
 from .source import SourceError
@@ -82,7 +83,9 @@ def screen(text: str, path: str) -> Optional[SourceError]:
             "skipped",
         )
     try:
-        tree = compile(text, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+        with warnings.catch_warnings():  # invalid escapes and the like: the user's business
+            warnings.simplefilter("ignore")
+            tree = compile(text, path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
     except SyntaxError as error:
         return SourceError(
             "ASL001", f"syntax error: {error.msg}", error.lineno or 1, error.offset or 1
@@ -108,7 +111,9 @@ def compiles(text: str, path: str) -> Optional[SourceError]:
     if problem is not None:
         return problem
     try:
-        compile(text, path, "exec", dont_inherit=True)
+        with warnings.catch_warnings():  # the compiler's warnings are about the user's code
+            warnings.simplefilter("ignore")
+            compile(text, path, "exec", dont_inherit=True)
     except SyntaxError as error:
         return SourceError(
             "ASL001", f"syntax error: {error.msg}", error.lineno or 1, error.offset or 1
