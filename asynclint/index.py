@@ -23,6 +23,7 @@ import builtins
 import hashlib
 import os
 import stat
+import warnings
 from dataclasses import dataclass, field
 from typing import (
     TYPE_CHECKING,
@@ -274,7 +275,9 @@ def outline(source: bytes, path: str, module: str) -> Optional[ModuleOutline]:
     except SourceError:
         return None
     try:
-        tree = ast.parse(source, path)
+        with warnings.catch_warnings():  # invalid escapes and the like: the user's business
+            warnings.simplefilter("ignore")
+            tree = ast.parse(source, path)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     built = _Outliner(path, module).build(tree)
