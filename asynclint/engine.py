@@ -20,10 +20,10 @@ import libcst as cst
 
 from . import fixer, noqa
 from .findings import ENGINE_DIAGNOSTICS, Finding
+from .guard import compiles, screen
 from .index import EMPTY_INDEX, ProjectIndex, overlay
 from .model import SemanticModel
 from .rule import Fix, FixKind, Rule
-from .screen import compiles, screen
 from .source import Source, SourceError, read, write_fixed
 from .syntax import child_fields, positions
 from .workers import OverBudget, deadline
@@ -456,7 +456,7 @@ def _apply_fixes(module: cst.Module, fixes: Sequence[Fix], text: str) -> Tuple[s
 
 
 #: Python frames the engine may need: libcst's code generation and transformers recurse about
-#: ten frames per level of the screened syntax tree (at most screen.MAX_NESTING levels).
+#: ten frames per level of the screened syntax tree (at most guard.MAX_NESTING levels).
 RECURSION_LIMIT = 10_000
 
 

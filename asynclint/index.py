@@ -41,8 +41,8 @@ from typing import (
 
 import libcst as cst
 
+from .guard import ast_child_fields, brackets_too_costly
 from .knowledge import COROUTINE_PRESERVING_DECORATORS, FACTORY_TYPES, public_name
-from .screen import ast_child_fields, brackets_too_costly
 from .source import MAX_FILE_BYTES, SourceError, decode, read_regular
 from .storage import (
     Malformed,
@@ -268,7 +268,7 @@ class ModuleOutline:
 
 def outline(source: bytes, path: str, module: str) -> Optional[ModuleOutline]:
     """The outline of one file, or None when CPython cannot parse it (or parsing it would cost too
-    much: see asynclint.screen, which the engine applies too)."""
+    much: see asynclint.guard, which the engine applies too)."""
     try:
         if brackets_too_costly(decode(source, path).text):
             return None

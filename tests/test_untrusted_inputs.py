@@ -510,7 +510,7 @@ def test_comment_lines_full_of_hashes_between_strings_are_screened_in_linear_tim
     )
     result = python(
         f"""
-        from asynclint.screen import screen
+        from asynclint.guard import screen
         print(screen({text!r}, "settings.py"))
         """,
         tmp_path,
